@@ -1,0 +1,255 @@
+"""Database layer: the SQLite trial cache.
+
+One file holds each study's raw JSON as received, the flat columns the app needs, the derived
+labels, one row per successful run, and a per-study change history. Writers never modify the
+live file: `CacheWriter` works on a private copy and publishes it with an atomic rename, so a
+failed or killed run leaves the previous cache byte-for-byte as it was and readers never see
+half a refresh.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from mstrials.derive import DERIVED_COLUMNS
+
+SCHEMA_VERSION = 1
+
+# Columns copied from the registry record (see mstrials.records.StudyRecord).
+RECORD_COLUMNS: dict[str, str] = {
+    "title": "TEXT",
+    "official_title": "TEXT",
+    "acronym": "TEXT",
+    "status": "TEXT",
+    "phases": "TEXT",
+    "study_type": "TEXT",
+    "start_date": "TEXT",
+    "primary_completion_date": "TEXT",
+    "completion_date": "TEXT",
+    "first_posted": "TEXT",
+    "last_update": "TEXT",
+    "sponsor": "TEXT",
+    "sponsor_class": "TEXT",
+    "collaborators": "TEXT",
+    "conditions": "TEXT",
+    "keywords": "TEXT",
+    "interventions": "TEXT",
+    "intervention_types": "TEXT",
+    "countries": "TEXT",
+    "n_sites": "INTEGER",
+    "enrollment": "INTEGER",
+    "enrollment_type": "TEXT",
+    "has_results": "INTEGER",
+    "url": "TEXT",
+}
+
+# The fields whose changes the history records, as (change kind, column).
+TRACKED_FIELDS: tuple[tuple[str, str], ...] = (
+    ("status", "status"),
+    ("phases", "phases"),
+    ("enrollment", "enrollment"),
+    ("start_date", "start_date"),
+    ("primary_completion_date", "primary_completion_date"),
+    ("completion_date", "completion_date"),
+    ("sites", "n_sites"),
+)
+
+
+def _columns_sql(columns: dict[str, str]) -> str:
+    return ",\n    ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
+
+
+SCHEMA_V1 = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE runs (
+    run_id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    api_version TEXT,
+    data_timestamp TEXT,
+    pages INTEGER NOT NULL,
+    seen INTEGER NOT NULL,
+    ms_kept INTEGER NOT NULL,
+    non_ms INTEGER NOT NULL,
+    new INTEGER NOT NULL,
+    changed INTEGER NOT NULL,
+    unchanged INTEGER NOT NULL,
+    malformed INTEGER NOT NULL,
+    removed INTEGER NOT NULL
+);
+CREATE TABLE studies (
+    nct_id TEXT PRIMARY KEY,
+    is_ms INTEGER NOT NULL,
+    raw_json TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    first_seen_run INTEGER NOT NULL,
+    last_seen_run INTEGER NOT NULL,
+    removed_run INTEGER,
+    {_columns_sql(RECORD_COLUMNS)},
+    {_columns_sql(DERIVED_COLUMNS)}
+);
+CREATE TABLE sites (
+    nct_id TEXT NOT NULL REFERENCES studies(nct_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    facility TEXT,
+    city TEXT,
+    state TEXT,
+    country TEXT,
+    status TEXT,
+    latitude REAL,
+    longitude REAL,
+    PRIMARY KEY (nct_id, position)
+);
+CREATE TABLE changes (
+    run_id INTEGER NOT NULL,
+    nct_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT
+);
+CREATE INDEX changes_by_study ON changes (nct_id);
+CREATE INDEX changes_by_run ON changes (run_id);
+"""
+
+# Each entry upgrades a cache from version N to N + 1; an old cache is migrated on the next write.
+MIGRATIONS: dict[int, str] = {0: SCHEMA_V1}
+
+
+class CacheError(RuntimeError):
+    """The cache cannot be used as asked; one line for the person at the keyboard."""
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open the cache for reading only; raise CacheError when it is missing or not a cache."""
+    if not path.exists():
+        raise CacheError(f"no trial cache at {path}")
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        connection.close()
+        raise CacheError(
+            f"{path} has cache format {version}, this version reads {SCHEMA_VERSION}: "
+            "run scripts/fetch_trials.py once to upgrade it"
+        )
+    return connection
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise CacheError(f"the cache was written by a newer release (format {version}); update this tool")
+    while version < SCHEMA_VERSION:
+        connection.executescript(MIGRATIONS[version])
+        version += 1
+        connection.execute(f"PRAGMA user_version = {version}")
+
+
+def read_meta(connection: sqlite3.Connection, key: str) -> str | None:
+    row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def write_meta(connection: sqlite3.Connection, key: str, value: str) -> None:
+    connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+@dataclass(frozen=True)
+class RunRow:
+    run_id: int
+    started_at: str
+    finished_at: str
+    source: str
+    mode: str
+    api_version: str | None
+    data_timestamp: str | None
+    pages: int
+    seen: int
+    ms_kept: int
+    non_ms: int
+    new: int
+    changed: int
+    unchanged: int
+    malformed: int
+    removed: int
+
+
+def last_runs(connection: sqlite3.Connection, limit: int = 1) -> list[RunRow]:
+    rows = connection.execute(
+        f"SELECT {', '.join(RunRow.__dataclass_fields__)} FROM runs ORDER BY run_id DESC LIMIT ?", (limit,)
+    ).fetchall()
+    return [RunRow(*row) for row in rows]
+
+
+def last_api_run(connection: sqlite3.Connection) -> RunRow | None:
+    """The newest successful run that fetched from the API (file imports do not count)."""
+    row = connection.execute(
+        f"SELECT {', '.join(RunRow.__dataclass_fields__)} FROM runs "
+        "WHERE mode IN ('full', 'incremental') ORDER BY run_id DESC LIMIT 1"
+    ).fetchone()
+    return RunRow(*row) if row else None
+
+
+@contextlib.contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """Only one writer at a time; a second fetch fails at once instead of racing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise CacheError(f"another fetch or import is already writing {path}") from error
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def _partial_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.partial-{os.getpid()}")
+
+
+def _remove_stale_partials(path: Path) -> None:
+    # Left behind by runs that were killed; safe to delete because we hold the writer lock.
+    for stale in path.parent.glob(f"{path.name}.partial-*"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+@contextlib.contextmanager
+def staged_copy(path: Path) -> Iterator[sqlite3.Connection]:
+    """A writable private copy of the cache; published atomically only if the block succeeds."""
+    with writer_lock(path):
+        _remove_stale_partials(path)
+        partial = _partial_path(path)
+        if path.exists():
+            shutil.copyfile(path, partial)
+        connection = sqlite3.connect(partial, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode = OFF")  # the copy is private: the rename is our journal
+            connection.execute("PRAGMA synchronous = OFF")
+            connection.execute("PRAGMA foreign_keys = ON")
+            migrate(connection)
+            connection.execute("BEGIN")
+            yield connection
+            connection.execute("COMMIT")
+            connection.close()
+            fd = os.open(partial, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(partial, path)
+        except BaseException:
+            connection.close()
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            raise

@@ -1,0 +1,70 @@
+"""Everything the product works out from a raw study beyond copying fields: mechanism labels,
+progressive relevance and MS types, and eligibility themes.
+
+Derived values are computed once at ingest and stored, so the app loads fast. They carry a
+signature (the vocabulary file's hash and the derivation code's version): when either changes,
+the cache re-derives every stored study from its raw JSON.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from mstrials.classify import classify_study, evidence_text
+from mstrials.eligibility import extract_eligibility
+from mstrials.vocabulary import vocabulary_hash
+
+# Bump when the classifier's or the eligibility parser's code changes what they produce.
+DERIVATION_CODE_VERSION = "1"
+
+DERIVED_COLUMNS: dict[str, str] = {
+    "progressive": "INTEGER",
+    "ms_types": "TEXT",
+    "mechanisms": "TEXT",
+    "mechanism_evidence": "TEXT",  # readable one-liner, for the export
+    "mechanism_evidence_json": "TEXT",  # structured, for the app
+    "edss_min": "REAL",
+    "edss_max": "REAL",
+    "min_age": "REAL",
+    "max_age": "REAL",
+    "sex": "TEXT",
+    "healthy_volunteers": "INTEGER",
+    "ms_types_included": "TEXT",
+    "ms_types_excluded": "TEXT",
+    "prior_anti_cd20_excluded": "INTEGER",
+    "prior_stem_cell_transplant_excluded": "INTEGER",
+    "relapse_free_months": "INTEGER",
+    "steroid_free_days": "INTEGER",
+    "eligibility_json": "TEXT",
+}
+
+
+def derivation_signature() -> str:
+    return hashlib.sha256(f"{vocabulary_hash()}:{DERIVATION_CODE_VERSION}".encode()).hexdigest()[:16]
+
+
+def _as_sql(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "|".join(sorted(str(item) for item in value)) if isinstance(value, (set, frozenset)) else "|".join(map(str, value))
+    return value
+
+
+def derive_columns(study: dict) -> dict[str, Any]:
+    """The derived column values for one MS study (never raises on odd records)."""
+    classification = classify_study(study)
+    themes = extract_eligibility(study)
+    row = {
+        "progressive": int(classification.progressive),
+        "ms_types": "|".join(classification.ms_types),
+        "mechanisms": "|".join(classification.mechanisms),
+        "mechanism_evidence": evidence_text(classification.mechanism_evidence),
+        "mechanism_evidence_json": json.dumps(classification.mechanism_evidence, ensure_ascii=False),
+        "eligibility_json": themes.to_json(),
+    }
+    for name, value in themes.to_row().items():
+        if name in DERIVED_COLUMNS and name not in row:
+            row[name] = _as_sql(value)
+    return {name: row.get(name) for name in DERIVED_COLUMNS}

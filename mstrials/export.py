@@ -1,0 +1,56 @@
+"""Export layer: one row per MS study still listed by the registry, as CSV or JSON."""
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from typing import Iterator, TextIO
+
+# Column order is part of the export's contract; lists are joined with "|".
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "nct_id", "title", "status", "phases", "study_type", "start_date", "primary_completion_date",
+    "completion_date", "last_update", "sponsor", "sponsor_class", "conditions", "interventions",
+    "countries", "enrollment", "has_results", "url",
+    "progressive", "ms_types", "mechanisms", "mechanism_evidence",
+    "edss_min", "edss_max", "min_age", "max_age", "sex", "ms_types_included", "ms_types_excluded",
+    "prior_anti_cd20_excluded",
+)
+_BOOLEAN_COLUMNS = {"has_results", "progressive", "prior_anti_cd20_excluded"}
+
+
+def export_rows(connection: sqlite3.Connection) -> Iterator[dict]:
+    query = (
+        f"SELECT {', '.join(EXPORT_COLUMNS)} FROM studies "
+        "WHERE is_ms = 1 AND removed_run IS NULL ORDER BY nct_id"
+    )
+    for values in connection.execute(query):
+        row = dict(zip(EXPORT_COLUMNS, values))
+        for column in _BOOLEAN_COLUMNS:
+            if row[column] is not None:
+                row[column] = bool(row[column])
+        yield row
+
+
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def write_csv(rows: Iterator[dict], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow({key: _csv_value(value) for key, value in row.items()})
+        count += 1
+    return count
+
+
+def write_json(rows: Iterator[dict], out: TextIO) -> int:
+    items = list(rows)
+    json.dump(items, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+    return len(items)

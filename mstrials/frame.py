@@ -1,0 +1,533 @@
+"""The app's data layer: trials from the cache as one DataFrame, the filter state, and filtering.
+
+Everything a filter change needs is prepared once at load time (lower-case search text, parsed
+dates, readable labels and one boolean array per value of each multi-valued field), so that
+applying filters is a handful of vectorised boolean operations even at 100,000 trials.
+No Streamlit here: the pages call these functions and the tests call them directly.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+TRIAL_COLUMNS: tuple[str, ...] = (
+    "nct_id", "title", "official_title", "acronym", "status", "phases", "study_type", "start_date",
+    "primary_completion_date", "completion_date", "first_posted", "last_update", "sponsor",
+    "sponsor_class", "collaborators", "conditions", "keywords", "interventions", "countries", "n_sites",
+    "enrollment", "has_results", "url", "progressive", "ms_types", "mechanisms", "edss_min", "edss_max",
+    "min_age", "max_age", "sex", "healthy_volunteers", "ms_types_included", "ms_types_excluded",
+    "removed_run",
+)
+
+STATUS_LABELS: dict[str, str] = {
+    "RECRUITING": "Recruiting",
+    "NOT_YET_RECRUITING": "Not yet recruiting",
+    "ENROLLING_BY_INVITATION": "Enrolling by invitation",
+    "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
+    "COMPLETED": "Completed",
+    "SUSPENDED": "Suspended",
+    "TERMINATED": "Stopped early (terminated)",
+    "WITHDRAWN": "Withdrawn before enrolling",
+    "UNKNOWN": "Status unknown (not updated)",
+    "AVAILABLE": "Expanded access: available",
+    "NO_LONGER_AVAILABLE": "Expanded access: no longer available",
+    "TEMPORARILY_NOT_AVAILABLE": "Expanded access: temporarily unavailable",
+    "APPROVED_FOR_MARKETING": "Approved for marketing",
+    "WITHHELD": "Withheld",
+}
+OPEN_STATUSES: tuple[str, ...] = ("RECRUITING", "NOT_YET_RECRUITING")
+
+PHASE_LABELS: dict[str, str] = {
+    "EARLY_PHASE1": "Early phase 1",
+    "PHASE1": "Phase 1",
+    "PHASE2": "Phase 2",
+    "PHASE3": "Phase 3",
+    "PHASE4": "Phase 4 (after approval)",
+    "NA": "No phase (not a drug trial)",
+}
+# The combined labels a trial can carry, in pipeline order (used as the pipeline's phase axis).
+PHASE_STAGES: tuple[str, ...] = (
+    "Early phase 1", "Phase 1", "Phase 1/2", "Phase 2", "Phase 2/3", "Phase 3", "Phase 4", "No phase",
+)
+_STAGE_OF_PHASES: dict[str, str] = {
+    "EARLY_PHASE1": "Early phase 1", "PHASE1": "Phase 1", "PHASE1|PHASE2": "Phase 1/2", "PHASE2": "Phase 2",
+    "PHASE2|PHASE3": "Phase 2/3", "PHASE3": "Phase 3", "PHASE4": "Phase 4", "": "No phase",
+}
+
+STUDY_TYPE_LABELS: dict[str, str] = {
+    "INTERVENTIONAL": "Interventional (tests a treatment)",
+    "OBSERVATIONAL": "Observational (watches, no treatment given)",
+    "EXPANDED_ACCESS": "Expanded access (treatment outside a trial)",
+}
+
+# The registry's sponsor classes, grouped the way people ask about them.
+SPONSOR_GROUP_OF_CLASS: dict[str, str] = {
+    "INDUSTRY": "industry",
+    "OTHER": "academic",
+    "NETWORK": "academic",
+    "NIH": "government",
+    "FED": "government",
+    "OTHER_GOV": "government",
+    "INDIV": "other",
+    "AMBIG": "other",
+    "UNKNOWN": "other",
+}
+SPONSOR_GROUP_LABELS: dict[str, str] = {
+    "industry": "Industry (companies)",
+    "academic": "Academic, hospital or non-profit",
+    "government": "Government (e.g. NIH)",
+    "other": "Individual or unknown",
+}
+
+MS_TYPE_LABELS: dict[str, str] = {
+    "PPMS": "Primary progressive (PPMS)",
+    "SPMS": "Secondary progressive (SPMS)",
+    "PMS": "Progressive, type not stated",
+    "progressive": "Progressive, type not stated",
+    "RRMS": "Relapsing-remitting (RRMS)",
+    "RMS": "Relapsing (RMS)",
+    "CIS": "Clinically isolated syndrome (CIS)",
+    "RIS": "Radiologically isolated syndrome (RIS)",
+}
+
+RESULTS_CHOICES: dict[str, str] = {"any": "Any", "yes": "Results posted", "no": "No results yet"}
+
+# Fields holding several "|"-joined values; each gets one boolean array per value at load time.
+MULTI_VALUED: tuple[str, ...] = ("mechanisms", "phases", "countries", "ms_types")
+SEARCHED_COLUMNS: tuple[str, ...] = (
+    "nct_id", "title", "official_title", "acronym", "conditions", "keywords", "interventions",
+)
+NUMERIC_COLUMNS: tuple[str, ...] = ("edss_min", "edss_max", "min_age", "max_age", "enrollment", "n_sites", "removed_run")
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def readable_status(status: str | None) -> str:
+    if not status:
+        return "Not stated"
+    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+def readable_phases(phases: str | None) -> str:
+    if not phases:
+        return "No phase"
+    return _STAGE_OF_PHASES.get(phases) or " / ".join(PHASE_LABELS.get(p, p) for p in phases.split("|"))
+
+
+def readable_ms_type(key: str) -> str:
+    return MS_TYPE_LABELS.get(key, key)
+
+
+def split_values(joined: str | None) -> list[str]:
+    return [value for value in (joined or "").split("|") if value]
+
+
+@dataclass
+class TrialTable:
+    """All MS trials in the cache, ready for filtering. Treat as read-only: it is shared between sessions."""
+
+    frame: pd.DataFrame
+    # members[field][value] is a boolean array over frame's rows: which trials carry that value.
+    members: dict[str, dict[str, np.ndarray]]
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def values_of(self, field_name: str) -> list[str]:
+        return sorted(self.members[field_name])
+
+
+def parse_partial_dates(values: pd.Series) -> pd.Series:
+    """Registry dates are "2024", "2024-03" or "2024-03-15": read each as its first day."""
+    text = values.fillna("").astype(str)
+    lengths = text.str.len()
+    text = text.where(lengths != 7, text + "-01").where(lengths != 4, text + "-01-01")
+    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+
+
+def _memberships(joined: pd.Series, blank_value: str | None = None) -> dict[str, np.ndarray]:
+    count = len(joined)
+    exploded = joined.fillna("").astype(str).str.split("|").explode()
+    positions = np.arange(count).repeat(exploded.groupby(level=0, sort=False).size().to_numpy()) if count else np.array([], int)
+    values = exploded.to_numpy()
+    result: dict[str, np.ndarray] = {}
+    for value in pd.unique(values):
+        key = value if value else blank_value
+        if key is None:
+            continue
+        mask = np.zeros(count, dtype=bool)
+        mask[positions[values == value]] = True
+        result[key] = mask
+    return result
+
+
+def prepare_trials(frame: pd.DataFrame) -> TrialTable:
+    """Add the precomputed columns and value arrays to raw study rows (one per trial)."""
+    frame = frame.reset_index(drop=True).copy()
+    for name in TRIAL_COLUMNS:
+        if name not in frame.columns:
+            frame[name] = None
+    text_columns = [c for c in TRIAL_COLUMNS if frame[c].dtype == object or str(frame[c].dtype).startswith("str")]
+    for name in text_columns:
+        if name not in NUMERIC_COLUMNS:
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+    for name in NUMERIC_COLUMNS:
+        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    frame["listed"] = frame["removed_run"].isna()
+    frame["progressive"] = frame["progressive"].fillna(0).astype(int).astype(bool)
+    frame["has_results"] = frame["has_results"].fillna(0).astype(int).astype(bool)
+    search = frame["nct_id"].fillna("").astype(str)
+    for name in SEARCHED_COLUMNS[1:]:
+        search = search + "\n" + frame[name].fillna("").astype(str)
+    frame["search_text"] = search.str.lower()
+    frame["start"] = parse_partial_dates(frame["start_date"])
+    frame["primary_completion"] = parse_partial_dates(frame["primary_completion_date"])
+    frame["start_year"] = frame["start"].dt.year.astype("Int64")
+    frame["status_label"] = frame["status"].map(readable_status)
+    frame["phase_stage"] = frame["phases"].fillna("").map(lambda p: _STAGE_OF_PHASES.get(p, readable_phases(p)))
+    frame["sponsor_group"] = frame["sponsor_class"].map(SPONSOR_GROUP_OF_CLASS).fillna("other")
+    frame["study_type"] = frame["study_type"].fillna("UNKNOWN")
+    members = {name: _memberships(frame[name], blank_value="NA" if name == "phases" else None) for name in MULTI_VALUED}
+    return TrialTable(frame=frame, members=members)
+
+
+def load_trials(connection: sqlite3.Connection) -> TrialTable:
+    """Every MS trial in the cache, including those no longer listed (column `listed`)."""
+    present = {row[1] for row in connection.execute("PRAGMA table_info(studies)")}
+    selected = [c for c in TRIAL_COLUMNS if c in present]
+    frame = pd.read_sql_query(f"SELECT {', '.join(selected)} FROM studies WHERE is_ms = 1 ORDER BY nct_id", connection)
+    return prepare_trials(frame)
+
+
+# ---------------------------------------------------------------- filter state and the address bar
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """What the person chose in the sidebar; round-trips through the page address."""
+
+    mechanisms: tuple[str, ...] = ()
+    progressive_only: bool = True
+    ms_types: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    open_only: bool = False
+    study_types: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    sponsor_groups: tuple[str, ...] = ()
+    start_from: int | None = None
+    start_to: int | None = None
+    results: str = "any"
+    text: str = ""
+
+    def replace(self, **changes) -> "FilterState":
+        return dataclasses.replace(self, **changes)
+
+
+# One short address parameter per filter field; lists repeat the parameter (country names contain commas).
+PARAM_OF_FIELD: dict[str, str] = {
+    "mechanisms": "mech", "progressive_only": "scope", "ms_types": "mstype", "phases": "phase",
+    "statuses": "status", "open_only": "open", "study_types": "type", "countries": "country",
+    "sponsor_groups": "sponsor", "start_from": "from", "start_to": "to", "results": "results", "text": "q",
+}
+FILTER_PARAMS = frozenset(PARAM_OF_FIELD.values())
+MAX_TEXT_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ParsedFilters:
+    state: FilterState
+    notices: tuple[str, ...] = ()
+
+
+def _as_list(value: str | Sequence[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def parse_query_params(params: Mapping[str, str | Sequence[str]], allowed: Mapping[str, Iterable[str]]) -> ParsedFilters:
+    """Read the filters from the address; anything not understood is dropped and explained.
+
+    `allowed` gives the valid values of each list field (by field name); the address never
+    makes the app fail, it only loses the parts that do not fit.
+    """
+    notices: list[str] = []
+    values: dict = {}
+    allowed_sets = {name: set(options) for name, options in allowed.items()}
+    for field_name, param in PARAM_OF_FIELD.items():
+        if param not in params:
+            continue
+        raw = [item.strip() for item in _as_list(params[param])]
+        default = getattr(FilterState(), field_name)
+        if isinstance(default, tuple):
+            items = [item for part in raw for item in [part] if item]
+            valid = allowed_sets.get(field_name)
+            kept = [item for item in items if valid is None or item in valid]
+            dropped = [item for item in items if item not in kept]
+            if dropped:
+                notices.append(f"Ignored unknown {param} value(s) in the address: {', '.join(map(repr, dropped[:5]))}")
+            values[field_name] = tuple(dict.fromkeys(kept))
+        elif field_name == "progressive_only":
+            if raw[-1] in {"all", "progressive"}:
+                values[field_name] = raw[-1] == "progressive"
+            else:
+                notices.append(f"Ignored scope={raw[-1]!r} in the address (use 'progressive' or 'all')")
+        elif field_name == "open_only":
+            if raw[-1] in {"1", "0", "true", "false"}:
+                values[field_name] = raw[-1] in {"1", "true"}
+            else:
+                notices.append(f"Ignored open={raw[-1]!r} in the address (use 1 or 0)")
+        elif field_name in {"start_from", "start_to"}:
+            try:
+                year = int(raw[-1])
+            except ValueError:
+                year = None
+            if year is None or not EARLIEST_YEAR <= year <= LATEST_YEAR:
+                notices.append(f"Ignored {param}={raw[-1]!r} in the address (expected a year)")
+            else:
+                values[field_name] = year
+        elif field_name == "results":
+            if raw[-1] in RESULTS_CHOICES:
+                values[field_name] = raw[-1]
+            else:
+                notices.append(f"Ignored results={raw[-1]!r} in the address (use yes, no or any)")
+        elif field_name == "text":
+            values[field_name] = raw[-1][:MAX_TEXT_LENGTH]
+    state = FilterState(**values)
+    if state.start_from is not None and state.start_to is not None and state.start_from > state.start_to:
+        notices.append("Swapped the start years in the address: 'from' was after 'to'")
+        state = state.replace(start_from=state.start_to, start_to=state.start_from)
+    return ParsedFilters(state=state, notices=tuple(notices))
+
+
+def to_query_params(state: FilterState) -> dict[str, str | list[str]]:
+    """The address parameters for a state; defaults are left out so plain views keep plain links."""
+    default = FilterState()
+    params: dict[str, str | list[str]] = {}
+    for field_name, param in PARAM_OF_FIELD.items():
+        value = getattr(state, field_name)
+        if value == getattr(default, field_name):
+            continue
+        if isinstance(value, tuple):
+            params[param] = list(value)
+        elif field_name == "progressive_only":
+            params[param] = "progressive" if value else "all"
+        elif isinstance(value, bool):
+            params[param] = "1" if value else "0"
+        else:
+            params[param] = str(value)
+    return params
+
+
+def allowed_values(table: TrialTable, mechanism_keys: Iterable[str] = ()) -> dict[str, list[str]]:
+    """The values the address may name for each list field."""
+    return {
+        "mechanisms": sorted(set(table.members["mechanisms"]) | set(mechanism_keys)),
+        "ms_types": sorted(set(table.members["ms_types"]) | set(MS_TYPE_LABELS)),
+        "phases": list(PHASE_LABELS),
+        "statuses": list(STATUS_LABELS),
+        "study_types": sorted(set(STUDY_TYPE_LABELS) | set(table.frame["study_type"].dropna().unique())),
+        "countries": table.values_of("countries"),
+        "sponsor_groups": list(SPONSOR_GROUP_LABELS),
+    }
+
+
+# ---------------------------------------------------------------- filtering and counts
+
+FACETS: tuple[str, ...] = (
+    "listed", "mechanisms", "progressive_only", "ms_types", "phases", "statuses", "study_types",
+    "countries", "sponsor_groups", "start_years", "results", "text",
+)
+
+
+def _any_of(members: dict[str, np.ndarray], chosen: Sequence[str], size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    for value in chosen:
+        if value in members:
+            mask |= members[value]
+    return mask
+
+
+def facet_masks(table: TrialTable, state: FilterState, include_removed: bool = False) -> dict[str, np.ndarray]:
+    """One boolean array per active filter; inactive filters are left out."""
+    frame, size = table.frame, len(table.frame)
+    masks: dict[str, np.ndarray] = {}
+    if not include_removed:
+        masks["listed"] = frame["listed"].to_numpy()
+    if state.mechanisms:
+        masks["mechanisms"] = _any_of(table.members["mechanisms"], state.mechanisms, size)
+    if state.progressive_only:
+        masks["progressive_only"] = frame["progressive"].to_numpy()
+    if state.ms_types:
+        masks["ms_types"] = _any_of(table.members["ms_types"], state.ms_types, size)
+    if state.phases:
+        masks["phases"] = _any_of(table.members["phases"], state.phases, size)
+    statuses = set(state.statuses) | (set(OPEN_STATUSES) if state.open_only else set())
+    if statuses:
+        masks["statuses"] = frame["status"].isin(statuses).to_numpy()
+    if state.study_types:
+        masks["study_types"] = frame["study_type"].isin(state.study_types).to_numpy()
+    if state.countries:
+        masks["countries"] = _any_of(table.members["countries"], state.countries, size)
+    if state.sponsor_groups:
+        masks["sponsor_groups"] = frame["sponsor_group"].isin(state.sponsor_groups).to_numpy()
+    if state.start_from is not None or state.start_to is not None:
+        years = frame["start_year"]
+        mask = years.notna()
+        if state.start_from is not None:
+            mask &= years >= state.start_from
+        if state.start_to is not None:
+            mask &= years <= state.start_to
+        masks["start_years"] = mask.fillna(False).to_numpy(dtype=bool)
+    if state.results != "any":
+        has = frame["has_results"].to_numpy()
+        masks["results"] = has if state.results == "yes" else ~has
+    words = state.text.lower().split()
+    if words:
+        mask = np.ones(size, dtype=bool)
+        for word in words:
+            mask &= frame["search_text"].str.contains(word, regex=False).to_numpy(dtype=bool)
+        masks["text"] = mask
+    return masks
+
+
+def combine(masks: dict[str, np.ndarray], size: int, leave_out: str | None = None) -> np.ndarray:
+    result = np.ones(size, dtype=bool)
+    for name, mask in masks.items():
+        if name != leave_out:
+            result &= mask
+    return result
+
+
+def filter_mask(table: TrialTable, state: FilterState, include_removed: bool = False) -> np.ndarray:
+    return combine(facet_masks(table, state, include_removed), len(table))
+
+
+def filter_trials(table: TrialTable, state: FilterState, include_removed: bool = False) -> pd.DataFrame:
+    return table.frame[filter_mask(table, state, include_removed)]
+
+
+@dataclass(frozen=True)
+class FacetCounts:
+    """For each filter, how many trials each option would give with every *other* filter applied."""
+
+    total: int
+    by_facet: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def of(self, facet: str, value: str) -> int:
+        return self.by_facet.get(facet, {}).get(value, 0)
+
+
+def facet_counts(table: TrialTable, state: FilterState) -> FacetCounts:
+    masks = facet_masks(table, state)
+    size = len(table)
+    frame = table.frame
+    counts: dict[str, dict[str, int]] = {}
+    for facet, member_field in (("mechanisms", "mechanisms"), ("ms_types", "ms_types"),
+                                ("phases", "phases"), ("countries", "countries")):
+        base = combine(masks, size, leave_out=facet)
+        counts[facet] = {value: int(np.count_nonzero(base & arr)) for value, arr in table.members[member_field].items()}
+    for facet, column in (("statuses", "status"), ("study_types", "study_type"), ("sponsor_groups", "sponsor_group")):
+        base = combine(masks, size, leave_out=facet)
+        counts[facet] = {str(k): int(v) for k, v in frame.loc[base, column].value_counts().items()}
+    base = combine(masks, size, leave_out="progressive_only")
+    progressive = frame["progressive"].to_numpy()
+    counts["progressive_only"] = {"progressive": int(np.count_nonzero(base & progressive)), "all": int(np.count_nonzero(base))}
+    base = combine(masks, size, leave_out="results")
+    has = frame["has_results"].to_numpy()
+    counts["results"] = {"any": int(np.count_nonzero(base)), "yes": int(np.count_nonzero(base & has)),
+                         "no": int(np.count_nonzero(base & ~has))}
+    total = int(np.count_nonzero(combine(masks, size)))
+    return FacetCounts(total=total, by_facet=counts)
+
+
+def year_bounds(table: TrialTable) -> tuple[int, int]:
+    years = table.frame["start_year"].dropna()
+    if years.empty:
+        this_year = dt.date.today().year
+        return this_year - 1, this_year
+    return int(years.min()), int(years.max())
+
+
+def describe_filters(state: FilterState, mechanism_label=lambda key: key) -> list[str]:
+    """Short phrases naming the active filters, for the line above the results."""
+    parts: list[str] = ["progressive MS" if state.progressive_only else "all MS"]
+    if state.mechanisms:
+        parts.append("mechanism: " + ", ".join(mechanism_label(k) for k in state.mechanisms))
+    if state.ms_types:
+        parts.append("MS type: " + ", ".join(readable_ms_type(k) for k in state.ms_types))
+    if state.phases:
+        parts.append("phase: " + ", ".join(PHASE_LABELS.get(p, p) for p in state.phases))
+    if state.open_only:
+        parts.append("recruiting or not yet recruiting")
+    if state.statuses:
+        parts.append("status: " + ", ".join(readable_status(s) for s in state.statuses))
+    if state.study_types:
+        parts.append("type: " + ", ".join(STUDY_TYPE_LABELS.get(s, s).split(" (")[0] for s in state.study_types))
+    if state.countries:
+        parts.append("in " + ", ".join(state.countries))
+    if state.sponsor_groups:
+        parts.append("sponsor: " + ", ".join(SPONSOR_GROUP_LABELS[g].split(" (")[0] for g in state.sponsor_groups))
+    if state.start_from is not None or state.start_to is not None:
+        parts.append(f"started {state.start_from or '…'}–{state.start_to or '…'}")
+    if state.results != "any":
+        parts.append(RESULTS_CHOICES[state.results].lower())
+    if state.text:
+        parts.append(f"matching “{state.text}”")
+    return parts
+
+
+# ---------------------------------------------------------------- the results table and downloads
+
+RESULT_COLUMNS: dict[str, str] = {
+    "nct_id": "Trial",
+    "title": "Title",
+    "mechanism_labels": "Mechanisms",
+    "phase_stage": "Phase",
+    "status_label": "Status",
+    "start_date": "Start",
+    "primary_completion_date": "Primary completion",
+    "sponsor": "Sponsor",
+    "countries_text": "Countries",
+}
+
+
+def results_view(trials: pd.DataFrame, mechanism_label=lambda key: key) -> pd.DataFrame:
+    """The rows shown in the results table, with readable values."""
+    view = pd.DataFrame({
+        "link": "https://clinicaltrials.gov/study/" + trials["nct_id"].astype(str),
+        "nct_id": trials["nct_id"],
+        "title": trials["title"].fillna(""),
+        "mechanism_labels": trials["mechanisms"].map(lambda j: ", ".join(mechanism_label(k) for k in split_values(j))),
+        "phase_stage": trials["phase_stage"],
+        "status_label": trials["status_label"],
+        "start_date": trials["start_date"].fillna(""),
+        "primary_completion_date": trials["primary_completion_date"].fillna(""),
+        "sponsor": trials["sponsor"].fillna(""),
+        "countries_text": trials["countries"].fillna("").str.replace("|", ", ", regex=False),
+    })
+    return view.reset_index(drop=True)
+
+
+DOWNLOAD_COLUMNS: tuple[str, ...] = (
+    "nct_id", "title", "status", "phases", "study_type", "start_date", "primary_completion_date",
+    "completion_date", "last_update", "sponsor", "sponsor_class", "conditions", "interventions", "countries",
+    "enrollment", "has_results", "url", "progressive", "ms_types", "mechanisms", "edss_min", "edss_max",
+    "min_age", "max_age", "sex",
+)
+
+
+def download_frame(trials: pd.DataFrame) -> pd.DataFrame:
+    return trials[[c for c in DOWNLOAD_COLUMNS if c in trials.columns]].reset_index(drop=True)
+
+
+def to_csv_bytes(trials: pd.DataFrame) -> bytes:
+    return download_frame(trials).to_csv(index=False).encode("utf-8")
+
+
+def to_json_bytes(trials: pd.DataFrame) -> bytes:
+    return download_frame(trials).to_json(orient="records", force_ascii=False, indent=1).encode("utf-8")

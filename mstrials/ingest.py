@@ -1,0 +1,284 @@
+"""One run: studies in (from the API or from files), cache out, with a change history.
+
+The same code path serves a live fetch and an offline import: every study goes through the
+same validation, MS check, derivation and history. The run writes into a private copy of the
+cache that replaces the live file only when the whole run succeeded.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from mstrials import cache
+from mstrials.derive import DERIVED_COLUMNS, derivation_signature, derive_columns
+from mstrials.ms_filter import is_ms_study
+from mstrials.records import MalformedStudy, StudyRecord, normalise_study
+
+INCREMENTAL_OVERLAP = timedelta(days=1)
+
+
+@dataclass
+class RunSummary:
+    source: str
+    mode: str
+    pages: int = 0
+    seen: int = 0
+    ms_kept: int = 0
+    non_ms: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    malformed: int = 0
+    removed: int = 0
+    duplicates: int = 0
+    older_ignored: int = 0
+    seconds: float = 0.0
+    total_expected: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"pages {self.pages}, studies seen {self.seen}, MS kept {self.ms_kept}, "
+            f"non-MS left out {self.non_ms}, new {self.new}, changed {self.changed}, "
+            f"unchanged {self.unchanged}, no longer listed {self.removed}, malformed {self.malformed}"
+            + (f", older copies ignored {self.older_ignored}" if self.older_ignored else "")
+            + f", {self.seconds:.1f} s"
+        )
+
+
+@dataclass(frozen=True)
+class IncomingStudy:
+    position: str
+    study: Any
+    problem: str | None = None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _joined(values: Iterable[str]) -> str:
+    return "|".join(values)
+
+
+def record_columns(record: StudyRecord) -> dict[str, Any]:
+    return {
+        "title": record.title,
+        "official_title": record.official_title,
+        "acronym": record.acronym,
+        "status": record.status,
+        "phases": _joined(record.phases),
+        "study_type": record.study_type,
+        "start_date": record.start_date,
+        "primary_completion_date": record.primary_completion_date,
+        "completion_date": record.completion_date,
+        "first_posted": record.first_posted,
+        "last_update": record.last_update,
+        "sponsor": record.sponsor,
+        "sponsor_class": record.sponsor_class,
+        "collaborators": _joined(record.collaborators),
+        "conditions": _joined(record.conditions),
+        "keywords": _joined(record.keywords),
+        "interventions": _joined(record.interventions),
+        "intervention_types": _joined(record.intervention_types),
+        "countries": _joined(record.countries),
+        "n_sites": record.n_sites,
+        "enrollment": record.enrollment,
+        "enrollment_type": record.enrollment_type,
+        "has_results": int(record.has_results),
+        "url": record.url,
+    }
+
+
+_STUDY_COLUMNS = (
+    "nct_id", "is_ms", "raw_json", "content_hash", "first_seen_run", "last_seen_run", "removed_run",
+    *cache.RECORD_COLUMNS, *DERIVED_COLUMNS,
+)
+_UPSERT_STUDY = (
+    f"INSERT OR REPLACE INTO studies ({', '.join(_STUDY_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _STUDY_COLUMNS)})"
+)
+_TRACKED_COLUMNS = [column for _, column in cache.TRACKED_FIELDS]
+
+
+@dataclass
+class _Known:
+    content_hash: str
+    first_seen_run: int
+    removed_run: int | None
+    last_update: str | None
+    tracked: tuple
+
+
+class RunWriter:
+    """Applies incoming studies to an open (staged) cache connection and counts what happened."""
+
+    def __init__(self, connection: sqlite3.Connection, summary: RunSummary, report: Callable[[str], None]):
+        self.connection = connection
+        self.summary = summary
+        self.report = report
+        self.run_id = (connection.execute("SELECT COALESCE(MAX(run_id), 0) + 1 FROM runs").fetchone()[0])
+        self.started_at = _now()
+        self.known: dict[str, _Known] = {
+            row[0]: _Known(row[1], row[2], row[3], row[4], tuple(row[5:]))
+            for row in connection.execute(
+                "SELECT nct_id, content_hash, first_seen_run, removed_run, last_update, "
+                f"{', '.join(_TRACKED_COLUMNS)} FROM studies"
+            )
+        }
+        self.seen_ids: set[str] = set()
+
+    def _change(self, nct_id: str, kind: str, old: Any, new: Any) -> None:
+        self.connection.execute(
+            "INSERT INTO changes (run_id, nct_id, kind, old_value, new_value) VALUES (?, ?, ?, ?, ?)",
+            (self.run_id, nct_id, kind, None if old is None else str(old), None if new is None else str(new)),
+        )
+
+    def add(self, item: IncomingStudy) -> None:
+        self.summary.seen += 1
+        if item.problem:
+            self._malformed(item.position, item.problem)
+            return
+        try:
+            record = normalise_study(item.study)
+        except MalformedStudy as error:
+            self._malformed(item.position, str(error))
+            return
+        nct_id = record.nct_id
+        if nct_id in self.seen_ids:
+            # The same study twice in one run (results shifting between pages): the first copy stands.
+            self.summary.duplicates += 1
+            self.summary.seen -= 1
+            return
+        self.seen_ids.add(nct_id)
+        raw_json = json.dumps(item.study, ensure_ascii=False, separators=(",", ":"))
+        content_hash = hashlib.sha1(raw_json.encode()).hexdigest()
+        ms = is_ms_study(item.study)
+        if ms:
+            self.summary.ms_kept += 1
+        else:
+            self.summary.non_ms += 1
+        known = self.known.get(nct_id)
+        columns = record_columns(record)
+        tracked = tuple(columns[column] for column in _TRACKED_COLUMNS)
+        first_seen = self.run_id
+        if known is None:
+            self.summary.new += 1
+            self._change(nct_id, "new", None, record.status)
+        else:
+            first_seen = known.first_seen_run
+            if known.removed_run is not None:
+                self._change(nct_id, "listed_again", None, record.status)
+            is_older = bool(known.last_update and record.last_update and record.last_update < known.last_update)
+            if (known.content_hash == content_hash or is_older) and known.removed_run is None:
+                # An import of an older download must not roll the cache back in time.
+                if is_older:
+                    self.summary.older_ignored += 1
+                else:
+                    self.summary.unchanged += 1
+                self.connection.execute(
+                    "UPDATE studies SET last_seen_run = ? WHERE nct_id = ?", (self.run_id, nct_id)
+                )
+                return
+            self.summary.changed += 1
+            for (kind, _), old, new in zip(cache.TRACKED_FIELDS, known.tracked, tracked):
+                if old != new:
+                    self._change(nct_id, kind, old, new)
+        derived = derive_columns(item.study) if ms else {}
+        values = [nct_id, int(ms), raw_json, content_hash, first_seen, self.run_id, None]
+        values += [columns[name] for name in cache.RECORD_COLUMNS]
+        values += [derived.get(name) for name in DERIVED_COLUMNS]
+        self.connection.execute(_UPSERT_STUDY, values)
+        self.connection.execute("DELETE FROM sites WHERE nct_id = ?", (nct_id,))
+        self.connection.executemany(
+            "INSERT INTO sites (nct_id, position, facility, city, state, country, status, latitude, longitude) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (nct_id, position, s.facility, s.city, s.state, s.country, s.status, s.latitude, s.longitude)
+                for position, s in enumerate(record.sites)
+            ],
+        )
+        self.known[nct_id] = _Known(content_hash, first_seen, None, record.last_update, tracked)
+
+    def _malformed(self, position: str, problem: str) -> None:
+        self.summary.malformed += 1
+        message = f"skipped malformed record at {position}: {problem}"
+        self.summary.problems.append(message)
+        self.report(message)
+
+    def mark_unlisted(self) -> None:
+        """After a full refresh: studies the registry no longer returns are flagged, never deleted."""
+        for nct_id, known in self.known.items():
+            if nct_id not in self.seen_ids and known.removed_run is None:
+                self.summary.removed += 1
+                self.connection.execute("UPDATE studies SET removed_run = ? WHERE nct_id = ?", (self.run_id, nct_id))
+                self._change(nct_id, "no_longer_listed", None, None)
+
+    def finish(self, api_version: str | None, data_timestamp: str | None) -> None:
+        s = self.summary
+        self.connection.execute(
+            "INSERT INTO runs (run_id, started_at, finished_at, source, mode, api_version, data_timestamp, pages, seen, "
+            "ms_kept, non_ms, new, changed, unchanged, malformed, removed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.run_id, self.started_at, _now(), s.source, s.mode, api_version, data_timestamp, s.pages, s.seen,
+             s.ms_kept, s.non_ms, s.new, s.changed, s.unchanged, s.malformed, s.removed),
+        )
+
+
+def rederive_if_stale(connection: sqlite3.Connection, force: bool = False) -> int:
+    """Re-run classification and eligibility on stored studies when the vocabulary or code changed."""
+    signature = derivation_signature()
+    if not force and cache.read_meta(connection, "derivation_signature") == signature:
+        return 0
+    assignments = ", ".join(f"{name} = ?" for name in DERIVED_COLUMNS)
+    count = 0
+    rows = connection.execute("SELECT nct_id, raw_json FROM studies WHERE is_ms = 1").fetchall()
+    for nct_id, raw_json in rows:
+        derived = derive_columns(json.loads(raw_json))
+        connection.execute(
+            f"UPDATE studies SET {assignments} WHERE nct_id = ?", [*(derived[n] for n in DERIVED_COLUMNS), nct_id]
+        )
+        count += 1
+    cache.write_meta(connection, "derivation_signature", signature)
+    return count
+
+
+def incremental_since(run: cache.RunRow) -> str:
+    """The date to ask for updates from: the last successful run's data date, less a day of overlap."""
+    stamp = run.data_timestamp or run.started_at
+    day = datetime.fromisoformat(stamp.replace("Z", "+00:00")).date() if "T" in stamp else date.fromisoformat(stamp[:10])
+    return (day - INCREMENTAL_OVERLAP).isoformat()
+
+
+def run_ingest(
+    cache_path: Path,
+    studies: Callable[[RunWriter], Iterator[IncomingStudy]],
+    summary: RunSummary,
+    report: Callable[[str], None] = lambda message: None,
+    version: dict | None = None,
+) -> RunSummary:
+    """Apply one run's studies to the cache atomically and return what happened.
+
+    `studies` is called with the writer (so a fetch can read the previous run before asking the
+    API) and yields the incoming studies; any exception it raises aborts the run and leaves the
+    cache untouched. Only a full refresh from the API (mode "full", known once the studies are
+    consumed) can tell that a study is no longer listed; imports and incremental runs cannot.
+    """
+    started = time.monotonic()
+    with cache.staged_copy(cache_path) as connection:
+        rederive_if_stale(connection)
+        writer = RunWriter(connection, summary, report)
+        for item in studies(writer):
+            writer.add(item)
+        if summary.mode == "full":
+            writer.mark_unlisted()
+        version = version if version is not None else {}
+        writer.finish(version.get("apiVersion"), version.get("dataTimestamp"))
+        summary.seconds = time.monotonic() - started
+    return summary

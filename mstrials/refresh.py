@@ -1,0 +1,59 @@
+"""The two ways a cache gets studies: a refresh from the API, or an import of downloaded files."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from mstrials import api, cache
+from mstrials.ingest import IncomingStudy, RunSummary, RunWriter, incremental_since, run_ingest
+from mstrials.sources import read_study_file
+
+
+def refresh_from_api(
+    cache_path: Path,
+    settings: api.FetchSettings,
+    full: bool = False,
+    on_page: Callable[[api.StudyPage], None] = lambda page: None,
+    report: Callable[[str], None] = lambda message: None,
+) -> RunSummary:
+    """Fetch MS studies into the cache: everything on the first run or with `full`, else recent updates.
+
+    Raises api.ApiError (cache untouched) when the API cannot be used.
+    """
+    summary = RunSummary(source=settings.base_url, mode="full")
+    version: dict = {}
+
+    def studies(writer: RunWriter) -> Iterator[IncomingStudy]:
+        previous = cache.last_api_run(writer.connection)
+        updated_since = None
+        if previous is not None and not full:
+            summary.mode = "incremental"
+            updated_since = incremental_since(previous)
+        with api.ApiClient(settings) as client:
+            version.update(api.fetch_version(client))
+            for page in api.fetch_study_pages(client, api.study_query(updated_since)):
+                summary.pages += 1
+                if page.total_count is not None:
+                    summary.total_expected = page.total_count
+                on_page(page)
+                for index, study in enumerate(page.studies, start=1):
+                    yield IncomingStudy(f"page {page.number} item {index}", study)
+
+    return run_ingest(cache_path, studies, summary, report, version=version)
+
+
+def import_files(
+    cache_path: Path,
+    paths: Sequence[Path],
+    report: Callable[[str], None] = lambda message: None,
+) -> RunSummary:
+    """Import downloaded studies through the same path as a fetch. Raises SourceError (cache untouched)."""
+    summary = RunSummary(source=", ".join(str(path) for path in paths), mode="import")
+
+    def studies(writer: RunWriter) -> Iterator[IncomingStudy]:
+        for path in paths:
+            summary.pages += 1
+            for item in read_study_file(path):
+                yield IncomingStudy(item.position, item.study, item.problem)
+
+    return run_ingest(cache_path, studies, summary, report)

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Fetch multiple sclerosis trials from ClinicalTrials.gov into the local cache, or import downloads.
+
+Exit codes: 0 ok, 1 failed (the previous cache is left exactly as it was), 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from mstrials import api, settings
+from mstrials.cache import CacheError, connect_readonly, read_meta, staged_copy
+from mstrials.derive import derivation_signature
+from mstrials.ingest import RunSummary, rederive_if_stale
+from mstrials.refresh import import_files, refresh_from_api
+from mstrials.sources import SourceError
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", help=f"cache file (default: ${settings.CACHE_ENV_VAR} or {settings.DEFAULT_CACHE_PATH})")
+    parser.add_argument("--base-url", help=f"API root (default: ${settings.API_ENV_VAR} or {settings.DEFAULT_API_BASE_URL})")
+    parser.add_argument("--from-file", nargs="+", type=Path, metavar="PATH",
+                        help="import downloaded studies (JSON array, API page, JSON Lines, zip; .gz ok) instead of fetching")
+    parser.add_argument("--full", action="store_true", help="fetch everything, not only recent updates")
+    parser.add_argument("--reclassify", action="store_true",
+                        help="only re-derive labels and eligibility themes of stored studies if the vocabulary "
+                             "or the code changed since they were made (no network)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--min-interval", type=float, default=1.0, help="seconds between requests (default 1)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each response (default 60)")
+    parser.add_argument("--retries", type=int, default=5, help="retries on 429, 5xx, timeouts, lost connections")
+    parser.add_argument("--backoff", type=float, default=2.0, help="exponential backoff factor in seconds")
+    args = parser.parse_args(argv)
+    if args.from_file and args.full:
+        parser.error("--full applies to fetching, not to --from-file")
+    if args.reclassify and (args.from_file or args.full):
+        parser.error("--reclassify works on the stored studies alone; use it without --from-file and --full")
+    if args.min_interval < 0 or args.timeout <= 0 or args.retries < 0 or args.backoff < 0:
+        parser.error("--min-interval, --retries and --backoff must not be negative, --timeout must be positive")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    cache_path = settings.cache_path(args.cache)
+
+    def report(message: str) -> None:
+        tqdm.write(message, file=sys.stderr)
+
+    try:
+        if args.reclassify:
+            return reclassify(cache_path, args.quiet)
+        if args.from_file:
+            summary = import_files(cache_path, args.from_file, report=report)
+        else:
+            summary = fetch(args, cache_path, report)
+    except (api.ApiError, SourceError, CacheError) as error:
+        print(f"error: {error}; the cache at {cache_path} was left as it was", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"\ninterrupted; the cache at {cache_path} was left as it was", file=sys.stderr)
+        return 1
+    print(f"{summary.mode}: {summary.line()} → {cache_path}")
+    return 0
+
+
+def reclassify(cache_path: Path, quiet: bool) -> int:
+    connection = connect_readonly(cache_path)
+    try:
+        up_to_date = read_meta(connection, "derivation_signature") == derivation_signature()
+    finally:
+        connection.close()
+    if up_to_date:
+        if not quiet:
+            print("labels are up to date")
+        return 0
+    with staged_copy(cache_path) as connection:
+        count = rederive_if_stale(connection)
+    print(f"re-labelled {count} MS studies in {cache_path}")
+    return 0
+
+
+def fetch(args: argparse.Namespace, cache_path: Path, report) -> RunSummary:
+    fetch_settings = api.FetchSettings(
+        base_url=settings.api_base_url(args.base_url),
+        timeout_seconds=args.timeout,
+        min_interval_seconds=args.min_interval,
+        retries=args.retries,
+        backoff_factor=args.backoff,
+    )
+    with tqdm(desc="studies", unit=" studies", disable=args.quiet, file=sys.stderr) as progress:
+        def on_page(page: api.StudyPage) -> None:
+            if page.total_count is not None:
+                progress.total = page.total_count
+            progress.update(len(page.studies))
+
+        return refresh_from_api(cache_path, fetch_settings, full=args.full, on_page=on_page, report=report)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

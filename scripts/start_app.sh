@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The one command to use the explorer: set up, fetch trials when there is no cache yet, start the app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup_env.sh requirements.txt
+cache=${MSTRIALS_CACHE:-data/cache/trials.sqlite}
+if [ ! -f "$cache" ]; then
+    echo "No trial cache yet: fetching multiple sclerosis trials from ClinicalTrials.gov (a few minutes) ..."
+    if ! .venv/bin/python scripts/fetch_trials.py; then
+        echo "Could not fetch the trials now. The app starts anyway and shows how to fetch or import them."
+    fi
+else
+    # Cheap when nothing changed: re-labels stored trials only after a vocabulary or code update.
+    .venv/bin/python scripts/fetch_trials.py --reclassify --quiet || true
+fi
+port=${PORT:-8501}
+echo "Starting the explorer on http://localhost:$port (stop it with Ctrl+C)"
+exec .venv/bin/streamlit run dashboard/app.py --server.port "$port" "$@"

@@ -45,18 +45,36 @@ class StudyPage:
 
 
 class Politeness:
-    """Keeps at least `min_interval` seconds between the starts of two requests."""
+    """Keeps at least `min_interval` seconds between the end of one request and the start of the next."""
 
     def __init__(self, min_interval: float):
         self.min_interval = min_interval
-        self._last_start: float | None = None
+        self._last_end: float | None = None
 
     def wait(self) -> None:
-        if self._last_start is not None:
-            delay = self._last_start + self.min_interval - time.monotonic()
+        if self._last_end is not None:
+            delay = self._last_end + self.min_interval - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-        self._last_start = time.monotonic()
+
+    def done(self) -> None:
+        self._last_end = time.monotonic()
+
+
+class PoliteRetry(Retry):
+    """urllib3's Retry, but never sooner than the politeness interval (its first retry is instant)."""
+
+    def __init__(self, *args: Any, min_backoff: float = 0.0, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.min_backoff = min_backoff
+
+    def new(self, **kwargs: Any) -> "PoliteRetry":
+        retry = super().new(**kwargs)
+        retry.min_backoff = self.min_backoff
+        return retry
+
+    def get_backoff_time(self) -> float:
+        return max(self.min_backoff, super().get_backoff_time())
 
 
 class PageTokenPaginator:
@@ -89,7 +107,8 @@ class ApiClient:
         self.politeness = Politeness(settings.min_interval_seconds)
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": settings.user_agent, "Accept": "application/json"})
-        retry = Retry(
+        retry = PoliteRetry(
+            min_backoff=settings.min_interval_seconds,
             total=settings.retries,
             connect=settings.retries,
             read=settings.retries,
@@ -124,6 +143,7 @@ class ApiClient:
                 params=params,
                 timeout=(self.settings.connect_timeout_seconds, self.settings.timeout_seconds),
             )
+            self.politeness.done()
         except requests.exceptions.RetryError as error:
             raise ApiError(f"{url}: still failing after {self.settings.retries} retries ({_reason(error)})") from error
         except requests.exceptions.Timeout as error:

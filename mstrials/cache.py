@@ -13,6 +13,7 @@ import fcntl
 import os
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -198,15 +199,24 @@ def last_api_run(connection: sqlite3.Connection) -> RunRow | None:
 
 
 @contextlib.contextmanager
-def writer_lock(path: Path) -> Iterator[None]:
-    """Only one writer at a time; a second fetch fails at once instead of racing."""
+def writer_lock(path: Path, wait_seconds: float = 5.0) -> Iterator[None]:
+    """Only one writer at a time; a second fetch fails (after a short wait) instead of racing.
+
+    The short wait covers the moment after a writer was killed, while the kernel is still ending
+    its forked workers, which share the lock.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.with_name(path.name + ".lock")
     with open(lock_path, "a+") as lock_file:
-        try:
-            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as error:
-            raise CacheError(f"another fetch or import is already writing {path}") from error
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as error:
+                if time.monotonic() >= deadline:
+                    raise CacheError(f"another fetch or import is already writing {path}") from error
+                time.sleep(0.1)
         try:
             yield
         finally:

@@ -68,3 +68,8 @@ def derive_columns(study: dict) -> dict[str, Any]:
         if name in DERIVED_COLUMNS and name not in row:
             row[name] = _as_sql(value)
     return {name: row.get(name) for name in DERIVED_COLUMNS}
+
+
+def warm_up() -> None:
+    """Load the vocabulary and compile its patterns once, before worker processes are forked."""
+    derive_columns({"protocolSection": {"identificationModule": {"nctId": "NCT00000000"}}})

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from mstrials import cache
-from mstrials.derive import DERIVED_COLUMNS, derivation_signature, derive_columns
+from mstrials.derive import DERIVED_COLUMNS, derivation_signature, derive_columns, warm_up
 from mstrials.ms_filter import is_ms_study
 from mstrials.records import MalformedStudy, StudyRecord, normalise_study
+from mstrials.workers import ordered_map
 
 INCREMENTAL_OVERLAP = timedelta(days=1)
 
@@ -96,6 +97,45 @@ def record_columns(record: StudyRecord) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class PreparedStudy:
+    """Everything about one incoming study that can be worked out without the cache."""
+
+    position: str
+    problem: str | None = None
+    nct_id: str = ""
+    is_ms: bool = False
+    raw_json: str = ""
+    content_hash: str = ""
+    columns: dict = field(default_factory=dict)
+    sites: tuple = ()
+    derived: dict = field(default_factory=dict)
+
+
+def prepare_study(item: IncomingStudy) -> PreparedStudy:
+    """Validate, flatten, check MS and derive labels for one study (pure: runs in worker processes)."""
+    if item.problem:
+        return PreparedStudy(item.position, problem=item.problem)
+    try:
+        record = normalise_study(item.study)
+    except MalformedStudy as error:
+        return PreparedStudy(item.position, problem=str(error))
+    raw_json = json.dumps(item.study, ensure_ascii=False, separators=(",", ":"))
+    is_ms = is_ms_study(item.study)
+    return PreparedStudy(
+        position=item.position,
+        nct_id=record.nct_id,
+        is_ms=is_ms,
+        raw_json=raw_json,
+        content_hash=hashlib.sha1(raw_json.encode()).hexdigest(),
+        columns=record_columns(record),
+        sites=tuple(
+            (s.facility, s.city, s.state, s.country, s.status, s.latitude, s.longitude) for s in record.sites
+        ),
+        derived=derive_columns(item.study) if is_ms else {},
+    )
+
+
 _STUDY_COLUMNS = (
     "nct_id", "is_ms", "raw_json", "content_hash", "first_seen_run", "last_seen_run", "removed_run",
     *cache.RECORD_COLUMNS, *DERIVED_COLUMNS,
@@ -140,43 +180,36 @@ class RunWriter:
             (self.run_id, nct_id, kind, None if old is None else str(old), None if new is None else str(new)),
         )
 
-    def add(self, item: IncomingStudy) -> None:
+    def add(self, prepared: "PreparedStudy") -> None:
         self.summary.seen += 1
-        if item.problem:
-            self._malformed(item.position, item.problem)
+        if prepared.problem:
+            self._malformed(prepared.position, prepared.problem)
             return
-        try:
-            record = normalise_study(item.study)
-        except MalformedStudy as error:
-            self._malformed(item.position, str(error))
-            return
-        nct_id = record.nct_id
+        nct_id = prepared.nct_id
         if nct_id in self.seen_ids:
             # The same study twice in one run (results shifting between pages): the first copy stands.
             self.summary.duplicates += 1
             self.summary.seen -= 1
             return
         self.seen_ids.add(nct_id)
-        raw_json = json.dumps(item.study, ensure_ascii=False, separators=(",", ":"))
-        content_hash = hashlib.sha1(raw_json.encode()).hexdigest()
-        ms = is_ms_study(item.study)
-        if ms:
+        if prepared.is_ms:
             self.summary.ms_kept += 1
         else:
             self.summary.non_ms += 1
         known = self.known.get(nct_id)
-        columns = record_columns(record)
+        columns = prepared.columns
         tracked = tuple(columns[column] for column in _TRACKED_COLUMNS)
         first_seen = self.run_id
         if known is None:
             self.summary.new += 1
-            self._change(nct_id, "new", None, record.status)
+            self._change(nct_id, "new", None, columns["status"])
         else:
             first_seen = known.first_seen_run
             if known.removed_run is not None:
-                self._change(nct_id, "listed_again", None, record.status)
-            is_older = bool(known.last_update and record.last_update and record.last_update < known.last_update)
-            if (known.content_hash == content_hash or is_older) and known.removed_run is None:
+                self._change(nct_id, "listed_again", None, columns["status"])
+            last_update = columns["last_update"]
+            is_older = bool(known.last_update and last_update and last_update < known.last_update)
+            if (known.content_hash == prepared.content_hash or is_older) and known.removed_run is None:
                 # An import of an older download must not roll the cache back in time.
                 if is_older:
                     self.summary.older_ignored += 1
@@ -190,21 +223,18 @@ class RunWriter:
             for (kind, _), old, new in zip(cache.TRACKED_FIELDS, known.tracked, tracked):
                 if old != new:
                     self._change(nct_id, kind, old, new)
-        derived = derive_columns(item.study) if ms else {}
-        values = [nct_id, int(ms), raw_json, content_hash, first_seen, self.run_id, None]
+        values = [nct_id, int(prepared.is_ms), prepared.raw_json, prepared.content_hash, first_seen, self.run_id, None]
         values += [columns[name] for name in cache.RECORD_COLUMNS]
-        values += [derived.get(name) for name in DERIVED_COLUMNS]
+        values += [prepared.derived.get(name) for name in DERIVED_COLUMNS]
         self.connection.execute(_UPSERT_STUDY, values)
-        self.connection.execute("DELETE FROM sites WHERE nct_id = ?", (nct_id,))
+        if known is not None:
+            self.connection.execute("DELETE FROM sites WHERE nct_id = ?", (nct_id,))
         self.connection.executemany(
             "INSERT INTO sites (nct_id, position, facility, city, state, country, status, latitude, longitude) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (nct_id, position, s.facility, s.city, s.state, s.country, s.status, s.latitude, s.longitude)
-                for position, s in enumerate(record.sites)
-            ],
+            [(nct_id, position, *site) for position, site in enumerate(prepared.sites)],
         )
-        self.known[nct_id] = _Known(content_hash, first_seen, None, record.last_update, tracked)
+        self.known[nct_id] = _Known(prepared.content_hash, first_seen, None, columns["last_update"], tracked)
 
     def _malformed(self, position: str, problem: str) -> None:
         self.summary.malformed += 1
@@ -231,16 +261,21 @@ class RunWriter:
         )
 
 
-def rederive_if_stale(connection: sqlite3.Connection, force: bool = False) -> int:
+def _derive_stored(row: tuple[str, str]) -> tuple[str, dict[str, Any]]:
+    nct_id, raw_json = row
+    return nct_id, derive_columns(json.loads(raw_json))
+
+
+def rederive_if_stale(connection: sqlite3.Connection, force: bool = False, workers: int | None = None) -> int:
     """Re-run classification and eligibility on stored studies when the vocabulary or code changed."""
     signature = derivation_signature()
     if not force and cache.read_meta(connection, "derivation_signature") == signature:
         return 0
     assignments = ", ".join(f"{name} = ?" for name in DERIVED_COLUMNS)
-    count = 0
     rows = connection.execute("SELECT nct_id, raw_json FROM studies WHERE is_ms = 1").fetchall()
-    for nct_id, raw_json in rows:
-        derived = derive_columns(json.loads(raw_json))
+    warm_up()
+    count = 0
+    for nct_id, derived in ordered_map(_derive_stored, rows, workers):
         connection.execute(
             f"UPDATE studies SET {assignments} WHERE nct_id = ?", [*(derived[n] for n in DERIVED_COLUMNS), nct_id]
         )
@@ -262,6 +297,7 @@ def run_ingest(
     summary: RunSummary,
     report: Callable[[str], None] = lambda message: None,
     version: dict | None = None,
+    workers: int | None = None,
 ) -> RunSummary:
     """Apply one run's studies to the cache atomically and return what happened.
 
@@ -272,10 +308,11 @@ def run_ingest(
     """
     started = time.monotonic()
     with cache.staged_copy(cache_path) as connection:
-        rederive_if_stale(connection)
+        rederive_if_stale(connection, workers=workers)
+        warm_up()
         writer = RunWriter(connection, summary, report)
-        for item in studies(writer):
-            writer.add(item)
+        for prepared in ordered_map(prepare_study, studies(writer), workers):
+            writer.add(prepared)
         if summary.mode == "full":
             writer.mark_unlisted()
         version = version if version is not None else {}

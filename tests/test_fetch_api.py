@@ -245,3 +245,14 @@ def test_unknown_parameter_gets_a_plain_text_400_reported_in_one_line(loopback_a
     with ApiClient(FetchSettings(base_url=base_url, min_interval_seconds=0, retries=0)) as client:
         with pytest.raises(ApiError, match=r"HTTP 400: Unknown parameter: query\.bogus"):
             client.get_json("/studies", {"query.bogus": "x"})
+
+
+def test_requests_are_spaced_by_the_politeness_interval_even_when_retrying(tmp_path, loopback_api):
+    studies = [make_study(nct_id=f"NCT{60000000 + i:08d}") for i in range(2100)]
+    fake = FakeCtgovApi(studies, faults=[Fault(), Fault(status=503)])
+    cache = tmp_path / "trials.sqlite"
+    assert fetch_trials.main(["--cache", str(cache), "--base-url", serve(loopback_api, fake), "--quiet",
+                              "--min-interval", "0.4", "--backoff", "0"]) == 0
+    times = fake.request_times
+    assert len(times) == 5  # /version, a 503, then three pages
+    assert min(later - earlier for earlier, later in zip(times, times[1:])) >= 0.38

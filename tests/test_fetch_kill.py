@@ -62,3 +62,15 @@ def test_sigkill_mid_fetch_leaves_the_old_cache(tmp_path, loopback_api):
         assert connection.execute("SELECT COUNT(*) FROM studies WHERE removed_run IS NULL").fetchone()[0] == len(new)
     finally:
         connection.close()
+
+
+def test_a_second_writer_is_refused_while_one_is_running(tmp_path):
+    from mstrials.cache import CacheError, staged_copy
+
+    cache = tmp_path / "trials.sqlite"
+    with staged_copy(cache):
+        try:
+            with staged_copy(cache):
+                raise AssertionError("a second writer got in")
+        except CacheError as error:
+            assert "already writing" in str(error)

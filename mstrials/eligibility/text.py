@@ -22,9 +22,10 @@ UNKNOWN = "unknown"  # before any section header, or a text without headers
 # How far a sentence may reach either side of a keyword. Real criteria sentences are far
 # shorter; the cap keeps a text without any punctuation from making every look-up scan megabytes.
 _SENTENCE_REACH = 700
+# Up to this size all sentence breaks are found in one pass and looked up by bisection; a
+# larger text is only scanned around each keyword hit.
+_WHOLE_TEXT_BREAKS = 300_000
 
-# A backslash the registry puts before markdown punctuation ("\\<", "\\>=", "1\\.", "\\[").
-_MARKDOWN_ESCAPE = re.compile(r"\\(?=[^\w\s])")
 
 # Section headers. With a colon they may stand anywhere (flattened copies put everything on one
 # line: "... Exclusion Criteria: * ..."); without one they must fill their own line, so that
@@ -43,12 +44,20 @@ _HEADER_OWN_LINE = re.compile(
     + r"(?:\s+criteri(?:a|on|as)\b)?[ \t]*(?:\([^)\n]{0,40}\))?[ \t*_]*(?=\n|$)"
 )
 
+# A whole line that introduces a section without naming it: "Patients meeting any of the
+# following will be excluded:", "Participants must meet all of the following:".
+_HEADER_SENTENCE = re.compile(
+    r"[ \t*#_>]*[^\n:]{0,120}?\b(?P<cue>will\s+(?:not\s+)?be\s+(?:excluded|included|eligible)|are\s+(?:not\s+)?(?:excluded|eligible|included)"
+    r"|is\s+(?:not\s+)?(?:excluded|eligible)|ineligible|must\s+(?:not\s+)?(?:meet|have|fulfil+|satisfy)\s+(?:all|any|none|each|one)\b)"
+    r"[^\n:]{0,80}:[ \t*_]*$"
+)
+
 # Where one sentence ends and the next begins. A newline only breaks a sentence when the next
 # line starts a new item (a bullet, a number, a capital letter): legacy texts hard-wrap long
 # criteria, and "... if EDSS greater than\n(>) 5.0" must stay one sentence.
 _BOUNDARY = re.compile(
     r"\n[ \t]*\n"
-    r"|\n(?=[ \t]*(?:[*•▪◦·+\-–—]|\(?[0-9]{1,3}[.)]|\(?[ivxIVX]{1,5}[.)]\s|\(?[a-hA-H][.)]\s|[A-Z\"“]))"
+    r"|\n(?=[ \t]*(?:[*•▪◦·+\-–—]|\(?[0-9]{1,3} ?[.)](?![0-9])|\(?[ivxIVX]{1,5}[.)]\s|\(?[a-hA-H][.)]\s|[A-Z\"“]))"
     r"|;"
     r"|(?<=\s)\*(?=\s)"  # an inline markdown bullet in a flattened copy
     r"|[.!?](?=[ \t]+[*•\-–(\"“]|[ \t]+[0-9]{1,3}[.)]|[ \t]+[A-Z]|[ \t]*\n|[ \t]*$)"
@@ -60,17 +69,17 @@ _NO_BREAK_BEFORE_DOT = re.compile(
 )
 # Bullets, numbers and roman numerals that start an item; not part of what we show.
 _ITEM_MARKER = re.compile(
-    r"[ \t]*(?:(?:[*•▪◦·+\-–—]|\(?[0-9]{1,3}[.)](?![0-9])|\(?[ivxIVX]{1,5}[.)]|\(?[a-hA-H][.)])[ \t]+)*"
+    r"[ \t]*(?:(?:[*•▪◦·+\-–—]|\(?[0-9]{1,3} ?[.)](?![0-9])|\(?[ivxIVX]{1,5}[.)]|\(?[a-hA-H][.)])[ \t]+)*"
 )
-_LINE_IS_ITEM = re.compile(r"[ \t]*(?:[*•▪◦·+\-–—]|\(?[0-9]{1,3}[.)]|\(?[ivxIVX]{1,5}[.)]|\(?[a-hA-H][.)])\s")
+_LINE_IS_ITEM = re.compile(r"[ \t]*(?:[*•▪◦·+\-–—]|\(?[0-9]{1,3} ?[.)](?![0-9])|\(?[ivxIVX]{1,5}[.)]|\(?[a-hA-H][.)])\s")
 
 
 def lower_same_length(text: str) -> str:
     """`text.lower()`, guaranteed to keep every character at its offset."""
-    lowered = text.lower()
+    # U+0130 (capital I with dot) is the one character whose lower case is two characters long.
+    lowered = text.replace("\u0130", "i").lower()
     if len(lowered) == len(text):
         return lowered
-    # Only a handful of characters (U+0130 above all) lower-case to two; map those one by one.
     return "".join(low if len(low) == 1 else char for char, low in ((c, c.lower()) for c in text))
 
 
@@ -90,19 +99,24 @@ class CriteriaText:
 
     def __init__(self, original: str):
         self.original = original
-        self.norm = _MARKDOWN_ESCAPE.sub(" ", original)
+        # The registry puts a backslash before markdown punctuation ("\\<", "\\>=", "1\\.", "\\[").
+        # Every backslash becomes a space: one fast pass, and none carries meaning for us.
+        self.norm = original.replace("\\", " ")
         self.low = lower_same_length(self.norm)
         self._header_starts: list[int] = []
         self._header_ends: list[int] = []
         self._header_kinds: list[str] = []
         self._find_headers()
         self._sentences: dict[int, Sentence] = {}
+        self._positions: dict[str, tuple[list[int], int]] = {}
+        self._break_starts: list[int] | None = None
+        self._break_ends: list[int] = []
 
     # -- sections -----------------------------------------------------------------------------
-    def _find_headers(self, limit: int = 20_000) -> None:
+    def _find_headers(self, limit: int = 2_000) -> None:
         found: dict[int, tuple[int, str]] = {}
-        candidates = 0
         for word in ("inclusion", "exclusion"):
+            candidates = 0
             at = self.low.find(word)
             while at != -1 and candidates < limit:
                 candidates += 1
@@ -118,6 +132,7 @@ class CriteriaText:
                         found.setdefault(match.start(), (match.end(), section))
                         break
                 at = self.low.find(word, at + len(word))
+        self._find_sentence_headers(found, limit)
         for start in sorted(found):
             end, kind = found[start]
             if self._header_ends and start < self._header_ends[-1]:
@@ -125,6 +140,26 @@ class CriteriaText:
             self._header_starts.append(start)
             self._header_ends.append(end)
             self._header_kinds.append(kind)
+
+    def _find_sentence_headers(self, found: dict[int, tuple[int, str]], limit: int) -> None:
+        """Lines such as "Patients meeting any of the following will be excluded:"."""
+        seen_lines: set[int] = set()
+        for word in ("exclud", "eligib", "includ", "must"):
+            candidates = 0
+            at = self.low.find(word)
+            while at != -1 and candidates < limit:
+                candidates += 1
+                line_start = self.low.rfind("\n", 0, at) + 1
+                if line_start not in seen_lines and at - line_start <= 140:
+                    seen_lines.add(line_start)
+                    line_end = self.low.find("\n", at)
+                    line_end = len(self.low) if line_end == -1 else line_end
+                    match = _HEADER_SENTENCE.match(self.low, line_start, line_end)
+                    if match:
+                        cue = match.group("cue")
+                        excluding = "exclud" in cue or "not" in cue or "inelig" in cue or "none" in cue
+                        found.setdefault(line_start, (match.end(), EXCLUSION if excluding else INCLUSION))
+                at = self.low.find(word, at + len(word))
 
     @property
     def has_headers(self) -> bool:
@@ -145,19 +180,12 @@ class CriteriaText:
     # -- sentences ----------------------------------------------------------------------------
     def sentence_at(self, pos: int) -> Sentence:
         low_limit, high_limit = self._section_limits(pos)
-        window_start = max(low_limit, pos - _SENTENCE_REACH)
-        start = window_start
-        # The search runs a little past `pos` so a line break's look-ahead can see the line it opens.
-        for match in _BOUNDARY.finditer(self.norm, window_start, min(high_limit, pos + 4)):
-            if match.start() >= pos:
-                break
-            if self._is_break(match):
-                start = match.end()
-        end = min(high_limit, pos + _SENTENCE_REACH)
-        for match in _BOUNDARY.finditer(self.norm, pos, end):
-            if self._is_break(match):
-                end = match.start() + (1 if match.group() in ".!?" else 0)
-                break
+        if len(self.norm) <= _WHOLE_TEXT_BREAKS:
+            start, end = self._bounds_from_all_breaks(pos)
+        else:
+            start, end = self._bounds_from_local_breaks(pos, low_limit, high_limit)
+        start = max(start, low_limit, pos - _SENTENCE_REACH)
+        end = min(end, high_limit, pos + _SENTENCE_REACH)
         start = _ITEM_MARKER.match(self.norm, start, end).end() if start < end else start
         while start < end and self.norm[start].isspace():
             start += 1
@@ -169,6 +197,41 @@ class CriteriaText:
         sentence = Sentence(start, end, self.section_at(pos), self.norm[start:end], self.low[start:end])
         self._sentences[start] = sentence
         return sentence
+
+    def _bounds_from_all_breaks(self, pos: int) -> tuple[int, int]:
+        if self._break_starts is None:
+            starts: list[int] = []
+            ends: list[int] = []
+            for match in _BOUNDARY.finditer(self.norm):
+                if self._is_break(match):
+                    starts.append(match.start())
+                    ends.append(match.end())
+            self._break_starts, self._break_ends = starts, ends
+        index = bisect.bisect_left(self._break_starts, pos)
+        start = self._break_ends[index - 1] if index > 0 else 0
+        if index < len(self._break_starts):
+            break_at = self._break_starts[index]
+            end = break_at + (1 if self.norm[break_at] in ".!?" else 0)
+        else:
+            end = len(self.norm)
+        return start, end
+
+    def _bounds_from_local_breaks(self, pos: int, low_limit: int, high_limit: int) -> tuple[int, int]:
+        # For a huge text only the neighbourhood of `pos` is scanned. The backward search runs a
+        # little past `pos` so a line break's look-ahead can see the line it opens.
+        window_start = max(low_limit, pos - _SENTENCE_REACH)
+        start = window_start
+        for match in _BOUNDARY.finditer(self.norm, window_start, min(high_limit, pos + 4)):
+            if match.start() >= pos:
+                break
+            if self._is_break(match):
+                start = match.end()
+        end = min(high_limit, pos + _SENTENCE_REACH)
+        for match in _BOUNDARY.finditer(self.norm, pos, end):
+            if self._is_break(match):
+                end = match.start() + (1 if match.group() in ".!?" else 0)
+                break
+        return start, end
 
     def _is_break(self, match: re.Match) -> bool:
         if match.group() not in ".!?":
@@ -209,24 +272,37 @@ class CriteriaText:
         return ""
 
     # -- keyword hits -------------------------------------------------------------------------
-    def find_all(self, keywords: tuple[str, ...], limit: int) -> list[int]:
-        """Sorted positions of lower-case `keywords` in the text, at most `limit` per keyword."""
-        hits: set[int] = set()
-        for keyword in keywords:
-            count = 0
-            at = self.low.find(keyword)
-            while at != -1 and count < limit:
-                hits.add(at)
-                count += 1
-                at = self.low.find(keyword, at + 1)
-        return sorted(hits)
+    def positions(self, keyword: str, limit: int) -> list[int]:
+        """Where a lower-case keyword occurs (at most `limit` places), cached across themes.
 
-    def sentences_with(self, keywords: tuple[str, ...], limit: int = 400) -> list[Sentence]:
-        """The distinct sentences containing any keyword, in text order (at most `limit`)."""
+        A keyword written "^cis" only counts at the start of a word, so that short acronyms do
+        not hit "decision" or "forms" and pull every sentence into a theme's reading.
+        """
+        cached = self._positions.get(keyword)
+        if cached is not None and (len(cached[0]) < cached[1] or cached[1] >= limit):
+            return cached[0][:limit]
+        word_start = keyword.startswith("^")
+        needle = keyword[1:] if word_start else keyword
+        found: list[int] = []
+        at = self.low.find(needle)
+        while at != -1 and len(found) < limit:
+            if not word_start or at == 0 or not self.low[at - 1].isalnum():
+                found.append(at)
+            at = self.low.find(needle, at + 1)
+        self._positions[keyword] = (found, limit)
+        return found
+
+    def sentences_with(self, keywords: tuple[str, ...], limit: int = 150) -> list[Sentence]:
+        """The distinct sentences containing any keyword, in text order (at most `limit`).
+
+        Real criteria mention one theme in a few dozen sentences at most; the limit only bites
+        on pathological input (a text repeating itself for megabytes) and keeps it fast.
+        """
+        hits = sorted({pos for keyword in keywords for pos in self.positions(keyword, limit)})
         result: list[Sentence] = []
         seen: set[tuple[int, int]] = set()
         covered_until = -1
-        for pos in self.find_all(keywords, limit):
+        for pos in hits:
             if pos < covered_until:
                 continue
             sentence = self.sentence_at(pos)

@@ -1,0 +1,833 @@
+"""Classify one raw ClinicalTrials.gov v2 study: mechanism keys, progressive relevance, MS types.
+
+`classify_study(study)` takes the study dict exactly as the API returns it (it may be partial
+or malformed; it never raises) and returns a frozen `Classification`.
+
+Mechanisms
+    Only investigational interventions count. With arm groups, an intervention counts when one
+    of its arms is EXPERIMENTAL or OTHER (ACTIVE_COMPARATOR arms count only when the trial has no
+    experimental arm at all, as in single-arm studies labelled that way). Without arm groups,
+    placebo/sham/usual-care/"no intervention" items are left out by name, and the titles are used
+    for three narrow decisions: an approved drug named after "compared with/versus" in an
+    active-controlled design is the comparator; a drug named after "added to"/"in patients treated
+    with" is background therapy; partner drugs of a drug-interaction study are probes. Infusion
+    premedication and transplant conditioning do not count beside the therapy they support.
+    Each intervention is matched against the curated vocabulary (data/mechanisms.toml); what
+    matches nothing falls back by intervention type: behavioural, device and procedure items are
+    `non_drug`, diagnostics and unknown drugs are `other`. Assessments and imaging agents only
+    give `other` when the trial tests nothing else. Every study gets at least one key.
+
+Progressive relevance and MS types
+    Read from conditions, keywords, titles, MeSH condition terms and the inclusion part of the
+    eligibility criteria. "Relapsing forms of MS" alone counts as RRMS, not progressive: regulators
+    include active SPMS in that phrase, but a trial is only flagged progressive when it names SPMS,
+    PPMS or progressive MS itself, so that relapsing-only trials do not flood the progressive view.
+    Negated mentions ("non-progressive", "excluding PPMS"), exclusion criteria, progressive
+    multifocal leukoencephalopathy and "progressive" describing something else (resistance
+    training, muscle relaxation, weakness) do not count. Eligibility text adds progressive types;
+    it adds RRMS/CIS only when the other fields name no type, because SPMS inclusion criteria
+    routinely describe the earlier relapsing course.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from mstrials.vocabulary import (
+    MECHANISM_KEYS,
+    TermMatch,
+    Vocabulary,
+    WordPatterns,
+    default_vocabulary,
+    normalise_text,
+    within_one_edit,
+)
+
+log = logging.getLogger(__name__)
+
+MS_TYPES: tuple[str, ...] = ("PPMS", "SPMS", "RRMS", "CIS", "PROGRESSIVE_UNSPECIFIED")
+PROGRESSIVE_MS_TYPES = frozenset({"PPMS", "SPMS", "PROGRESSIVE_UNSPECIFIED"})
+
+_KEY_ORDER = {key: index for index, key in enumerate(MECHANISM_KEYS)}
+
+
+@dataclass(frozen=True)
+class Classification:
+    mechanisms: tuple[str, ...]
+    mechanism_evidence: dict[str, list[dict[str, str]]]
+    progressive: bool
+    ms_types: tuple[str, ...]
+
+
+def classify_study(study: Any, vocabulary: Vocabulary | None = None) -> Classification:
+    """Classify one raw v2 study dict. Never raises: an unreadable record becomes `other`."""
+    vocabulary = vocabulary or default_vocabulary()
+    try:
+        return _classify(study, vocabulary)
+    except Exception:  # a record we failed to anticipate must not stop an ingest of thousands
+        log.exception("could not classify study %r", _nct_id(study))
+        return Classification(
+            mechanisms=("other",),
+            mechanism_evidence={"other": [{"intervention": "", "matched": "(record could not be read)"}]},
+            progressive=False,
+            ms_types=(),
+        )
+
+
+def evidence_text(evidence: Any) -> str:
+    """One readable line for exports, e.g. `b_cell: "Ocrelizumab 600 mg" ~ ocrelizumab; ...`.
+
+    Accepts a Classification or its `mechanism_evidence` mapping; keys in MECHANISM_KEYS order.
+    """
+    if isinstance(evidence, Classification):
+        evidence = evidence.mechanism_evidence
+    if not isinstance(evidence, Mapping):
+        return ""
+    parts = []
+    for key in sorted(evidence, key=lambda k: (_KEY_ORDER.get(k, len(_KEY_ORDER)), str(k))):
+        items = []
+        for item in evidence[key] or ():
+            if not isinstance(item, Mapping):
+                continue
+            name = str(item.get("intervention", "") or "").replace('"', "'")
+            matched = str(item.get("matched", "") or "")
+            items.append(f'"{name}" ~ {matched}' if name else matched)
+        parts.append(f"{key}: {', '.join(items)}" if items else str(key))
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Reading the record defensively
+# ---------------------------------------------------------------------------
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [item for item in _list(value) if isinstance(item, str) and item.strip()]
+
+
+def _nct_id(study: Any) -> str:
+    if not isinstance(study, dict):
+        return ""
+    return _text(_dict(_dict(study.get("protocolSection")).get("identificationModule")).get("nctId"))
+
+
+@dataclass
+class _Record:
+    study_type: str
+    titles: list[str]
+    conditions: list[str]
+    keywords: list[str]
+    mesh_terms: list[str]
+    eligibility: str
+    interventions: list[dict]
+    arm_groups: list[dict]
+
+
+def _read_record(study: Any) -> _Record:
+    study = _dict(study)
+    protocol = _dict(study.get("protocolSection"))
+    identification = _dict(protocol.get("identificationModule"))
+    conditions_module = _dict(protocol.get("conditionsModule"))
+    arms_module = _dict(protocol.get("armsInterventionsModule"))
+    browse = _dict(_dict(study.get("derivedSection")).get("conditionBrowseModule"))
+    return _Record(
+        study_type=_text(_dict(protocol.get("designModule")).get("studyType")).strip().upper(),
+        titles=[
+            title
+            for title in (
+                _text(identification.get("briefTitle")),
+                _text(identification.get("officialTitle")),
+                _text(identification.get("acronym")),
+            )
+            if title.strip()
+        ],
+        conditions=_texts(conditions_module.get("conditions")),
+        keywords=_texts(conditions_module.get("keywords")),
+        mesh_terms=[_text(mesh.get("term")) for mesh in _list(browse.get("meshes")) if isinstance(mesh, dict) and _text(mesh.get("term"))],
+        eligibility=_text(_dict(protocol.get("eligibilityModule")).get("eligibilityCriteria")),
+        interventions=[item for item in _list(arms_module.get("interventions")) if isinstance(item, dict)],
+        arm_groups=[item for item in _list(arms_module.get("armGroups")) if isinstance(item, dict)],
+    )
+
+
+def _classify(study: Any, vocabulary: Vocabulary) -> Classification:
+    record = _read_record(study)
+    evidence = _mechanism_evidence(record, vocabulary)
+    ms_types = _ms_types(record)
+    return Classification(
+        mechanisms=tuple(evidence),
+        mechanism_evidence=evidence,
+        progressive=bool(PROGRESSIVE_MS_TYPES.intersection(ms_types)),
+        ms_types=ms_types,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Mechanisms
+# ---------------------------------------------------------------------------
+
+# What a finding is, which decides whether it survives next to other findings.
+_ENTRY = "entry"  # a vocabulary entry or pattern
+_DIAGNOSTIC = "diagnostic"  # assessment, sampling, imaging: dropped when anything else is tested
+_PLACEHOLDER = "placeholder"  # a bare label or unknown product: `other` unless the titles say more
+_TYPE_DEFAULT = "type_default"  # decided by the intervention type alone
+
+_DRUG_LIKE_TYPES = frozenset({"DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT"})
+_DIAGNOSTIC_TYPES = frozenset({"DIAGNOSTIC_TEST", "GENETIC"})
+_NON_DRUG_DEFAULT = {"BEHAVIORAL": "(behavioural intervention)", "DEVICE": "(device)", "PROCEDURE": "(procedure)"}
+_INVESTIGATIONAL_ARM_TYPES = frozenset({"EXPERIMENTAL", "OTHER", ""})
+_APPROVED_DMT_KEYS = frozenset({"anti_inflammatory", "b_cell"})
+_PROBE_KEYS = frozenset({"other", "symptomatic"})
+
+# Commas are not connectors: "Placebo tablet identical to metformin, up to 4 tablets a day".
+_CONNECTOR = re.compile(
+    r"(\s+(?:in combination with|combined with|followed by|and/or|with|plus|and|or|then|versus|vs\.?)\s+"
+    r"|\s*[+/;&]\s*|\s+-\s+|\bcross ?over to\b)",
+    re.IGNORECASE,
+)
+_SIMULTANEOUS_CONNECTOR = re.compile(r"^\s*(?:with|plus|and|in combination with|combined with|\+)\s*$", re.IGNORECASE)
+_SEQUENCE_WORDS = re.compile(r"\b(?:then|followed|cross ?over|open[ -]label|delayed|switch\w*|after|before|visit)\b", re.IGNORECASE)
+_TITLE_CLAUSE_END = re.compile(r"\b(?:in|for|among|during|as|at|on|to|from|when|who|using|after|before|versus|vs|compared)\b")
+
+
+@dataclass(frozen=True)
+class _Finding:
+    key: str
+    matched: str  # shown as evidence
+    entries: frozenset[str]  # normalised vocabulary text behind it (empty for fallbacks)
+    kind: str
+
+
+@dataclass(frozen=True)
+class _Intervention:
+    name: str
+    type: str
+    normalised: str  # of the part that may count (comparator segments removed)
+    findings: tuple[_Finding, ...]
+    placebo_partner: bool = False  # "X with placebo": X is given in the control arm
+
+    def with_findings(self, findings: Iterable[_Finding]) -> _Intervention:
+        return _Intervention(self.name, self.type, self.normalised, tuple(findings), self.placebo_partner)
+
+
+def _display_name(item: dict) -> str:
+    name = _text(item.get("name")).strip()
+    if name:
+        return name
+    other_names = _texts(item.get("otherNames"))
+    return other_names[0].strip() if other_names else ""
+
+
+def _is_bare_label(normalised: str, vocabulary: Vocabulary) -> bool:
+    """A label that names no product: "Study drug", "Formulation B", "Experimental group"."""
+    generic = vocabulary.rules.generic_label_words
+    return all(word in generic or len(word) <= 1 or word.isdigit() for word in normalised.split())
+
+
+def _is_comparator(normalised: str, vocabulary: Vocabulary) -> bool:
+    rules = vocabulary.rules
+    return bool(normalised) and (rules.placebo.contains_any(normalised.split()) or bool(rules.comparator.search(normalised)))
+
+
+def _without_comparators(name: str, vocabulary: Vocabulary) -> tuple[str, bool]:
+    """The part of an intervention name that may count, and whether it is a product given
+    together with a placebo ("glatiramer acetate with placebo": the control arm)."""
+    if not _is_comparator(normalise_text(name), vocabulary):
+        return name, False
+    parts = _CONNECTOR.split(name)
+    segments, connectors = parts[0::2], parts[1::2]
+    kept = [
+        segment
+        for segment in segments
+        if normalise_text(segment)
+        and not _is_comparator(normalise_text(segment), vocabulary)
+        and not _is_bare_label(normalise_text(segment), vocabulary)  # "Phase 2; Placebo"
+    ]
+    placebo_partner = (
+        len(segments) == 2
+        and len(kept) == 1
+        and bool(_SIMULTANEOUS_CONNECTOR.match(connectors[0]))
+        and not _SEQUENCE_WORDS.search(name)
+    )
+    return " ; ".join(kept), placebo_partner
+
+
+def _casefolded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _arm_decisions(record: _Record) -> list[bool]:
+    """Per intervention: may it count according to its arm groups? Interventions are linked to
+    arms by their armGroupLabels, or by the arms' interventionNames ("Drug: Ocrelizumab")."""
+    arm_types: dict[str, str] = {}
+    arm_types_by_intervention: dict[str, list[str]] = {}
+    for arm in record.arm_groups:
+        label = _casefolded(_text(arm.get("label")))
+        arm_type = _text(arm.get("type")).strip().upper()
+        if label:
+            arm_types[label] = arm_type
+        for listed in _texts(arm.get("interventionNames")):
+            name = _casefolded(listed.split(":", 1)[1] if ":" in listed else listed)
+            arm_types_by_intervention.setdefault(name, []).append(arm_type)
+    if not arm_types and not arm_types_by_intervention:
+        return [True] * len(record.interventions)
+    counting = set(_INVESTIGATIONAL_ARM_TYPES)
+    all_types = set(arm_types.values()) | {t for types in arm_types_by_intervention.values() for t in types}
+    if not all_types & counting:
+        counting.add("ACTIVE_COMPARATOR")  # no experimental arm: the "comparator" is what is studied
+    decisions = []
+    for item in record.interventions:
+        labels = [_casefolded(label) for label in _texts(item.get("armGroupLabels"))]
+        linked = [arm_types[label] for label in labels if label in arm_types]
+        if not linked:
+            linked = arm_types_by_intervention.get(_casefolded(_display_name(item)), [])
+        decisions.append(any(arm_type in counting for arm_type in linked) if linked else True)
+    return decisions if any(decisions) else [True] * len(record.interventions)
+
+
+def _rank(match: TermMatch) -> tuple[bool, bool, int]:
+    return (not match.fuzzy, not match.from_pattern, len(match.normalised))
+
+
+def _findings_from_matches(matches: Iterable[TermMatch], suffix: str = "") -> list[_Finding]:
+    """One finding per key: the most specific entry is shown, all matched entries are kept."""
+    best: dict[str, TermMatch] = {}
+    entries: dict[str, set[str]] = {}
+    for match in matches:
+        for key in match.keys:
+            entries.setdefault(key, set()).add(match.normalised)
+            if key not in best or _rank(match) > _rank(best[key]):
+                best[key] = match
+    return [_Finding(key, best[key].matched + suffix, frozenset(entries[key]), _ENTRY) for key in best]
+
+
+def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Vocabulary) -> list[_Finding]:
+    rules = vocabulary.rules
+    if not normalised:
+        return []
+    if rules.imaging_agent.search(normalised):
+        return [_Finding("other", "(imaging or tracer agent)", frozenset(), _DIAGNOSTIC)]
+    if intervention_type in _DIAGNOSTIC_TYPES:
+        return [_Finding("other", "(diagnostic test)", frozenset(), _DIAGNOSTIC)]
+
+    matches = vocabulary.find(normalised)
+    therapy = [match for match in matches if set(match.keys) != {"non_drug"}]
+    programme = [match for match in matches if set(match.keys) == {"non_drug"}]
+    assessment = [_Finding("other", "(assessment or sampling)", frozenset(), _DIAGNOSTIC)] if rules.assessment.search(normalised) else []
+
+    if intervention_type in _DRUG_LIKE_TYPES or not intervention_type:
+        # A product listed as a drug is judged by the product; programme words only count alone.
+        chosen = therapy or programme
+        if chosen:
+            return _findings_from_matches(chosen)
+        return assessment or [_Finding("other", "(unrecognised product)", frozenset(), _PLACEHOLDER)]
+    if therapy:
+        return _findings_from_matches(therapy + programme)
+    if assessment:
+        return assessment
+    if programme:
+        return _findings_from_matches(programme)
+    if intervention_type in _NON_DRUG_DEFAULT:
+        return [_Finding("non_drug", _NON_DRUG_DEFAULT[intervention_type], frozenset(), _TYPE_DEFAULT)]
+    if intervention_type == "RADIATION":
+        return [_Finding("other", "(radiation)", frozenset(), _TYPE_DEFAULT)]
+    return [_Finding("other", "(unrecognised intervention)", frozenset(), _PLACEHOLDER)]
+
+
+def _merge_findings(findings: Iterable[_Finding]) -> list[_Finding]:
+    """Per key, a vocabulary finding wins over a fallback; entries of the same key are pooled."""
+    merged: dict[str, _Finding] = {}
+    for finding in findings:
+        current = merged.get(finding.key)
+        if current is None or (current.kind != _ENTRY and finding.kind == _ENTRY):
+            merged[finding.key] = finding
+        elif current.kind == _ENTRY and finding.kind == _ENTRY:
+            merged[finding.key] = _Finding(current.key, current.matched, current.entries | finding.entries, _ENTRY)
+    if any(finding.kind == _ENTRY for finding in merged.values()):
+        return [finding for finding in merged.values() if finding.kind == _ENTRY]
+    return list(merged.values())
+
+
+def _read_interventions(record: _Record, vocabulary: Vocabulary) -> list[_Intervention]:
+    interventions = []
+    for item, counts in zip(record.interventions, _arm_decisions(record)):
+        if not counts:
+            continue
+        name = _display_name(item)
+        intervention_type = _text(item.get("type")).strip().upper()
+        kept, placebo_partner = _without_comparators(name, vocabulary)
+        if not normalise_text(kept):
+            continue
+        texts = [kept]
+        if kept == name:  # other names describe the same product; a comparator's are not needed
+            texts += [other for other in _texts(item.get("otherNames")) if not _is_comparator(normalise_text(other), vocabulary)]
+        findings = _merge_findings(
+            finding for text in texts for finding in _findings_for_text(normalise_text(text), intervention_type, vocabulary)
+        )
+        interventions.append(_Intervention(name, intervention_type, normalise_text(kept), tuple(findings), placebo_partner))
+    return interventions
+
+
+def _counts(interventions: Iterable[_Intervention]) -> bool:
+    """Does anything other than diagnostics remain?"""
+    return any(finding.kind != _DIAGNOSTIC for intervention in interventions for finding in intervention.findings)
+
+
+def _without_products(interventions: list[_Intervention], products: set[str], keys: set[str] = frozenset()) -> list[_Intervention]:
+    """Remove findings for the given products, or of the given keys (background or comparator
+    drugs, matched by name or, when their class differs from the tested drug's, by class, so
+    that "Rebif" is recognised in "treated with interferon beta-1a"). Unchanged if that would
+    leave the trial with nothing tested."""
+    if not products and not keys:
+        return interventions
+    result = []
+    for intervention in interventions:
+        remaining = [
+            finding
+            for finding in intervention.findings
+            if not (finding.kind == _ENTRY and (finding.entries & products or finding.key in keys))
+        ]
+        if remaining:
+            result.append(intervention.with_findings(remaining))
+    return result if _counts(result) else interventions
+
+
+def _is_support_only(intervention: _Intervention, support_entries: frozenset[str], text_hit: bool) -> bool:
+    """Every vocabulary finding is support medication, and there is at least one such sign."""
+    entry_findings = [finding for finding in intervention.findings if finding.kind == _ENTRY]
+    if any(not finding.entries or not finding.entries <= support_entries for finding in entry_findings):
+        return False
+    return bool(entry_findings) or text_hit
+
+
+def _without_support(
+    interventions: list[_Intervention],
+    support_entries: frozenset[str],
+    text_hit: Callable[[_Intervention], bool],
+    alongside: frozenset[str],
+) -> list[_Intervention]:
+    """Drop premedication or conditioning when the trial gives a therapy of `alongside` keys."""
+    support_only = [_is_support_only(intervention, support_entries, text_hit(intervention)) for intervention in interventions]
+    anchored = any(
+        not only and any(finding.key in alongside and finding.kind == _ENTRY for finding in intervention.findings)
+        for intervention, only in zip(interventions, support_only)
+    )
+    if not anchored:
+        return interventions
+    result = []
+    for intervention, only in zip(interventions, support_only):
+        if only:
+            continue
+        remaining = [finding for finding in intervention.findings if not (finding.entries and finding.entries <= support_entries)]
+        if remaining:
+            result.append(intervention.with_findings(remaining))
+    return result
+
+
+def _is_product(match: TermMatch) -> bool:
+    """A therapy product named in a title; describing words and near misses are not."""
+    return bool(match.normalised) and not match.fuzzy and not match.descriptor and set(match.keys) != {"non_drug"}
+
+
+def _title_roles(titles: Sequence[str], phrase: WordPatterns, vocabulary: Vocabulary) -> list[tuple[dict, dict]]:
+    """For each occurrence of `phrase` in a title: the products named before it, and those
+    named after it up to the end of that clause (normalised entry -> keys)."""
+    roles = []
+    for title in titles:
+        normalised = normalise_text(title)
+        if not normalised or not phrase.search(normalised):
+            continue
+        products = [match for match in vocabulary.find(normalised) if _is_product(match)]
+        for occurrence in phrase.finditer(normalised):
+            clause_end = _TITLE_CLAUSE_END.search(normalised, occurrence.end())
+            stop = clause_end.start() if clause_end else len(normalised)
+            before = {match.normalised: match.keys for match in products if match.end <= occurrence.end()}
+            after = {
+                match.normalised: match.keys
+                for match in products
+                if occurrence.end() <= match.start and match.end <= stop and match.normalised not in before
+            }
+            roles.append((before, after))
+    return roles
+
+
+def _keys_of(products: Mapping[str, tuple[str, ...]]) -> set[str]:
+    return {key for keys in products.values() for key in keys}
+
+
+def _apply_title_roles(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Records without arm groups: remove background therapy and active comparators named as
+    such in the titles, and the probe drugs of interaction studies."""
+    rules = vocabulary.rules
+    titles = record.titles[:2]
+
+    background: set[str] = set()
+    background_keys: set[str] = set()
+    for tested, named_after in _title_roles(titles, rules.background_title, vocabulary):
+        if tested and named_after:
+            background |= set(named_after)
+            background_keys |= _keys_of(named_after) - _keys_of(tested)
+    interventions = _without_products(interventions, background, background_keys)
+
+    design_signal = any(rules.comparator_design.search(normalise_text(title)) for title in titles)
+    placebo_names = [
+        f" {normalise_text(_display_name(item))} "
+        for item in record.interventions
+        if rules.placebo.contains_any(normalise_text(_display_name(item)).split())
+    ]
+    comparators: set[str] = set()
+    comparator_only_keys: set[str] = set()
+    for tested, named_after in _title_roles(titles, rules.comparator_title, vocabulary):
+        if not tested or not named_after:
+            continue
+        tested_keys, comparator_keys = _keys_of(tested), _keys_of(named_after)
+        # "Placebo to match teriflunomide": a double-dummy design with teriflunomide as control.
+        dummy_matched = any(f" {entry} " in name for entry in named_after for name in placebo_names)
+        # Without a design word, only a new kind of treatment tested against an established
+        # DMT is read as active-controlled; DMT against DMT is a head-to-head comparison.
+        new_against_standard = (
+            comparator_keys <= _APPROVED_DMT_KEYS
+            and not tested_keys <= _APPROVED_DMT_KEYS
+            and not comparator_keys & tested_keys
+        )
+        if design_signal or dummy_matched or new_against_standard:
+            comparators |= set(named_after)
+            comparator_only_keys |= comparator_keys - tested_keys
+    interventions = _without_products(interventions, comparators, comparator_only_keys)
+
+    if any(rules.interaction_title.search(normalise_text(title)) for title in titles):
+        def studied(intervention: _Intervention) -> bool:
+            return any(finding.key not in _PROBE_KEYS | {"non_drug"} for finding in intervention.findings if finding.kind == _ENTRY)
+
+        if any(studied(intervention) for intervention in interventions):
+            interventions = [
+                intervention
+                for intervention in interventions
+                if studied(intervention) or not {finding.key for finding in intervention.findings} <= _PROBE_KEYS
+            ]
+    return interventions
+
+
+def _title_findings(record: _Record, vocabulary: Vocabulary, *, drugs: bool, programmes: bool, cues: bool) -> list[_Finding]:
+    """Keys the titles reveal for a bare intervention label (or for a record listing none)."""
+    title_text = " ".join(normalise_text(title) for title in record.titles[:2])
+    matches = [match for match in vocabulary.find(title_text) if not match.fuzzy and not match.descriptor] if title_text else []
+    if drugs:
+        found = _findings_from_matches(
+            [match for match in matches if not set(match.keys) <= {"other", "non_drug"}], " [title]"
+        )
+        if found:
+            return found
+    if programmes:
+        found = _findings_from_matches([match for match in matches if set(match.keys) == {"non_drug"}], " [title]")
+        if found:
+            return found
+    if cues:
+        cue_text = " ".join([title_text] + [normalise_text(condition) for condition in record.conditions])
+        found = []
+        for key, cue in vocabulary.rules.title_cues.items():
+            hit = cue.search(cue_text)
+            if hit:
+                found.append(_Finding(key, f"{hit.group(0)} [title]", frozenset(), _ENTRY))
+        return found
+    return []
+
+
+def _resolve_placeholders(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    if record.study_type == "OBSERVATIONAL":
+        return interventions
+    result = []
+    for intervention in interventions:
+        if not any(finding.kind == _PLACEHOLDER for finding in intervention.findings):
+            result.append(intervention)
+            continue
+        drug_like = intervention.type in _DRUG_LIKE_TYPES or not intervention.type
+        if _is_bare_label(intervention.normalised, vocabulary):
+            replacement = _title_findings(record, vocabulary, drugs=True, programmes=True, cues=drug_like)
+        elif drug_like:
+            # An unknown product: a drug the title names is more likely background or
+            # comparator than this product, so only the title's description of its purpose is used.
+            replacement = _title_findings(record, vocabulary, drugs=False, programmes=False, cues=True)
+        else:
+            replacement = _title_findings(record, vocabulary, drugs=False, programmes=True, cues=False)
+        if replacement:
+            kept = [finding for finding in intervention.findings if finding.kind != _PLACEHOLDER]
+            intervention = intervention.with_findings(kept + replacement)
+        result.append(intervention)
+    return result
+
+
+def _add_transplant_from_title(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Trials listing only the conditioning regimen of a transplant or CAR-T treatment: the
+    titles name the treatment, which becomes the cell_therapy finding."""
+    rules = vocabulary.rules
+    if any(finding.key == "cell_therapy" for intervention in interventions for finding in intervention.findings):
+        return interventions
+    for index, intervention in enumerate(interventions):
+        text_hit = rules.conditioning.contains_any(intervention.normalised.split())
+        if not _is_support_only(intervention, rules.conditioning.normalised_terms, text_hit):
+            continue
+        for title in record.titles[:2]:
+            hit = rules.transplant_title.search(normalise_text(title))
+            if hit:
+                transplant = _Finding("cell_therapy", f"{hit.group(0)} [title]", frozenset(), _ENTRY)
+                updated = list(interventions)
+                updated[index] = intervention.with_findings(intervention.findings + (transplant,))
+                return updated
+    return interventions
+
+
+def _add_car_t_targets(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A CAR-T product named without its target is a B-cell therapy when the titles or
+    keywords say it targets CD19, CD20 or BCMA."""
+    rules = vocabulary.rules
+    if not any(finding.key == "cell_therapy" for intervention in interventions for finding in intervention.findings):
+        return interventions
+    context = " ".join(normalise_text(text) for text in record.titles[:2] + record.keywords)
+    target = rules.b_cell_target_title.search(context)
+    if not target:
+        return interventions
+    result = []
+    for intervention in interventions:
+        keys = {finding.key for finding in intervention.findings}
+        if "cell_therapy" in keys and "b_cell" not in keys and rules.car_t.search(intervention.normalised):
+            intervention = intervention.with_findings(
+                intervention.findings + (_Finding("b_cell", f"{target.group(0)} [title]", frozenset(), _ENTRY),)
+            )
+        result.append(intervention)
+    return result
+
+
+def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, list[dict[str, str]]]:
+    rules = vocabulary.rules
+    if not record.interventions:
+        return _evidence_without_interventions(record, vocabulary)
+
+    interventions = _read_interventions(record, vocabulary)
+    interventions = _add_car_t_targets(record, interventions, vocabulary)
+
+    # "X with placebo" puts X in the control arm: X is background wherever else it appears.
+    background = {entry for i in interventions if i.placebo_partner for f in i.findings for entry in f.entries}
+    if background:
+        partners = [intervention for intervention in interventions if not intervention.placebo_partner]
+        without_background = _without_products(partners, background)
+        if without_background is not partners:
+            interventions = without_background
+
+    interventions = _add_transplant_from_title(record, interventions, vocabulary)
+    interventions = _without_support(
+        interventions,
+        rules.conditioning.normalised_terms,
+        lambda intervention: rules.conditioning.contains_any(intervention.normalised.split()),
+        rules.conditioning_dropped_alongside,
+    )
+    interventions = _without_support(
+        interventions, rules.supportive.normalised_terms, lambda intervention: False, rules.supportive_dropped_alongside
+    )
+    if not record.arm_groups:
+        interventions = _apply_title_roles(record, interventions, vocabulary)
+    interventions = _resolve_placeholders(record, interventions, vocabulary)
+    return _assemble(interventions)
+
+
+def _evidence_without_interventions(record: _Record, vocabulary: Vocabulary) -> dict[str, list[dict[str, str]]]:
+    if record.study_type == "OBSERVATIONAL":
+        return {"other": [{"intervention": "", "matched": "(observational study without listed interventions)"}]}
+    # A record fetched without its interventions (or registered without any): the titles,
+    # then the keywords, are the only description of what is tested.
+    for source in (record.titles[:2], ["; ".join(record.keywords)] if record.keywords else []):
+        if not source:
+            continue
+        probe = replace(record, titles=source, conditions=[])
+        findings = _title_findings(probe, vocabulary, drugs=True, programmes=True, cues=False)
+        if findings:
+            return _assemble([_Intervention(source[0], "", "", tuple(findings))])
+    return {"other": [{"intervention": "", "matched": "(no interventions listed)"}]}
+
+
+def _assemble(interventions: list[_Intervention]) -> dict[str, list[dict[str, str]]]:
+    findings = [(intervention.name, finding) for intervention in interventions for finding in intervention.findings]
+    if any(finding.kind != _DIAGNOSTIC for _, finding in findings):
+        findings = [(name, finding) for name, finding in findings if finding.kind != _DIAGNOSTIC]
+    if not findings:
+        return {"other": [{"intervention": "", "matched": "(no investigational intervention identified)"}]}
+    evidence: dict[str, list[dict[str, str]]] = {}
+    for key in MECHANISM_KEYS:
+        items: list[dict[str, str]] = []
+        for name, finding in findings:
+            item = {"intervention": name, "matched": finding.matched}
+            if finding.key == key and item not in items:
+                items.append(item)
+        if items:
+            evidence[key] = items
+    return evidence
+
+
+# ---------------------------------------------------------------------------
+# Progressive relevance and MS types
+# ---------------------------------------------------------------------------
+
+_TYPO_TARGETS = ("progressive", "secondary", "primary", "relapsing", "remitting", "sclerosis", "multiple")
+
+
+@lru_cache(maxsize=8192)
+def _corrected_word(word: str) -> str:
+    if len(word) < 7 or word in _TYPO_TARGETS:
+        return word
+    for target in _TYPO_TARGETS:
+        if word[0] == target[0] and within_one_edit(word, target):
+            return target
+    return word
+
+
+def _disease_text(text: str) -> str:
+    """Lower-case words; sentence punctuation kept as ' . ' so phrases do not run across it."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _SENTENCE_BREAK.sub(" . ", text.lower())
+    words = _NOT_WORD.sub(" ", text).split()
+    if any(_corrected_word(word) != word for word in set(_LONG_WORD.findall(text))):
+        words = [_corrected_word(word) for word in words]
+    return " ".join(words)
+
+
+_SENTENCE_BREAK = re.compile(r"[.;:!?\n]+")
+_NOT_WORD = re.compile(r"[^a-z0-9.]+")
+_LONG_WORD = re.compile(r"\b[mprs][a-z]{5,11}\b")  # candidates for the typo targets below
+
+
+_MS = r"(?:multiple sclerosis|ms)"
+_BETWEEN_PROGRESSIVE_AND_MS = (
+    r"(?:forms?|types?|subtypes?|phases?|course|stages?|onset|disease|of|the|and|or|relapsing|remitting"
+    r"|active|inactive|non|nonactive|nonrelapsing|chronic|refractory|treatment|resistant|early|late"
+    r"|spinal|cerebellar|sustained|patients|people|persons|with|in)"
+)
+_TYPE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "PPMS",
+        re.compile(
+            r"\b(?:primary progressive|primarily progressive|primary chronic progressive|ppms|pp ms"
+            # Progressive-relapsing MS was folded into active PPMS by the 2013 phenotype revision.
+            r"|progressive relapsing|prms|pr ms)\b"
+            r"|\bprimary (?:or|and|and or) (?:(?:non )?active |nonactive |relapse free |non relapsing |nonrelapsing )?secondary progressive\b"
+        ),
+    ),
+    ("SPMS", re.compile(r"\b(?:secondary progressive|secondary chronic progressive|(?:nr|na|a|r)?spms|sp ms)\b")),
+    (
+        "RRMS",
+        re.compile(
+            r"\b(?:relapsing remitting|relapsing remittent|relapse remitting|remitting relapsing|rrms|rr ms|rms|r ms)\b"
+            rf"|(?<!progressive )\brelapsing (?:forms? (?:of )?|onset |course |type )?{_MS}\b"
+            rf"|(?<!progressive )\brelapsing (?:and|or) (?:\w+ ){{0,2}}(?:forms? (?:of )?)?{_MS}\b"
+            rf"|\b{_MS} (?:acute )?relapsing\b"
+        ),
+    ),
+    ("CIS", re.compile(r"\b(?:clinically isolated syndromes?|cis)\b")),
+    (
+        "PROGRESSIVE_UNSPECIFIED",
+        re.compile(
+            rf"\bprogressive (?:{_BETWEEN_PROGRESSIVE_AND_MS} ){{0,4}}{_MS}\b"
+            rf"|\b{_MS} (?:(?:acute|and|chronic|remittent|relapsing|remitting|active|non|inactive) ){{0,3}}progressive"
+            r"(?= *(?:$|\.|forms?\b|types?\b|subtypes?\b|course\b|phases?\b|disease\b|ms\b|multiple sclerosis\b|with relapses\b))"
+            rf"|\badvanced (?:stages? (?:of )?|phase (?:of )?)?{_MS}\b"
+            r"|\bchronic progressive(?= *(?:$|\.))"
+        ),
+    ),
+)
+_WHOLE_FIELD_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("PROGRESSIVE_UNSPECIFIED", re.compile(r"^(?:progressive|progressive forms?|progressive with relapses|chronic progressive)$")),
+    ("RRMS", re.compile(r"^(?:relapsing|relapsing forms?)$")),
+)
+_NOT_MS = re.compile(r"\bprogressive multifocal leu[ck]o ?encephalopathy\b|\bpml\b")
+_NEGATED = re.compile(
+    r"(?:\bnon|\bnot|\bwithout|\bexcluding|\bexclude[sd]?|\bexclusion of|\bexcept|\bother than|\bno|\bnor|\bneither)"
+    r" (?:(?:patients|participants|subjects|people|persons|those|individuals|with|of|a|an|the|any|forms?|types?"
+    r"|diagnosed|diagnosis|having|history|clinical|evidence)\s){0,3}$"
+)
+_INELIGIBLE_LINE = re.compile(
+    r"\bexclu\w*|\bnot (?:be )?(?:eligible|included|enrolled|allowed|permitted)\b|\bineligible\b|\bmust not\b|\bcannot\b"
+)
+_INCLUSION_HEADER = re.compile(r"inclusion\s+criteria", re.IGNORECASE)
+_EXCLUSION_HEADER = re.compile(r"exclusion\s+criteria|^\s*[\W\d]*exclusions?\s*:", re.IGNORECASE | re.MULTILINE)
+
+
+# Cheap literal checks that rule a type out before its regular expression runs.
+_TYPE_HINTS = {
+    "PPMS": re.compile("prim|ppms|pp ms|progressive relapsing|prms|pr ms"),
+    "SPMS": re.compile("second|spms|sp ms"),
+    "RRMS": re.compile("relaps|remit|rms|r ms"),
+    "CIS": re.compile("cis|isolated"),
+    "PROGRESSIVE_UNSPECIFIED": re.compile("progressive|advanced"),
+}
+
+
+def _types_in(text: str) -> set[str]:
+    if "pml" in text or "multifocal" in text:
+        text = _NOT_MS.sub(" . ", text)
+    found = set()
+    for ms_type, pattern in _TYPE_PATTERNS:
+        if not _TYPE_HINTS[ms_type].search(text):
+            continue
+        for match in pattern.finditer(text):
+            if not _NEGATED.search(text[max(0, match.start() - 80) : match.start()]):
+                found.add(ms_type)
+                break
+    return found
+
+
+@lru_cache(maxsize=16384)
+def _types_in_field(value: str) -> frozenset[str]:
+    """MS types named in one condition, keyword, title or MeSH term (these repeat a lot)."""
+    text = _disease_text(value)
+    stripped = text.strip(" .")
+    found = {ms_type for ms_type, pattern in _WHOLE_FIELD_TYPES if pattern.match(stripped)}
+    return frozenset(found | _types_in(text))
+
+
+def _inclusion_lines(criteria: str) -> list[str]:
+    start = _INCLUSION_HEADER.search(criteria)
+    body = criteria[start.end() :] if start else criteria
+    end = _EXCLUSION_HEADER.search(body)
+    body = body[: end.start()] if end else body
+    lines = []
+    for line in body.splitlines():
+        text = _disease_text(line)
+        if text and not _INELIGIBLE_LINE.search(text):
+            lines.append(text)
+    return lines
+
+
+def _ms_types(record: _Record) -> tuple[str, ...]:
+    found: set[str] = set()
+    for value in record.conditions + record.keywords + record.titles + record.mesh_terms:
+        found |= _types_in_field(value)
+    if record.eligibility:
+        from_criteria: set[str] = set()
+        for line in _inclusion_lines(record.eligibility):
+            from_criteria |= _types_in(line)
+        found |= from_criteria & PROGRESSIVE_MS_TYPES
+        if not found:
+            found |= from_criteria
+    if found & {"PPMS", "SPMS"}:
+        found.discard("PROGRESSIVE_UNSPECIFIED")
+    return tuple(ms_type for ms_type in MS_TYPES if ms_type in found)

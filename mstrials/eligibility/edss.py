@@ -1,0 +1,483 @@
+"""The EDSS window a study admits, read from its criteria text.
+
+How a window is read (decisions a reader of the results should know):
+
+* Bounds are inclusive as written. A strict bound becomes the nearest valid score inside it,
+  because the EDSS moves in steps of 0.5: "< 5.5" gives a maximum of 5.0, "> 2.0" a minimum
+  of 2.5. A one-sided bound leaves the other side empty ("<= 5.5": minimum None); "0 to 5.5"
+  gives a minimum of 0.
+* Scores must lie on the scale (0 to 10 in steps of 0.5); anything else is not an EDSS window.
+  "0 to 10" is the scale itself being described, not a window, and is ignored.
+* Only the inclusion section states the window. In the exclusion section "EDSS > 6.5" is the
+  same rule seen from the other side, so it fills a maximum of 6.5 (and "EDSS < 2.0" a minimum
+  of 2.0) when the inclusion section left that side open and nothing contradicts it.
+* Not windows: progression definitions ("an increase of >= 1.0 EDSS point", "1-point worsening
+  for baseline EDSS <= 5.5"), changes, and conditions ("less than 10 years if EDSS > 5.0").
+* Several windows for subgroups ("2.0-5.5 for RMS, 3.0-6.5 for PPMS") give the overall span.
+* A criterion that opens with the EDSS ("EDSS <= 6.5") outranks an EDSS buried inside another
+  criterion ("... 1 relapse with severe residual symptoms and EDSS >= 3.0 OR ..."): the buried
+  one is used only when nothing better exists.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import EXCLUSION, INCLUSION, CriteriaText, Sentence
+
+KEYWORDS = ("edss", "expanded", "kurtzke")
+
+# The scale's names: "EDSS", "Expanded Disability Status Scale (EDSS)", "(Kurtzke) Expanded
+# Disability Status Scale", "Expanded Kurtzke Disability Status Score", "Kurtzke scale".
+_SCALE = re.compile(
+    r"(?:\(\s*kurtzke\s*\)\s*)?(?:"
+    r"(?:kurtzke(?:'s|’s)?\s+)?expanded\s+(?:kurtzke\s+)?disability\s+status\s+(?:scale|score)s?"
+    r"(?:\s+of\s+kurtzke|\s*\(\s*kurtzke\s*\))?(?:\s*\(\s*(?:edss|kurtzke)[^)]{0,12}\))?"
+    r"|(?:kurtzke\s+)?\bedss\b(?:\s*\(\s*(?:expanded\s+disability\s+status\s+(?:scale|score)|kurtzke)[^)]{0,12}\))?"
+    r"|kurtzke(?:'s|’s)?\s+(?:disability\s+)?(?:scale|score)s?"
+    r")"
+)
+
+_NUM = r"(?<![0-9.,·])[0-9]{1,3}(?:[.,·][0-9]{1,2})?(?![0-9])"
+
+_GE_SYMBOL = r"(?:≥|⩾|≧|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*=)"
+_LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*=)"
+_GT_SYMBOL = r"(?:>|≻)"
+_LT_SYMBOL = r"(?:<|≺)"
+_GE_WORDS = (
+    r"\b(?:(?:greater|more|higher|bigger|superior)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
+    r"|equal\s+to\s+or\s+(?:greater|higher|more|above)(?:\s+than)?|equals?\s+or\s+(?:greater|higher|more|superior)(?:\s+(?:than|to))?"
+    r"|at\s+least|no[t]?\s+(?:less|lower)\s+than|not\s+(?:below|under)"
+    r"|(?:a\s+)?minimum(?:\s+(?:score\s+)?of)?|min\b\.?(?:\s+of)?)"
+)
+_LE_WORDS = (
+    r"\b(?:(?:less|lower|smaller|inferior)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
+    r"|equal\s+to\s+or\s+(?:less|lower|smaller|below)(?:\s+than)?|equals?\s+or\s+(?:less|lower|inferior)(?:\s+(?:than|to))?"
+    r"|no[t]?\s+(?:more|greater|higher)\s+than|not\s+(?:exceeding|to\s+exceed|above|over)|does\s+not\s+exceed"
+    r"|at\s+most|up\s+to(?:\s+and\s+including)?|(?:a\s+)?maximum(?:\s+(?:score\s+)?of)?|max\b\.?(?:\s+of)?)"
+)
+_GT_WORDS = r"\b(?:greater\s+than|more\s+than|higher\s+than|above|over|exceeding|exceeds|in\s+excess\s+of|superior\s+to)"
+_LT_WORDS = r"\b(?:less\s+than|lower\s+than|fewer\s+than|smaller\s+than|below|under|inferior\s+to|beneath)"
+# "greater than or equal to (>/=) 5.0": the registry sometimes repeats the symbol in brackets.
+_BRACKETED_SYMBOL = rf"(?:\s*\(\s*(?:{_GE_SYMBOL}|{_LE_SYMBOL}|{_GT_SYMBOL}|{_LT_SYMBOL})\s*\))?"
+_OP = (
+    rf"(?P<ge>{_GE_WORDS}{_BRACKETED_SYMBOL}|{_GE_SYMBOL})"
+    rf"|(?P<le>{_LE_WORDS}{_BRACKETED_SYMBOL}|{_LE_SYMBOL})"
+    rf"|(?P<gt>{_GT_WORDS}{_BRACKETED_SYMBOL}|{_GT_SYMBOL})"
+    rf"|(?P<lt>{_LT_WORDS}{_BRACKETED_SYMBOL}|{_LT_SYMBOL})"
+)
+_DASH = r"(?:-|–|—|‑|−)"
+_SCALE_AGAIN = r"(?:(?:the\s+)?(?:edss|kurtzke)\s+(?:score\s+)?(?:of\s+)?)?"
+
+_BETWEEN = re.compile(
+    rf"(?:between|btw\.?)\s+(?:an?\s+)?{_SCALE_AGAIN}(?:score\s+)?(?:of\s+)?(?P<lo>{_NUM})\s*(?:points?\s+)?"
+    rf"(?:and|to|{_DASH}|&|/)\s*(?:an?\s+)?{_SCALE_AGAIN}(?P<hi>{_NUM})"
+)
+_RANGE = re.compile(
+    rf"(?P<lo>{_NUM})\s*(?:points?\s+)?(?:\(\s*inclusive\s*\)\s*)?"
+    rf"(?:{_DASH}|to|through|thru|until|till|(?:and\s+)?up\s+to)\s*(?:an?\s+)?{_SCALE_AGAIN}(?P<hi>{_NUM})"
+)
+_ONE_SIDED = re.compile(rf"(?:{_OP})\s*(?:an?\s+)?{_SCALE_AGAIN}(?:score\s+)?(?:of\s+|than\s+)?(?P<v>{_NUM})")
+_POSTFIX = re.compile(
+    rf"(?P<v>{_NUM})\s*(?:points?\s+)?(?:"
+    r"(?P<post_le>(?:or|and|&|/)\s*(?:less|lower|below|under|fewer|smaller|beneath|lesser)\b|(?:at\s+)?(?:the\s+)?(?:maximum|max\b\.?|most\b))"
+    r"|(?P<post_ge>(?:or|and|&|/)\s*(?:more|greater|higher|above|over|upwards?)\b|\+(?![0-9])|(?:at\s+)?(?:the\s+)?(?:minimum|min\b\.?|least\b))"
+    r")"
+)
+# A single value ("EDSS of 4.0"). Not when a colon follows: "EDSS 6.0: needs a cane to walk"
+# defines a step of the scale.
+_EQUAL = re.compile(rf"(?:=\s*|equals?\s+(?:to\s+)?)?(?P<v>{_NUM})(?!\s*(?::|{_DASH}\s*[0-9]|[0-9]))")
+
+# Where a bound can begin after the scale's name.
+_START = re.compile(
+    r"\bbetween\b|\bbtw\b|(?<![0-9.,·])[0-9]|[≥≤⩽⩾≧≦<>=≻≺]"
+    r"|\b(?:greater|more|higher|less|lower|fewer|smaller|at\s+(?:least|most)|no[t]?\s+(?:less|lower|more|greater|higher)"
+    r"|not\s+(?:exceeding|to\s+exceed|above|below|over|under)|does\s+not\s+exceed|up\s+to|(?:a\s+)?maximum|(?:a\s+)?minimum"
+    r"|max|min|above|below|over|under|exceed\w*|in\s+excess|superior|inferior|beneath|equal\w*)\b"
+)
+# A number that names something else ("Visit 1", "Day 0", "Appendix 2") rather than a score.
+_LABEL_BEFORE_NUMBER = re.compile(
+    r"(?:visit|day|week|month|part|cohort|arm|group|appendix|section|table|criterion|item|phase|stage|grade|version|v|#|no\.?)\s*-?\s*$"
+)
+# What may stand between the scale's name and its bound ("score", "at screening", "of").
+_FILLER_STOP = re.compile(
+    r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b|\bpoints?\b|sustain|confirm"
+    r"|\bdelta\b|differen|\bdrop|declin|\bmsss\b|\bfs\b|functional|pyramidal|subscore|t25|walk|9hpt|\bpeg\b|msfc|sdmt"
+    r"|\bage\b|\baged\b|\byears?\b|duration|lesion|\bmri\b|\b(?:if|when|unless|whose)\b|;"
+)
+# Units after a number show it is not an EDSS score: "< 10 years", "> 20 %", "0 - 10 scale".
+_UNIT_AFTER = re.compile(
+    r"\s*(?:%|percent\b|per\s*cent\b|years?\b|yrs?\b|y/o\b|months?\b|mos?\b|weeks?\b|wks?\b|days?\b|hours?\b|hrs?\b"
+    r"|minutes?\b|mins?\b|seconds?\b|secs?\b|s\b|mg\b|kg\b|g\b|m\b|meters?\b|metres?\b|km\b|feet\b|foot\b|ft\b|cm\b"
+    r"|mm\b|ml\b|lesions?\b|relapses?\b|attacks?\b|episodes?\b|times\b|x\b|/\s*[0-9]|scale\b|steps?\b"
+    r"|-?\s*points?\s+(?:of\s+)?(?:\w+\s+){0,2}(?:scale|increase|worsening|change|progression|decrease|improvement|reduction|deterioration)\b"
+    r"|-\s*points?\b"
+    r"|points?\s+(?:on|in)\s+(?!(?:the\s+)?(?:edss|kurtzke|expanded)))"
+)
+_POINTS_AFTER = re.compile(r"\s*-?\s*points?\b")
+# Between chained bounds ("2.0-5.5 for RMS, 3.0-6.5 for PPMS", ">= 2.0 and <= 5.5").
+_CHAIN_SKIP = re.compile(
+    r"(?:[\s,:()\[\]/&\-–—‑]"
+    r"|\b(?:and|or|to|but|for|in|with|of|the|a|an|at|on|both|inclusive|inclusively|included|points?|respectively"
+    r"|those|patients?|participants?|subjects?|people|individuals|persons|cohorts?|groups?|arms?|parts?"
+    r"|screening|baseline|randomi[sz]ation|enrol?l?ment|entry|relapsing|remitting|primary|secondary|progressive"
+    r"|active|non-?active|forms?|multiple|sclerosis|ms|rms|rrms|spms|ppms|pms|cis|nrspms|aspms|type|course|disease"
+    r"|edss|score|scores|expanded|disability|status|scale|kurtzke)\b"
+    r"|\b(?:visit|day|week|part|cohort|arm|group)\s*-?\s*[0-9]+\b)*"
+)
+# Words that start a subgroup ("for RMS", "in the PPMS cohort"): bounds around them are
+# separate windows, not two sides of one.
+_SUBGROUP_WORDS = re.compile(
+    r"\b(?:for|in|among|cohorts?|groups?|arms?|parts?|patients?|participants?|subjects?|those|people"
+    r"|rms|rrms|spms|ppms|pms|cis|relapsing|progressive|primary|secondary)\b"
+)
+# "EDSS 6.0 or 6.5 must be able to walk 20 m": the score picks out who must meet another rule.
+_PREDICATE_AFTER = re.compile(
+    r"(?:\s*(?:or|and|,)\s*[0-9][0-9.,]*)*[\s,)]*(?:must|should|needs?\s+to|will\s+(?:need|have)|(?:is|are)\s+required|ha(?:ve|s)\s+to|require)\b"
+)
+# A later bound in a chain that belongs to another measure: ">= 2.0 on the pyramidal FS".
+_OTHER_MEASURE_AFTER = re.compile(
+    r"\s*(?:on|in|of|for)?\s*(?:the\s+)?(?:\w+\s+){0,4}(?:functional|pyramidal|\bfs\b|system|subscore|sub-score|msss|sdmt|t25|walk|peg|test)"
+)
+
+_PROGRESSION = re.compile(
+    r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b|\bpoints?\b|sustain|confirm"
+    r"|\bdelta\b|\brise\b|\bgain\b|differen|\bdrop\b|declin|\btime\s+to\b|\breach"
+)
+_CONDITION = re.compile(r"\b(?:if|when|whenever|unless|whose|where)\b")
+_ELIGIBLE_IF = re.compile(r"\b(?:eligible|included|enrolled|qualify|participate|considered)\s+(?:\w+\s+){0,2}(?:if|when)\b")
+_SUBGROUP_CONDITION = re.compile(r"\b(?:in|for|among)\s+(?:those|patients|participants|subjects|people|individuals|persons)\b")
+_NUMBER_RIGHT_BEFORE = re.compile(
+    r"[0-9](?:[.,][0-9]+)?\s*(?:-?\s*points?\s*)?(?:(?:on|in|of)\s+(?:the\s+)?)?$"
+)
+_REVERSED_BOUND_BEFORE = re.compile(
+    rf"(?P<v>{_NUM})\s*(?:(?P<le>{_LE_SYMBOL})|(?P<ge>{_GE_SYMBOL})|(?P<lt>{_LT_SYMBOL})|(?P<gt>{_GT_SYMBOL}))\s*$"
+)
+# "Maximum EDSS of 5.5", "a minimum EDSS score of 2.0": the limit's kind stands before the scale.
+_LIMIT_WORD_BEFORE = re.compile(
+    r"\b(?:(?P<max>maximum|max\.?|upper\s+limit(?:\s+of)?)|(?P<min>minimum|min\.?|lower\s+limit(?:\s+of)?))\s+(?:(?:the|an?)\s+)?$"
+)
+_VALUE_BEFORE_SCALE = re.compile(
+    r"(?P<link>(?:\s*(?:points?|score))?\s+(?:on|in|using|per|according\s+to|as\s+(?:measured|assessed|determined|rated|scored)\s+(?:by|on|with|using))\b)"
+    r"[^0-9;<>≤≥=]{0,60}$"
+)
+# A criterion the EDSS is buried in, rather than one that opens with it.
+_BURIED = re.compile(r"[0-9]|\bor\b|\brelapses?\b|\battacks?\b|\blesions?\b|\bmri\b|\bgadolinium\b|\bt2\b|\bmonths?\b")
+_NEGATION = re.compile(r"\b(?:no|not|without|never|nor)\b")
+_EXCLUSION_CUE = re.compile(
+    r"\bexclud|\bnot\s+(?:be\s+)?eligible|\bineligible|\bnot\s+(?:be\s+)?(?:included|enrolled|allowed|permitted)|\bdisqualif"
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    low: float | None
+    high: float | None
+
+
+@dataclass(frozen=True)
+class EdssFinding:
+    """One statement about the EDSS, with the windows it gives and where it stands."""
+
+    sentence: Sentence
+    windows: tuple[Window, ...]
+    section: str  # inclusion or exclusion, after reading the sentence's own cues
+    leading: bool  # the criterion opens with the EDSS (not buried in another criterion)
+
+
+@dataclass(frozen=True)
+class EdssResult:
+    minimum: float | None
+    maximum: float | None
+    sources: tuple[Sentence, ...]
+
+
+def _score(raw: str) -> float | None:
+    """A number as an EDSS score, or None when it is not on the scale."""
+    value = float(raw.replace(",", ".").replace("·", "."))
+    doubled = value * 2
+    if 0 <= value <= 10 and abs(doubled - round(doubled)) < 1e-9:
+        return round(doubled) / 2
+    return None
+
+
+def _bound(kind: str, raw: str) -> Window | None:
+    value = _score(raw)
+    if value is None:
+        return None
+    if kind == "ge":
+        return Window(value, None)
+    if kind == "gt":
+        return Window(value + 0.5, None) if value + 0.5 <= 10 else None
+    if kind == "le":
+        return Window(None, value)
+    if kind == "lt":
+        return Window(None, value - 0.5) if value - 0.5 >= 0 else None
+    return Window(value, value)
+
+
+def _parse_one(low: str, at: int, limit: int) -> tuple[Window | None, int] | None:
+    """One bound or range starting exactly at `at`.
+
+    Returns None when nothing parses there, (None, end) when something parses but is not an
+    EDSS window (a value off the scale, a unit after it), and (window, end) otherwise.
+    """
+    match = _BETWEEN.match(low, at, limit) or _RANGE.match(low, at, limit)
+    if match:
+        low_value, high_value = _score(match.group("lo")), _score(match.group("hi"))
+        if _UNIT_AFTER.match(low, match.end(), limit):
+            return None, match.end()
+        if low_value is None or high_value is None or low_value > high_value:
+            return None, match.end()
+        if low_value == 0 and high_value == 10:
+            return None, match.end()  # the whole scale described, not a window
+        return Window(low_value, high_value), match.end()
+    match = _ONE_SIDED.match(low, at, limit)
+    if match:
+        kind = next(name for name in ("ge", "le", "gt", "lt") if match.group(name))
+        if _UNIT_AFTER.match(low, match.end(), limit):
+            return None, match.end()
+        return _bound(kind, match.group("v")), match.end()
+    match = _POSTFIX.match(low, at, limit)
+    if match:
+        if _UNIT_AFTER.match(low, match.end(), limit):
+            return None, match.end()
+        return _bound("le" if match.group("post_le") else "ge", match.group("v")), match.end()
+    match = _EQUAL.match(low, at, limit)
+    if match:
+        if _UNIT_AFTER.match(low, match.end(), limit) or _POINTS_AFTER.match(low, match.end(), limit):
+            return None, match.end()
+        return _bound("eq", match.group("v")), match.end()
+    return None
+
+
+def _merge_chain(parts: list[tuple[Window, str]]) -> tuple[Window, ...]:
+    """Join ">= 2.0 and <= 5.5" into one window; keep subgroup windows apart."""
+    windows: list[Window] = []
+    for window, joiner in parts:
+        if windows and not _SUBGROUP_WORDS.search(joiner):
+            previous = windows[-1]
+            opens_low = previous.low is not None and previous.high is None and window.low is None and window.high is not None
+            opens_high = previous.high is not None and previous.low is None and window.high is None and window.low is not None
+            if opens_low or opens_high:
+                merged = Window(previous.low if previous.low is not None else window.low,
+                                previous.high if previous.high is not None else window.high)
+                if merged.low <= merged.high:
+                    windows[-1] = merged
+                    continue
+        windows.append(window)
+    return tuple(windows)
+
+
+def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int] | None:
+    first = _parse_one(low, at, limit)
+    if first is None or first[0] is None:
+        return None
+    parts: list[tuple[Window, str]] = [(first[0], "")]
+    end = first[1]
+    while end < limit:
+        skip_end = _CHAIN_SKIP.match(low, end, limit).end()
+        following = _parse_one(low, skip_end, limit) if skip_end < limit else None
+        if following is None or following[0] is None:
+            break
+        if _OTHER_MEASURE_AFTER.match(low, following[1], limit):
+            break
+        joiner = low[end:skip_end]
+        previous = parts[-1][0]
+        one_sided = (following[0].low is None) != (following[0].high is None)
+        if previous.low is not None and previous.high is not None and one_sided and not _SUBGROUP_WORDS.search(joiner):
+            break  # "3.0-6.5, with >= 2 on ...": a lone bound after a full range belongs to something else
+        parts.append((following[0], joiner))
+        end = following[1]
+    return _merge_chain(parts), end
+
+
+def _parse_after(low: str, start: int, limit: int) -> tuple[tuple[Window, ...], int, int] | None:
+    """The first bound after the scale's name, with what is chained to it."""
+    position = start
+    while position < limit:
+        match = _START.search(low, position, limit)
+        if not match:
+            return None
+        filler = low[start:match.start()]
+        if len(filler) > 80 or _FILLER_STOP.search(filler):
+            return None
+        if match.group()[0].isdigit():
+            digits = re.match(r"[0-9]+", low[match.start():limit]).group()
+            if len(digits) >= 4 or _LABEL_BEFORE_NUMBER.search(low, max(start, match.start() - 16), match.start()):
+                position = match.start() + len(digits)
+                continue
+        parsed = _parse_chain(low, match.start(), limit)
+        if parsed:
+            return parsed[0], match.start(), parsed[1]
+        if match.group()[0].isdigit() or not match.group()[0].isalpha():
+            return None  # a number or a symbol we cannot read as a score: do not guess past it
+        position = match.end()
+    return None
+
+
+def _clause_before(low: str, start: int, at: int, cuts: str) -> str:
+    chunk_start = max(start, at - 160)
+    chunk = low[chunk_start:at]
+    cut = max(chunk.rfind(character) for character in cuts)
+    return chunk[cut + 1:] if cut >= 0 else chunk
+
+
+# Splits a clause into the phrases joined by "and", "or", "with"; not the "or" of "than or equal".
+_PHRASE_JOINER = re.compile(r"\band\b|\bwith\b|(?<!than\s)(?<!greater\s)(?<!less\s)\bor\b(?!\s*(?:=|equal))")
+
+
+def _words_clause_before(low: str, start: int, at: int) -> str:
+    clause = _clause_before(low, start, at, ",;:(")
+    return _PHRASE_JOINER.split(clause)[-1]
+
+
+def _is_condition(low: str, start: int, at: int) -> bool:
+    clause = _clause_before(low, start, at, ",;:(")
+    if _CONDITION.search(clause) and not _ELIGIBLE_IF.search(clause):
+        return True
+    subgroup = _SUBGROUP_CONDITION.search(clause)
+    return bool(subgroup and clause[:subgroup.start()].strip())
+
+
+def _read_mention(sentence: Sentence, match: re.Match) -> tuple[tuple[Window, ...], int, int] | None:
+    """The windows one mention of the scale states, with the span they cover (sentence offsets)."""
+    low = sentence.low
+    mention_start, mention_end = match.start(), match.end()
+    if _PROGRESSION.search(_words_clause_before(low, 0, mention_start)) or _is_condition(low, 0, mention_start):
+        return None
+
+    before = low[:mention_start]
+    value_before = _VALUE_BEFORE_SCALE.search(before)
+    if value_before and "point" not in value_before.group("link"):
+        link_start = value_before.start()
+        for candidate in _START.finditer(low, max(0, link_start - 80), link_start):
+            parsed = _parse_chain(low, candidate.start(), link_start)
+            if parsed and parsed[1] == link_start:
+                if _PROGRESSION.search(_words_clause_before(low, 0, candidate.start())):
+                    return None
+                return parsed[0], candidate.start(), mention_end
+
+    reversed_bound = _REVERSED_BOUND_BEFORE.search(before)
+    lead: Window | None = None
+    span_start = mention_start
+    if reversed_bound:
+        flipped = {"le": "ge", "lt": "gt", "ge": "le", "gt": "lt"}
+        kind = next(name for name in ("le", "ge", "lt", "gt") if reversed_bound.group(name))
+        lead = _bound(flipped[kind], reversed_bound.group("v"))
+        span_start = reversed_bound.start()
+    elif _NUMBER_RIGHT_BEFORE.search(before):
+        return None  # "1.0 EDSS point": a change, not a score
+
+    after = _parse_after(low, mention_end, len(low))
+    if after is None:
+        return ((lead,), span_start, mention_end) if lead else None
+    windows, _, end = after
+    if _PREDICATE_AFTER.match(low, end):
+        return None
+    limit_word = _LIMIT_WORD_BEFORE.search(before)
+    if limit_word and len(windows) == 1 and windows[0].low == windows[0].high:
+        value = windows[0].low
+        windows = (Window(None, value) if limit_word.group("max") else Window(value, None),)
+        span_start = limit_word.start()
+    if lead is not None:
+        windows = _merge_chain([(lead, ""), *((window, "") for window in windows[:1])]) + windows[1:]
+    return windows, span_start, end
+
+
+def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
+    findings: list[EdssFinding] = []
+    for sentence in text.sentences_with(KEYWORDS):
+        low = sentence.low
+        section = sentence.section
+        if section != EXCLUSION and _EXCLUSION_CUE.search(low):
+            section = EXCLUSION
+        if section != EXCLUSION:
+            section = INCLUSION
+        consumed_until = -1
+        for match in _SCALE.finditer(low):
+            if match.start() < consumed_until:
+                continue
+            read = _read_mention(sentence, match)
+            if read is None:
+                continue
+            windows, span_start, span_end = read
+            consumed_until = span_end
+            head = low[:span_start]
+            leading = len(head) <= 90 and not _BURIED.search(head)
+            side = section
+            if _NEGATION.search(_words_clause_before(low, 0, span_start)):
+                # "Not have an EDSS greater than 6.5": the rule seen from the other side.
+                side = INCLUSION if section == EXCLUSION else EXCLUSION
+            findings.append(EdssFinding(sentence, windows, side, leading))
+    return findings
+
+
+def _span(windows: tuple[Window, ...]) -> Window:
+    """The overall window of subgroup windows: open on a side if any subgroup is open there."""
+    lows = [window.low for window in windows]
+    highs = [window.high for window in windows]
+    return Window(None if None in lows else min(lows), None if None in highs else max(highs))
+
+
+def _implied_by_exclusion(window: Window) -> Window:
+    """The bound an exclusion of `window` implies for the people who remain."""
+    if window.low is not None and (window.high is None or window.high >= 9.5) and window.low > 0:
+        return Window(None, window.low - 0.5)
+    if window.high is not None and (window.low is None or window.low == 0) and window.high < 10:
+        return Window(window.high + 0.5, None)
+    return Window(None, None)
+
+
+def edss_window(text: CriteriaText) -> EdssResult:
+    findings = find_edss_statements(text)
+    inclusion = [finding for finding in findings if finding.section == INCLUSION]
+    if any(finding.leading for finding in inclusion):
+        inclusion = [finding for finding in inclusion if finding.leading]
+
+    minimum: float | None = None
+    maximum: float | None = None
+    sources: list[Sentence] = []
+    lows: list[float] = []
+    highs: list[float] = []
+    for finding in inclusion:
+        span = _span(finding.windows)
+        if span.low is not None:
+            lows.append(span.low)
+        if span.high is not None:
+            highs.append(span.high)
+        if span.low is not None or span.high is not None:
+            sources.append(finding.sentence)
+    if lows:
+        minimum = min(lows)
+    if highs:
+        maximum = max(highs)
+    if minimum is not None and maximum is not None and minimum > maximum:
+        # Statements that contradict each other: keep only the first, which is the one a
+        # reader meets first and usually the real criterion.
+        first = _span(inclusion[0].windows)
+        minimum, maximum = first.low, first.high
+        sources = [inclusion[0].sentence]
+
+    implied_lows: list[tuple[float, Sentence]] = []
+    implied_highs: list[tuple[float, Sentence]] = []
+    for finding in findings:
+        if finding.section != EXCLUSION:
+            continue
+        for window in finding.windows:
+            implied = _implied_by_exclusion(window)
+            if implied.low is not None:
+                implied_lows.append((implied.low, finding.sentence))
+            if implied.high is not None:
+                implied_highs.append((implied.high, finding.sentence))
+    if minimum is None and implied_lows:
+        candidate = max(value for value, _ in implied_lows)
+        if maximum is None or candidate <= maximum:
+            minimum = candidate
+            sources.extend(sentence for _, sentence in implied_lows)
+    if maximum is None and implied_highs:
+        candidate = min(value for value, _ in implied_highs)
+        if minimum is None or candidate >= minimum:
+            maximum = candidate
+            sources.extend(sentence for _, sentence in implied_highs)
+    return EdssResult(minimum, maximum, tuple(sorted(set(sources), key=lambda s: s.start)))

@@ -1,0 +1,193 @@
+"""Quality metrics for the mechanism classifier, and the hand-labelled dev set they run on.
+
+The dev set (tests/devset/mechanism_devset.csv) holds real corpus trials labelled by people who
+read each record: `nct_id,mechanisms,progressive,why` with mechanisms joined by "|". The test
+suite and scripts/bench_classify.py both score the classifier with these functions.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mstrials.vocabulary import MECHANISM_KEYS
+
+DEVSET_PATH = Path(__file__).resolve().parent.parent / "tests" / "devset" / "mechanism_devset.csv"
+DEVSET_COLUMNS = ("nct_id", "mechanisms", "progressive", "why")
+
+
+class DevsetError(ValueError):
+    """The dev-set file is malformed."""
+
+
+@dataclass(frozen=True)
+class DevLabel:
+    nct_id: str
+    mechanisms: frozenset[str]
+    progressive: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class KeyScore:
+    key: str
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+    @property
+    def precision(self) -> float:
+        predicted = self.true_positives + self.false_positives
+        return self.true_positives / predicted if predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        actual = self.true_positives + self.false_negatives
+        return self.true_positives / actual if actual else 0.0
+
+    @property
+    def f1(self) -> float:
+        precision, recall = self.precision, self.recall
+        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    @property
+    def support(self) -> int:
+        """How many gold labels carry the key."""
+        return self.true_positives + self.false_negatives
+
+    @property
+    def present(self) -> bool:
+        """The key appears in the gold labels or in the predictions."""
+        return self.true_positives + self.false_positives + self.false_negatives > 0
+
+
+def load_devset(path: str | Path = DEVSET_PATH) -> list[DevLabel]:
+    """Read and validate the dev set (unknown keys, bad booleans and duplicates are errors)."""
+    labels: list[DevLabel] = []
+    seen: set[str] = set()
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != DEVSET_COLUMNS:
+            raise DevsetError(f"{path}: columns must be {','.join(DEVSET_COLUMNS)}, found {reader.fieldnames}")
+        for line_number, row in enumerate(reader, start=2):
+            nct_id = (row["nct_id"] or "").strip()
+            keys = frozenset(key.strip() for key in (row["mechanisms"] or "").split("|") if key.strip())
+            unknown = sorted(keys - set(MECHANISM_KEYS))
+            progressive = (row["progressive"] or "").strip().lower()
+            if not nct_id.startswith("NCT"):
+                raise DevsetError(f"{path}:{line_number}: bad nct_id {nct_id!r}")
+            if nct_id in seen:
+                raise DevsetError(f"{path}:{line_number}: {nct_id} is labelled twice")
+            if not keys or unknown:
+                raise DevsetError(f"{path}:{line_number}: mechanisms must be known keys joined by '|' (unknown: {unknown})")
+            if progressive not in ("true", "false"):
+                raise DevsetError(f"{path}:{line_number}: progressive must be true or false")
+            seen.add(nct_id)
+            labels.append(DevLabel(nct_id, keys, progressive == "true", (row["why"] or "").strip()))
+    return labels
+
+
+def key_scores(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]], keys: Sequence[str] = MECHANISM_KEYS) -> dict[str, KeyScore]:
+    """Per-key true/false positives and false negatives over paired label sets."""
+    if len(gold) != len(predicted):
+        raise ValueError("gold and predicted must have the same length")
+    counts = {key: [0, 0, 0] for key in keys}
+    for gold_keys, predicted_keys in zip(gold, predicted):
+        gold_set, predicted_set = set(gold_keys), set(predicted_keys)
+        for key in keys:
+            if key in gold_set and key in predicted_set:
+                counts[key][0] += 1
+            elif key in predicted_set:
+                counts[key][1] += 1
+            elif key in gold_set:
+                counts[key][2] += 1
+    return {key: KeyScore(key, *values) for key, values in counts.items()}
+
+
+def macro_f1(scores: Mapping[str, KeyScore]) -> float:
+    """Mean F1 over the keys that appear in the gold labels or the predictions."""
+    present = [score.f1 for score in scores.values() if score.present]
+    return sum(present) / len(present) if present else 0.0
+
+
+def accuracy(gold: Sequence[bool], predicted: Sequence[bool]) -> float:
+    if len(gold) != len(predicted):
+        raise ValueError("gold and predicted must have the same length")
+    return sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else 0.0
+
+
+@dataclass(frozen=True)
+class Mistake:
+    nct_id: str
+    gold: frozenset[str]
+    predicted: frozenset[str]
+    gold_progressive: bool
+    predicted_progressive: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class DevsetReport:
+    scores: dict[str, KeyScore]
+    macro_f1: float
+    progressive_accuracy: float
+    size: int
+    mistakes: tuple[Mistake, ...]
+
+    def table(self) -> str:
+        lines = [f"{'key':<22} {'support':>7} {'precision':>9} {'recall':>7} {'f1':>6}"]
+        for key, score in self.scores.items():
+            if score.present:
+                lines.append(f"{key:<22} {score.support:>7} {score.precision:>9.3f} {score.recall:>7.3f} {score.f1:>6.3f}")
+        lines.append(f"macro-F1 {self.macro_f1:.3f} | progressive accuracy {self.progressive_accuracy:.3f} | {self.size} trials")
+        return "\n".join(lines)
+
+
+def evaluate(
+    labels: Sequence[DevLabel],
+    studies: Mapping[str, Any],
+    classify: Callable[[Any], Any],
+) -> DevsetReport:
+    """Score `classify` (returning an object with .mechanisms and .progressive) on the dev set.
+    Every labelled trial must be present in `studies` (nct_id -> raw study)."""
+    missing = [label.nct_id for label in labels if label.nct_id not in studies]
+    if missing:
+        raise KeyError(f"dev-set trials missing from the corpus: {', '.join(missing)}")
+    predictions = [classify(studies[label.nct_id]) for label in labels]
+    predicted_keys = [frozenset(prediction.mechanisms) for prediction in predictions]
+    scores = key_scores([label.mechanisms for label in labels], predicted_keys)
+    mistakes = tuple(
+        Mistake(label.nct_id, label.mechanisms, keys, label.progressive, bool(prediction.progressive), label.why)
+        for label, keys, prediction in zip(labels, predicted_keys, predictions)
+        if keys != label.mechanisms or bool(prediction.progressive) != label.progressive
+    )
+    return DevsetReport(
+        scores=scores,
+        macro_f1=macro_f1(scores),
+        progressive_accuracy=accuracy([label.progressive for label in labels], [bool(p.progressive) for p in predictions]),
+        size=len(labels),
+        mistakes=mistakes,
+    )
+
+
+def iter_corpus(path: str | Path) -> Iterator[dict]:
+    """Studies of a JSON-lines corpus (optionally gzip-compressed), one dict per line."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def corpus_by_id(path: str | Path) -> dict[str, dict]:
+    studies = {}
+    for study in iter_corpus(path):
+        nct_id = study.get("protocolSection", {}).get("identificationModule", {}).get("nctId")
+        if nct_id:
+            studies[nct_id] = study
+    return studies

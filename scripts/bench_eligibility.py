@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Benchmark: the eligibility extractor on a 10 MB criteria text and on many ordinary texts.
+
+The claim this backs: `extract_eligibility` reads a 10 MB criteria text in under a second (the
+ingest runs it once per study, and a pathological record must not stall it), and ordinary
+criteria texts at thousands per second.
+
+The ordinary texts are the real eligibility texts in ../shared/ctgov (when present) plus
+registry-style texts made up here, each made distinct so no cache can help.
+
+Usage: python scripts/bench_eligibility.py [--count 5000] [--megabytes 10]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+SHARED = REPO_ROOT.parent / "shared" / "ctgov"
+
+from mstrials.eligibility import extract_eligibility  # noqa: E402
+
+MADE_UP = [
+    "Inclusion Criteria:\n\n* Age 18 to 65 years\n* Diagnosis of SPMS per the 2017 McDonald criteria\n"
+    "* EDSS score of 3.0 to 6.5, inclusive, at screening\n\nExclusion Criteria:\n\n* Diagnosis of PPMS\n"
+    "* Relapse within 30 days prior to screening\n* Prior treatment with ocrelizumab or rituximab\n",
+    "Key Inclusion Criteria:\n\n1. Relapsing forms of MS\n2. EDSS \\<= 5.5\n3. At least one relapse in the previous 12 months\n\n"
+    "Key Exclusion Criteria:\n\n1. Systemic corticosteroids within 4 weeks\n2. History of AHSCT\n",
+    "INCLUSION CRITERIA\n\n- Primary progressive MS\n- EDSS between 2,0 and 6,5\n- Disease duration less than 15 years if EDSS\n"
+    "greater than 5.0\n\nEXCLUSION CRITERIA\n\n- Progressive multifocal leukoencephalopathy\n- B-cell depleting therapy at any time\n",
+]
+
+
+def criteria_texts() -> list[str]:
+    texts = list(MADE_UP)
+    for folder in ("studies", "studies_partial"):
+        for path in sorted((SHARED / folder).glob("NCT*.json")):
+            module = json.loads(path.read_text()).get("protocolSection", {}).get("eligibilityModule", {})
+            if isinstance(module.get("eligibilityCriteria"), str):
+                texts.append(module["eligibilityCriteria"])
+    return texts
+
+
+def study(criteria: str) -> dict:
+    return {"protocolSection": {"eligibilityModule": {"eligibilityCriteria": criteria, "minimumAge": "18 Years"}}}
+
+
+def bench_big(megabytes: int, texts: list[str]) -> None:
+    size = megabytes * 1_000_000
+    joined = "\n\n".join(texts) + "\n\n"
+    repeated = (joined * (size // len(joined) + 1))[:size]
+    filler_line = "* Able to comply with all study visits and procedures in the opinion of the investigator.\n"
+    filler = "Inclusion Criteria:\n\n" + filler_line * (size // len(filler_line)) + "* EDSS 2.0 to 6.5\n"
+    for name, text in (("real and made-up criteria repeated", repeated), ("one long list, EDSS at the end", filler)):
+        started = time.perf_counter()
+        themes = extract_eligibility(study(text))
+        seconds = time.perf_counter() - started
+        print(f"{len(text) / 1e6:.1f} MB ({name}): {seconds:.3f} s  -> EDSS {themes.edss_min}-{themes.edss_max}")
+
+
+def bench_many(count: int, texts: list[str]) -> None:
+    # A distinct prefix per text keeps every call honest (no reuse of earlier work).
+    studies = [study(f"Study {index}.\n\n" + texts[index % len(texts)]) for index in range(count)]
+    started = time.perf_counter()
+    for one in studies:
+        extract_eligibility(one)
+    seconds = time.perf_counter() - started
+    average = sum(len(s["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]) for s in studies) / count
+    print(f"{count} criteria texts (average {average:,.0f} characters): {seconds:.2f} s = {count / seconds:,.0f} texts/second")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--megabytes", type=int, default=10)
+    args = parser.parse_args()
+    texts = criteria_texts()
+    print(f"{len(texts)} distinct criteria texts ({len(texts) - len(MADE_UP)} real ones from {SHARED})")
+    bench_big(args.megabytes, texts)
+    bench_many(args.count, texts)
+
+
+if __name__ == "__main__":
+    main()

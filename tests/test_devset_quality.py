@@ -1,0 +1,110 @@
+"""Classifier quality on the hand-labelled dev set of real corpus trials.
+
+tests/devset/mechanism_devset.csv was labelled by reading each record (titles, conditions,
+keywords, interventions), before and independently of the classifier's output. Conventions:
+  * only investigational products count: placebo, usual care, the control drug of an
+    active-controlled design and background therapy every arm receives do not;
+  * a head-to-head comparison of two treatments gets both;
+  * conditioning chemotherapy belongs to the transplant or CAR-T treatment it prepares;
+  * observational studies listing no real intervention are `other`;
+  * progressive = the record names PPMS, SPMS, progressive or advanced MS (titles, conditions
+    or keywords); "relapsing forms" alone is not progressive.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from mstrials.classify import classify_study
+from mstrials.quality import DEVSET_PATH, corpus_by_id, evaluate, load_devset
+from mstrials.vocabulary import MECHANISM_KEYS
+
+MIN_MACRO_F1 = 0.9
+MIN_PROGRESSIVE_ACCURACY = 0.95
+
+
+def test_devset_is_well_formed_and_covers_every_key():
+    labels = load_devset(DEVSET_PATH)
+    assert len(labels) >= 160
+    support = Counter(key for label in labels for key in label.mechanisms)
+    assert set(support) == set(MECHANISM_KEYS)
+    # The corpus holds only a couple of ibudilast and astrocyte trials; all others have >= 6.
+    assert all(count >= 6 for key, count in support.items() if key not in ("ibudilast", "astrocyte"))
+    assert sum(label.progressive for label in labels) >= 30
+    assert sum(not label.progressive for label in labels) >= 30
+
+
+@pytest.fixture(scope="module")
+def devset_report(corpus_file: Path):
+    return evaluate(load_devset(DEVSET_PATH), corpus_by_id(corpus_file), classify_study)
+
+
+def test_macro_f1_on_the_devset(devset_report):
+    assert devset_report.macro_f1 >= MIN_MACRO_F1, "\n" + devset_report.table()
+
+
+def test_progressive_accuracy_on_the_devset(devset_report):
+    assert devset_report.progressive_accuracy >= MIN_PROGRESSIVE_ACCURACY, "\n" + devset_report.table()
+
+
+# ---------------------------------------------------------------------------
+# The metric functions themselves
+# ---------------------------------------------------------------------------
+
+
+def test_key_scores_precision_recall_f1():
+    from mstrials.quality import key_scores
+
+    gold = [{"b_cell"}, {"b_cell", "microglia"}, {"other"}, {"non_drug"}]
+    predicted = [{"b_cell"}, {"b_cell"}, {"b_cell"}, {"non_drug", "other"}]
+    scores = key_scores(gold, predicted)
+    assert (scores["b_cell"].true_positives, scores["b_cell"].false_positives, scores["b_cell"].false_negatives) == (2, 1, 0)
+    assert scores["b_cell"].precision == pytest.approx(2 / 3) and scores["b_cell"].recall == 1.0
+    assert scores["b_cell"].f1 == pytest.approx(0.8)
+    assert scores["microglia"].recall == 0.0 and scores["microglia"].f1 == 0.0
+    assert scores["other"].precision == 0.0 and scores["other"].recall == 0.0
+    assert not scores["astrocyte"].present and scores["non_drug"].f1 == 1.0
+
+
+def test_macro_f1_averages_only_keys_seen_in_gold_or_predictions():
+    from mstrials.quality import key_scores, macro_f1
+
+    scores = key_scores([{"b_cell"}, {"other"}], [{"b_cell"}, {"non_drug"}])
+    # b_cell 1.0, other 0.0 (missed), non_drug 0.0 (spurious); the ten unseen keys do not count.
+    assert macro_f1(scores) == pytest.approx(1 / 3)
+
+
+def test_accuracy():
+    from mstrials.quality import accuracy
+
+    assert accuracy([True, False, True, False], [True, True, True, False]) == 0.75
+    with pytest.raises(ValueError):
+        accuracy([True], [])
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("NCT01234567,b_cel,false,typo", "unknown"),
+        ("NCT01234567,b_cell,maybe,bad flag", "progressive must be true or false"),
+        ("12345,b_cell,true,bad id", "bad nct_id"),
+    ],
+)
+def test_load_devset_rejects_bad_rows(tmp_path, row, message):
+    from mstrials.quality import DevsetError
+
+    path = tmp_path / "devset.csv"
+    path.write_text("nct_id,mechanisms,progressive,why\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(DevsetError, match=message):
+        load_devset(path)
+
+
+def test_load_devset_rejects_duplicates(tmp_path):
+    from mstrials.quality import DevsetError
+
+    path = tmp_path / "devset.csv"
+    path.write_text("nct_id,mechanisms,progressive,why\nNCT1,other,false,a\nNCT1,other,false,b\n", encoding="utf-8")
+    with pytest.raises(DevsetError, match="twice"):
+        load_devset(path)

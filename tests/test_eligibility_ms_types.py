@@ -1,0 +1,92 @@
+"""MS types a study includes and excludes, from texts written in the registry's style.
+
+Expected values come from reading each text: a type named in the inclusion section is
+included, one named in the exclusion section (or negated in the inclusion section) excluded.
+"""
+from __future__ import annotations
+
+import pytest
+
+from mstrials.eligibility import extract_eligibility
+from mstrials.eligibility.themes import MS_TYPES_THEME
+
+
+def themes_of(criteria: str):
+    return extract_eligibility({"protocolSection": {"eligibilityModule": {"eligibilityCriteria": criteria}}})
+
+
+def sections(inclusion: list[str], exclusion: list[str]) -> str:
+    return ("Inclusion Criteria:\n\n" + "\n".join(f"* {b}" for b in inclusion)
+            + "\n\nExclusion Criteria:\n\n" + "\n".join(f"* {b}" for b in exclusion))
+
+
+CASES = [
+    ("ppms-in-others-out",
+     sections(["Diagnosis of primary progressive MS (PPMS) per the 2017 McDonald criteria"],
+              ["History of relapsing-remitting MS or secondary progressive MS"]),
+     ("PPMS",), ("SPMS", "RRMS")),
+    ("relapsing-forms", sections(["Diagnosis of relapsing forms of MS (RMS)"], ["Pregnancy"]), ("RRMS",), ()),
+    ("spms-with-or-without-relapses", sections(["Secondary progressive multiple sclerosis, with or without relapses"], ["Pregnancy"]), ("SPMS",), ()),
+    ("progressive-spelled-out", sections(["Progressive MS (PPMS or SPMS)"], ["Pregnancy"]), ("PPMS", "SPMS"), ()),
+    ("progressive-unspecified", sections(["Diagnosis of progressive multiple sclerosis"], ["Pregnancy"]), ("PROGRESSIVE_UNSPECIFIED",), ()),
+    ("pml-is-not-ms", sections(["Diagnosis of MS"], ["Progressive multifocal leukoencephalopathy (PML) or a history of PML"]), (), ()),
+    ("non-progressive", sections(["Relapsing MS with a non-progressive course"], ["Pregnancy"]), ("RRMS",), ()),
+    ("primary-or-secondary", sections(["Primary or secondary progressive MS"], ["Pregnancy"]), ("PPMS", "SPMS"), ()),
+    ("hyphenated-primary-or-secondary", sections(["Primary- or secondary-progressive multiple sclerosis"], ["Pregnancy"]), ("PPMS", "SPMS"), ()),
+    ("cis-and-rrms", sections(["Clinically isolated syndrome (CIS) or RRMS"], ["Pregnancy"]), ("RRMS", "CIS"), ()),
+    ("negated-in-inclusion", sections(["Diagnosis of MS", "Participants must not have primary progressive MS"], ["Pregnancy"]), (), ("PPMS",)),
+    ("not-eligible-in-inclusion", sections(["Diagnosis of SPMS", "PPMS patients are not eligible"], ["Pregnancy"]), ("SPMS",), ("PPMS",)),
+    ("spms-definition-names-rrms",
+     sections(["SPMS, defined as a relapsing-remitting course followed by progression for at least 6 months"], ["Pregnancy"]), ("SPMS",), ()),
+    ("spms-following-initial-relapsing-course",
+     sections(["SPMS defined as at least six months of progressive decline following an initial relapsing disease course"], ["Pregnancy"]),
+     ("SPMS",), ()),
+    ("drug-approval-is-not-a-type", sections(["Diagnosis of PPMS"], ["Treatment with any DMT approved for relapsing MS within 3 months"]), ("PPMS",), ()),
+    ("carcinoma-in-situ", sections(["Diagnosis of MS"], ["History of malignancy, except carcinoma in situ (CIS) of the cervix"]), (), ()),
+    ("cisplatin", sections(["Diagnosis of MS"], ["Prior cis-platin chemotherapy"]), (), ()),
+    ("inclusion-wins-over-narrowing-exclusion", sections(["RRMS or SPMS course"], ["SPMS without disease activity"]), ("SPMS", "RRMS"), ()),
+    ("other-than-in-exclusion", sections(["Diagnosis of MS"], ["Any form of MS other than RRMS"]), ("RRMS",), ()),
+    ("primary-progressive-aphasia", sections(["Diagnosis of MS"], ["Primary progressive aphasia or another neurodegenerative disease"]), (), ()),
+    ("prms-is-not-one-of-ours", sections(["Diagnosis of PPMS"], ["Progressive-relapsing MS (PRMS)"]), ("PPMS",), ()),
+    ("non-active-spms-acronym", sections(["Non-active SPMS (nrSPMS) confirmed by the investigator"], ["Pregnancy"]), ("SPMS",), ()),
+    ("progressive-forms-excluded", sections(["Relapsing remitting course of disease"], ["Diagnosis of progressive forms of MS"]), ("RRMS",), ("PROGRESSIVE_UNSPECIFIED",)),
+    ("no-headers", "Adults with secondary progressive MS. People with primary progressive MS are excluded.", ("SPMS",), ("PPMS",)),
+    ("numbered-sub-items",
+     "Inclusion criteria:\n\n* Diagnosis of one of the following:\n\n  1. RRMS according to McDonald 2017\n  2. PPMS according to McDonald 2017\n"
+     "  3. SPMS with at least six months of progression\n\nExclusion criteria:\n\n* Pregnancy",
+     ("PPMS", "SPMS", "RRMS"), ()),
+    ("secondary-or-primary", sections(["Secondary or primary progressive MS with spastic paraparesis"], ["Pregnancy"]), ("PPMS", "SPMS"), ()),
+    ("forms-are-allowed", sections(["Relapsing-remitting, primary and secondary progressive MS forms are allowed"], ["Pregnancy"]),
+     ("PPMS", "SPMS", "RRMS"), ()),
+    ("another-type-than", sections(["Diagnosis of MS"], ["A manifestation of another type of MS than RRMS"]), ("RRMS",), ()),
+    ("history-of-rrms-in-exclusion", sections(["Diagnosis of SPMS"], ["History of relapsing-remitting MS or of primary progressive MS"]),
+     ("SPMS",), ("PPMS", "RRMS")),
+    ("sentence-headers",
+     "Participants must meet all of the following criteria:\n\n* Diagnosis of SPMS\n\nParticipants are not eligible if any of the following apply:\n\n"
+     "* Diagnosis of PPMS", ("SPMS",), ("PPMS",)),
+    ("no-type-stated", sections(["Diagnosis of multiple sclerosis by a neurologist"], ["Pregnancy"]), (), ()),
+]
+
+
+@pytest.mark.parametrize("criteria, included, excluded", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_ms_types(criteria, included, excluded):
+    themes = themes_of(criteria)
+    assert themes.ms_types_included == included
+    assert themes.ms_types_excluded == excluded
+
+
+def test_types_keep_their_source_sentences():
+    criteria = sections(["Diagnosis of SPMS", "Age 18-65"], ["Diagnosis of primary progressive MS"])
+    snippets = themes_of(criteria).sources_for(MS_TYPES_THEME)
+    assert [(s.text, s.section) for s in snippets] == [
+        ("Diagnosis of SPMS", "inclusion"),
+        ("Diagnosis of primary progressive MS", "exclusion"),
+    ]
+    for snippet in snippets:
+        assert criteria[snippet.start:snippet.end] == snippet.text
+
+
+def test_row_joins_types_with_a_bar():
+    row = themes_of(sections(["Primary or secondary progressive MS"], ["Relapsing-remitting MS"])).to_row()
+    assert row["ms_types_included"] == "PPMS|SPMS"
+    assert row["ms_types_excluded"] == "RRMS"

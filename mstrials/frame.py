@@ -7,6 +7,7 @@ No Streamlit here: the pages call these functions and the tests call them direct
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import sqlite3
@@ -57,7 +58,7 @@ PHASE_STAGES: tuple[str, ...] = (
 )
 _STAGE_OF_PHASES: dict[str, str] = {
     "EARLY_PHASE1": "Early phase 1", "PHASE1": "Phase 1", "PHASE1|PHASE2": "Phase 1/2", "PHASE2": "Phase 2",
-    "PHASE2|PHASE3": "Phase 2/3", "PHASE3": "Phase 3", "PHASE4": "Phase 4", "": "No phase",
+    "PHASE2|PHASE3": "Phase 2/3", "PHASE3": "Phase 3", "PHASE4": "Phase 4", "": "No phase", "NA": "No phase",
 }
 
 STUDY_TYPE_LABELS: dict[str, str] = {
@@ -88,8 +89,7 @@ SPONSOR_GROUP_LABELS: dict[str, str] = {
 MS_TYPE_LABELS: dict[str, str] = {
     "PPMS": "Primary progressive (PPMS)",
     "SPMS": "Secondary progressive (SPMS)",
-    "PMS": "Progressive, type not stated",
-    "progressive": "Progressive, type not stated",
+    "PROGRESSIVE_UNSPECIFIED": "Progressive, type not stated",
     "RRMS": "Relapsing-remitting (RRMS)",
     "RMS": "Relapsing (RMS)",
     "CIS": "Clinically isolated syndrome (CIS)",
@@ -108,7 +108,7 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
 def readable_status(status: str | None) -> str:
-    if not status:
+    if not isinstance(status, str) or not status:
         return "Not stated"
     return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
 
@@ -134,12 +134,38 @@ class TrialTable:
     frame: pd.DataFrame
     # members[field][value] is a boolean array over frame's rows: which trials carry that value.
     members: dict[str, dict[str, np.ndarray]]
+    # Every trial's lower-case search text in one string, separated by NUL, and where each starts:
+    # one C-speed scan of this string finds a word in all trials at once.
+    search_blob: str = ""
+    search_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.frame)
 
     def values_of(self, field_name: str) -> list[str]:
         return sorted(self.members[field_name])
+
+    def rows_containing(self, word: str) -> np.ndarray:
+        """Which trials' search text contains `word` (already lower case)."""
+        mask = np.zeros(len(self.frame), dtype=bool)
+        if not word or "\0" in word:
+            return mask
+        blob, starts = self.search_blob, self.search_starts_list
+        rows: list[int] = []
+        position = blob.find(word)
+        while position >= 0:
+            row = bisect.bisect_right(starts, position) - 1
+            rows.append(row)
+            # One hit per trial is enough: go on from the next trial's text.
+            if row + 1 >= len(starts):
+                break
+            position = blob.find(word, starts[row + 1])
+        mask[rows] = True
+        return mask
+
+    def __post_init__(self) -> None:
+        # A plain list for bisect, made once here: the table is shared read-only between sessions.
+        self.search_starts_list: list[int] = self.search_starts.tolist()
 
 
 def parse_partial_dates(values: pd.Series) -> pd.Series:
@@ -185,15 +211,33 @@ def prepare_trials(frame: pd.DataFrame) -> TrialTable:
     for name in SEARCHED_COLUMNS[1:]:
         search = search + "\n" + frame[name].fillna("").astype(str)
     frame["search_text"] = search.str.lower()
+    texts = frame["search_text"].tolist()
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    search_starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if len(texts) else np.zeros(0, dtype=np.int64)
     frame["start"] = parse_partial_dates(frame["start_date"])
     frame["primary_completion"] = parse_partial_dates(frame["primary_completion_date"])
     frame["start_year"] = frame["start"].dt.year.astype("Int64")
-    frame["status_label"] = frame["status"].map(readable_status)
-    frame["phase_stage"] = frame["phases"].fillna("").map(lambda p: _STAGE_OF_PHASES.get(p, readable_phases(p)))
-    frame["sponsor_group"] = frame["sponsor_class"].map(SPONSOR_GROUP_OF_CLASS).fillna("other")
-    frame["study_type"] = frame["study_type"].fillna("UNKNOWN")
+    frame["start_year_number"] = frame["start"].dt.year.astype(float)  # NaN when unknown: fast comparisons
+    # Few distinct values each: map the distinct values once, and keep them as categories.
+    frame["status"] = frame["status"].fillna("").astype("category")
+    frame["status_label"] = _map_distinct(frame["status"], readable_status)
+    frame["phase_stage"] = _map_distinct(frame["phases"].fillna(""), lambda p: _STAGE_OF_PHASES.get(p, readable_phases(p)))
+    frame["sponsor_group"] = _map_distinct(frame["sponsor_class"].fillna(""), lambda c: SPONSOR_GROUP_OF_CLASS.get(c, "other"))
+    frame["study_type"] = frame["study_type"].fillna("UNKNOWN").astype("category")
+    frame["countries_text"] = _map_distinct(frame["countries"].fillna(""), lambda c: c.replace("|", ", ")).astype(object)
     members = {name: _memberships(frame[name], blank_value="NA" if name == "phases" else None) for name in MULTI_VALUED}
-    return TrialTable(frame=frame, members=members)
+    return TrialTable(frame=frame, members=members, search_blob="\0".join(texts), search_starts=search_starts)
+
+
+def _map_distinct(values: pd.Series, function) -> pd.Series:
+    """`function` applied once per distinct value, as a categorical column."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    labels = [function(value) for value in uniques]
+    distinct = list(dict.fromkeys(labels))
+    position = {label: index for index, label in enumerate(distinct)}
+    return pd.Series(pd.Categorical.from_codes(np.array([position[l] for l in labels], dtype=np.int64)[codes]
+                                               if len(codes) else np.zeros(0, dtype=np.int64), categories=distinct),
+                     index=values.index)
 
 
 def load_trials(connection: sqlite3.Connection) -> TrialTable:
@@ -376,13 +420,14 @@ def facet_masks(table: TrialTable, state: FilterState, include_removed: bool = F
     if state.sponsor_groups:
         masks["sponsor_groups"] = frame["sponsor_group"].isin(state.sponsor_groups).to_numpy()
     if state.start_from is not None or state.start_to is not None:
-        years = frame["start_year"]
-        mask = years.notna()
-        if state.start_from is not None:
-            mask &= years >= state.start_from
-        if state.start_to is not None:
-            mask &= years <= state.start_to
-        masks["start_years"] = mask.fillna(False).to_numpy(dtype=bool)
+        years = frame["start_year_number"].to_numpy()
+        with np.errstate(invalid="ignore"):  # unknown years (NaN) compare as False: they drop out
+            mask = ~np.isnan(years)
+            if state.start_from is not None:
+                mask &= years >= state.start_from
+            if state.start_to is not None:
+                mask &= years <= state.start_to
+        masks["start_years"] = mask
     if state.results != "any":
         has = frame["has_results"].to_numpy()
         masks["results"] = has if state.results == "yes" else ~has
@@ -390,7 +435,7 @@ def facet_masks(table: TrialTable, state: FilterState, include_removed: bool = F
     if words:
         mask = np.ones(size, dtype=bool)
         for word in words:
-            mask &= frame["search_text"].str.contains(word, regex=False).to_numpy(dtype=bool)
+            mask &= table.rows_containing(word)
         masks["text"] = mask
     return masks
 
@@ -433,7 +478,9 @@ def facet_counts(table: TrialTable, state: FilterState) -> FacetCounts:
         counts[facet] = {value: int(np.count_nonzero(base & arr)) for value, arr in table.members[member_field].items()}
     for facet, column in (("statuses", "status"), ("study_types", "study_type"), ("sponsor_groups", "sponsor_group")):
         base = combine(masks, size, leave_out=facet)
-        counts[facet] = {str(k): int(v) for k, v in frame.loc[base, column].value_counts().items()}
+        categories = frame[column].cat
+        tallies = np.bincount(categories.codes.to_numpy()[base], minlength=len(categories.categories))
+        counts[facet] = {str(k): int(v) for k, v in zip(categories.categories, tallies) if v}
     base = combine(masks, size, leave_out="progressive_only")
     progressive = frame["progressive"].to_numpy()
     counts["progressive_only"] = {"progressive": int(np.count_nonzero(base & progressive)), "all": int(np.count_nonzero(base))}
@@ -451,6 +498,10 @@ def year_bounds(table: TrialTable) -> tuple[int, int]:
         this_year = dt.date.today().year
         return this_year - 1, this_year
     return int(years.min()), int(years.max())
+
+
+def trials_matching(count: int) -> str:
+    return f"{count:,} trial matches" if count == 1 else f"{count:,} trials match"
 
 
 def describe_filters(state: FilterState, mechanism_label=lambda key: key) -> list[str]:
@@ -502,15 +553,24 @@ def results_view(trials: pd.DataFrame, mechanism_label=lambda key: key) -> pd.Da
         "link": "https://clinicaltrials.gov/study/" + trials["nct_id"].astype(str),
         "nct_id": trials["nct_id"],
         "title": trials["title"].fillna(""),
-        "mechanism_labels": trials["mechanisms"].map(lambda j: ", ".join(mechanism_label(k) for k in split_values(j))),
-        "phase_stage": trials["phase_stage"],
-        "status_label": trials["status_label"],
+        "mechanism_labels": _map_distinct(trials["mechanisms"].fillna(""),
+                                          lambda j: ", ".join(mechanism_label(k) for k in split_values(j))).astype(object),
+        "phase_stage": trials["phase_stage"].astype(object),
+        "status_label": trials["status_label"].astype(object),
         "start_date": trials["start_date"].fillna(""),
         "primary_completion_date": trials["primary_completion_date"].fillna(""),
         "sponsor": trials["sponsor"].fillna(""),
-        "countries_text": trials["countries"].fillna("").str.replace("|", ", ", regex=False),
+        "countries_text": trials["countries_text"],
     })
     return view.reset_index(drop=True)
+
+
+def people_first_order(trials: pd.DataFrame) -> pd.DataFrame:
+    """Trials people can join first, then by newest start: the order patients most often want."""
+    is_open = trials["status"].isin(OPEN_STATUSES)
+    keys = pd.DataFrame({"closed": ~is_open, "start": trials["start"]}, index=trials.index)
+    order = keys.sort_values(["closed", "start"], ascending=[True, False], na_position="last").index
+    return trials.loc[order]
 
 
 DOWNLOAD_COLUMNS: tuple[str, ...] = (

@@ -48,6 +48,7 @@ class RunSummary:
             f"pages {self.pages}, studies seen {self.seen}, MS kept {self.ms_kept}, "
             f"non-MS left out {self.non_ms}, new {self.new}, changed {self.changed}, "
             f"unchanged {self.unchanged}, no longer listed {self.removed}, malformed {self.malformed}"
+            + (f", duplicates dropped {self.duplicates}" if self.duplicates else "")
             + (f", older copies ignored {self.older_ignored}" if self.older_ignored else "")
             + f", {self.seconds:.1f} s"
         )
@@ -56,8 +57,8 @@ class RunSummary:
 @dataclass(frozen=True)
 class IncomingStudy:
     position: str
-    study: Any
-    problem: str | None = None
+    study: Any = None
+    text: str | None = None  # the study's JSON text, when it has not been parsed yet
 
 
 def _now() -> str:
@@ -109,19 +110,24 @@ class PreparedStudy:
     content_hash: str = ""
     columns: dict = field(default_factory=dict)
     sites: tuple = ()
+    last_update: str = ""
     derived: dict = field(default_factory=dict)
 
 
 def prepare_study(item: IncomingStudy) -> PreparedStudy:
     """Validate, flatten, check MS and derive labels for one study (pure: runs in worker processes)."""
-    if item.problem:
-        return PreparedStudy(item.position, problem=item.problem)
+    study = item.study
+    if item.text is not None:
+        try:
+            study = json.loads(item.text)
+        except json.JSONDecodeError as error:
+            return PreparedStudy(item.position, problem=f"not JSON ({error.msg})")
     try:
-        record = normalise_study(item.study)
+        record = normalise_study(study)
     except MalformedStudy as error:
         return PreparedStudy(item.position, problem=str(error))
-    raw_json = json.dumps(item.study, ensure_ascii=False, separators=(",", ":"))
-    is_ms = is_ms_study(item.study)
+    raw_json = json.dumps(study, ensure_ascii=False, separators=(",", ":"))
+    is_ms = is_ms_study(study)
     return PreparedStudy(
         position=item.position,
         nct_id=record.nct_id,
@@ -132,7 +138,8 @@ def prepare_study(item: IncomingStudy) -> PreparedStudy:
         sites=tuple(
             (s.facility, s.city, s.state, s.country, s.status, s.latitude, s.longitude) for s in record.sites
         ),
-        derived=derive_columns(item.study) if is_ms else {},
+        last_update=record.last_update or "",
+        derived=derive_columns(study) if is_ms else {},
     )
 
 
@@ -173,12 +180,32 @@ class RunWriter:
             )
         }
         self.seen_ids: set[str] = set()
+        # Writes are batched (each study comes once per run, so nothing reads what is pending).
+        self._study_rows: list[list] = []
+        self._stale_site_owners: list[tuple[str]] = []
+        self._site_rows: list[tuple] = []
+        self._change_rows: list[tuple] = []
+        self._unchanged: list[tuple[int, str]] = []
 
     def _change(self, nct_id: str, kind: str, old: Any, new: Any) -> None:
-        self.connection.execute(
-            "INSERT INTO changes (run_id, nct_id, kind, old_value, new_value) VALUES (?, ?, ?, ?, ?)",
-            (self.run_id, nct_id, kind, None if old is None else str(old), None if new is None else str(new)),
+        self._change_rows.append(
+            (self.run_id, nct_id, kind, None if old is None else str(old), None if new is None else str(new))
         )
+
+    def flush(self) -> None:
+        execute_many = self.connection.executemany
+        execute_many(_UPSERT_STUDY, self._study_rows)
+        execute_many("UPDATE studies SET last_seen_run = ? WHERE nct_id = ?", self._unchanged)
+        execute_many("DELETE FROM sites WHERE nct_id = ?", self._stale_site_owners)
+        execute_many(
+            "INSERT INTO sites (nct_id, position, facility, city, state, country, status, latitude, longitude) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._site_rows,
+        )
+        execute_many("INSERT INTO changes (run_id, nct_id, kind, old_value, new_value) VALUES (?, ?, ?, ?, ?)",
+                     self._change_rows)
+        for pending in (self._study_rows, self._unchanged, self._stale_site_owners, self._site_rows, self._change_rows):
+            pending.clear()
 
     def add(self, prepared: "PreparedStudy") -> None:
         self.summary.seen += 1
@@ -186,11 +213,6 @@ class RunWriter:
             self._malformed(prepared.position, prepared.problem)
             return
         nct_id = prepared.nct_id
-        if nct_id in self.seen_ids:
-            # The same study twice in one run (results shifting between pages): the first copy stands.
-            self.summary.duplicates += 1
-            self.summary.seen -= 1
-            return
         self.seen_ids.add(nct_id)
         if prepared.is_ms:
             self.summary.ms_kept += 1
@@ -215,9 +237,7 @@ class RunWriter:
                     self.summary.older_ignored += 1
                 else:
                     self.summary.unchanged += 1
-                self.connection.execute(
-                    "UPDATE studies SET last_seen_run = ? WHERE nct_id = ?", (self.run_id, nct_id)
-                )
+                self._unchanged.append((self.run_id, nct_id))
                 return
             self.summary.changed += 1
             for (kind, _), old, new in zip(cache.TRACKED_FIELDS, known.tracked, tracked):
@@ -226,15 +246,13 @@ class RunWriter:
         values = [nct_id, int(prepared.is_ms), prepared.raw_json, prepared.content_hash, first_seen, self.run_id, None]
         values += [columns[name] for name in cache.RECORD_COLUMNS]
         values += [prepared.derived.get(name) for name in DERIVED_COLUMNS]
-        self.connection.execute(_UPSERT_STUDY, values)
+        self._study_rows.append(values)
         if known is not None:
-            self.connection.execute("DELETE FROM sites WHERE nct_id = ?", (nct_id,))
-        self.connection.executemany(
-            "INSERT INTO sites (nct_id, position, facility, city, state, country, status, latitude, longitude) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(nct_id, position, *site) for position, site in enumerate(prepared.sites)],
-        )
+            self._stale_site_owners.append((nct_id,))
+        self._site_rows.extend((nct_id, position, *site) for position, site in enumerate(prepared.sites))
         self.known[nct_id] = _Known(prepared.content_hash, first_seen, None, columns["last_update"], tracked)
+        if len(self._study_rows) >= 500:
+            self.flush()
 
     def _malformed(self, position: str, problem: str) -> None:
         self.summary.malformed += 1
@@ -244,6 +262,7 @@ class RunWriter:
 
     def mark_unlisted(self) -> None:
         """After a full refresh: studies the registry no longer returns are flagged, never deleted."""
+        self.flush()
         for nct_id, known in self.known.items():
             if nct_id not in self.seen_ids and known.removed_run is None:
                 self.summary.removed += 1
@@ -251,6 +270,7 @@ class RunWriter:
                 self._change(nct_id, "no_longer_listed", None, None)
 
     def finish(self, api_version: str | None, data_timestamp: str | None) -> None:
+        self.flush()
         s = self.summary
         self.connection.execute(
             "INSERT INTO runs (run_id, started_at, finished_at, source, mode, api_version, data_timestamp, pages, seen, "
@@ -259,6 +279,26 @@ class RunWriter:
             (self.run_id, self.started_at, _now(), s.source, s.mode, api_version, data_timestamp, s.pages, s.seen,
              s.ms_kept, s.non_ms, s.new, s.changed, s.unchanged, s.malformed, s.removed),
         )
+
+
+def newest_copies(prepared: Iterable[PreparedStudy], summary: RunSummary) -> list[PreparedStudy]:
+    """One copy per study: the most recently updated, and on a tie the later one (pages that shift
+    while being read repeat a study; overlapping files hold several versions of it)."""
+    kept: list[PreparedStudy | None] = []
+    index_of: dict[str, int] = {}
+    for item in prepared:
+        if item.problem:
+            kept.append(item)
+            continue
+        earlier = index_of.get(item.nct_id)
+        if earlier is None:
+            index_of[item.nct_id] = len(kept)
+            kept.append(item)
+            continue
+        summary.duplicates += 1
+        if item.last_update >= kept[earlier].last_update:
+            kept[earlier] = item
+    return kept
 
 
 def _derive_stored(row: tuple[str, str]) -> tuple[str, dict[str, Any]]:
@@ -311,7 +351,7 @@ def run_ingest(
         rederive_if_stale(connection, workers=workers)
         warm_up()
         writer = RunWriter(connection, summary, report)
-        for prepared in ordered_map(prepare_study, studies(writer), workers):
+        for prepared in newest_copies(ordered_map(prepare_study, studies(writer), workers), summary):
             writer.add(prepared)
         if summary.mode == "full":
             writer.mark_unlisted()

@@ -54,6 +54,6 @@ def import_files(
         for path in paths:
             summary.pages += 1
             for item in read_study_file(path):
-                yield IncomingStudy(item.position, item.study, item.problem)
+                yield IncomingStudy(item.position, item.study, item.text)
 
     return run_ingest(cache_path, studies, summary, report)

@@ -7,7 +7,8 @@ Accepted shapes, each optionally gzip-compressed (`.gz`):
 - JSON Lines, one study per line,
 - a `.zip` of any of the above (the website's zipped download holds one study per file).
 Each item comes with its position ("file.json item 3", "file.jsonl line 12") so a malformed
-record can be reported precisely and skipped.
+record can be reported precisely and skipped. JSON Lines are handed on as text, so that the
+parsing, like the rest of the per-study work, happens in the ingest's worker processes.
 """
 from __future__ import annotations
 
@@ -27,8 +28,12 @@ class SourceError(ValueError):
 @dataclass(frozen=True)
 class SourceItem:
     position: str
-    study: Any  # parsed JSON, or None when the item itself was not JSON
-    problem: str | None = None
+    study: Any = None  # parsed JSON
+    text: str | None = None  # or the JSON text of one study, parsed later (JSON Lines: in the ingest workers)
+
+    def parsed(self) -> Any:
+        """The study as parsed JSON; raises json.JSONDecodeError for a line that is not JSON."""
+        return json.loads(self.text) if self.text is not None else self.study
 
 
 def _decode(raw: bytes, label: str) -> str:
@@ -76,12 +81,8 @@ def _items_from_document(document: Any, label: str) -> Iterator[SourceItem]:
 
 def _json_lines(text: str, label: str) -> Iterator[SourceItem]:
     for number, line in enumerate(io.StringIO(text), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield SourceItem(f"{label} line {number}", json.loads(line))
-        except json.JSONDecodeError as error:
-            yield SourceItem(f"{label} line {number}", None, f"not JSON ({error.msg})")
+        if line.strip():
+            yield SourceItem(f"{label} line {number}", text=line)
 
 
 def read_study_file(path: str | Path) -> Iterator[SourceItem]:

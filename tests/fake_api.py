@@ -157,7 +157,7 @@ def main() -> None:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
-    studies = [item.study for path in args.files for item in read_study_file(path) if item.study is not None]
+    studies = [item.parsed() for path in args.files for item in read_study_file(path)]
     fake = FakeCtgovApi(studies)
     run_simple("127.0.0.1", args.port, Request.application(fake.handle), threaded=True)
 

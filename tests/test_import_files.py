@@ -153,3 +153,15 @@ def test_real_recorded_responses_import(tmp_path, ctgov_dir, capsys):
     assert {"NCT06655896", "NCT06251323"} <= all_ids - ms_ids
     summary = capsys.readouterr().out
     assert "malformed 0" in summary
+
+
+def test_the_newest_copy_wins_when_files_overlap(tmp_path):
+    older = make_study(nct_id="NCT00000015", status="RECRUITING", last_update="2024-01-01")
+    newer = make_study(nct_id="NCT00000015", status="COMPLETED", last_update="2025-06-01")
+    (tmp_path / "a.json").write_text(json.dumps([older]))
+    (tmp_path / "b.json").write_text(json.dumps([newer]))
+    for order in (("a.json", "b.json"), ("b.json", "a.json")):
+        cache = tmp_path / f"{order[0]}.sqlite"
+        assert run_import(cache, *(tmp_path / name for name in order)) == 0
+        with sqlite3.connect(cache) as connection:
+            assert connection.execute("SELECT status FROM studies").fetchall() == [("COMPLETED",)]

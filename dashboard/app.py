@@ -1,0 +1,53 @@
+"""Progressive MS Trial Explorer: the Streamlit entrypoint.
+
+Run with `streamlit run dashboard/app.py`. This file loads the cache once per change of the file,
+owns the sidebar filters (so every page sees the same selection) and keeps the page address in
+step with them, so a copied link reproduces the view.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # the pages import the shared helpers next to this file
+    sys.path.insert(0, str(HERE))
+
+import app_support  # noqa: E402
+import filters_sidebar  # noqa: E402
+import quick_check_answers  # noqa: E402
+
+st.set_page_config(page_title="Progressive MS Trial Explorer", page_icon=":material/explore:", layout="wide")
+
+PAGES = {
+    "explore": st.Page(str(HERE / "views" / "explore.py"), title="Explore trials", icon=":material/search:", url_path="explore", default=True),
+    "trial": st.Page(str(HERE / "views" / "trial.py"), title="Trial details", icon=":material/description:", url_path="trial"),
+    "pipeline": st.Page(str(HERE / "views" / "pipeline.py"), title="Pipeline", icon=":material/bar_chart:", url_path="pipeline"),
+    "map": st.Page(str(HERE / "views" / "map.py"), title="Map", icon=":material/map:", url_path="map"),
+    "changes": st.Page(str(HERE / "views" / "changes.py"), title="What changed", icon=":material/notifications:", url_path="changes"),
+    "about": st.Page(str(HERE / "views" / "about.py"), title="About the data", icon=":material/info:", url_path="about"),
+}
+PAGES_WITH_FILTERS = {"explore", "pipeline", "map", "changes"}
+
+data = app_support.load_data()
+if isinstance(data, str):
+    # No cache yet: one friendly page with the command to run, whatever page was asked for.
+    st.navigation([st.Page(lambda: app_support.show_empty_state(data), title="Getting started", url_path="start")],
+                  position="hidden").run()
+    st.stop()
+
+page = st.navigation(list(PAGES.values()), position="top")
+page_name = next(name for name, candidate in PAGES.items() if candidate.url_path == page.url_path)
+
+filters_sidebar.keep_filter_state()
+quick_check_answers.keep_answers()
+notices = filters_sidebar.init_from_address(data, page_name)
+if page_name in PAGES_WITH_FILTERS:
+    context = filters_sidebar.render(data, notices)
+    filters_sidebar.write_address(context.state)
+else:
+    context = filters_sidebar.context_without_widgets(data)
+st.session_state["app_context"] = context
+page.run()

@@ -1,0 +1,166 @@
+"""The shared sidebar filters, their counts, and their round trip through the page address."""
+from __future__ import annotations
+
+import streamlit as st
+
+import app_support
+from mstrials import frame as trial_frame
+from mstrials.frame import (
+    OPEN_STATUSES, PHASE_LABELS, RESULTS_CHOICES, SPONSOR_GROUP_LABELS, STATUS_LABELS, STUDY_TYPE_LABELS,
+    FilterState, readable_ms_type,
+)
+
+# Widget key for each FilterState field; the year range is one slider for two fields.
+WIDGET_KEYS = {
+    "progressive_only": "f_progressive", "open_only": "f_open", "text": "f_text", "mechanisms": "f_mechanisms",
+    "ms_types": "f_ms_types", "phases": "f_phases", "statuses": "f_statuses", "study_types": "f_study_types",
+    "countries": "f_countries", "sponsor_groups": "f_sponsor_groups", "results": "f_results",
+}
+YEARS_KEY = "f_years"
+ALL_KEYS = (*WIDGET_KEYS.values(), YEARS_KEY)
+ADDRESS_PARAMS_OF_PAGES = {"nct"}  # page-specific parameters the filters leave alone
+
+
+def keep_filter_state() -> None:
+    """Keep the filter values while a page without the sidebar filters is shown.
+
+    Streamlit forgets a widget's value on a run that does not draw it; writing the values back
+    into session state at the top of every run keeps them.
+    """
+    for key in ALL_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def _set_widgets(state: FilterState, year_bounds: tuple[int, int]) -> None:
+    for field_name, key in WIDGET_KEYS.items():
+        value = getattr(state, field_name)
+        st.session_state[key] = list(value) if isinstance(value, tuple) else value
+    low, high = year_bounds
+    start = low if state.start_from is None else min(max(state.start_from, low), high)
+    end = high if state.start_to is None else max(min(state.start_to, high), low)
+    st.session_state[YEARS_KEY] = (start, end)
+
+
+def init_from_address(data: app_support.LoadedData, page_name: str) -> tuple[str, ...]:
+    """On a session's first run, set the filters from the address; returns notices about ignored parts."""
+    if st.session_state.get("filters_initialised"):
+        return ()
+    st.session_state["filters_initialised"] = True
+    params = {name: st.query_params.get_all(name) for name in st.query_params.keys()}
+    unknown = sorted(set(params) - trial_frame.FILTER_PARAMS - ADDRESS_PARAMS_OF_PAGES)
+    allowed = trial_frame.allowed_values(data.table, data.catalogue.mechanisms)
+    parsed = trial_frame.parse_query_params({k: v for k, v in params.items() if k not in unknown}, allowed)
+    _set_widgets(parsed.state, trial_frame.year_bounds(data.table))
+    notices = list(parsed.notices)
+    if unknown:
+        notices.append(f"Ignored unknown address parameter(s): {', '.join(unknown)}")
+    return tuple(notices)
+
+
+def state_from_widgets(data: app_support.LoadedData) -> FilterState:
+    session = st.session_state
+    values = {}
+    for field_name, key in WIDGET_KEYS.items():
+        value = session.get(key, getattr(FilterState(), field_name))
+        values[field_name] = tuple(value) if isinstance(value, list) else value
+    low, high = trial_frame.year_bounds(data.table)
+    start, end = session.get(YEARS_KEY, (low, high))
+    values["start_from"] = None if start <= low else int(start)
+    values["start_to"] = None if end >= high else int(end)
+    values["text"] = (values.get("text") or "").strip()[: trial_frame.MAX_TEXT_LENGTH]
+    return FilterState(**values)
+
+
+def _reset() -> None:
+    data = app_support.load_data()
+    if not isinstance(data, str):
+        _set_widgets(FilterState(), trial_frame.year_bounds(data.table))
+
+
+def context_without_widgets(data: app_support.LoadedData) -> app_support.AppContext:
+    state = state_from_widgets(data)
+    mask = trial_frame.filter_mask(data.table, state)
+    return app_support.AppContext(data=data, state=state, mask=mask, counts=trial_frame.FacetCounts(total=int(mask.sum())))
+
+
+def _with_count(label: str, count: int) -> str:
+    return f"{label} ({count:,})"
+
+
+def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_support.AppContext:
+    state = state_from_widgets(data)
+    counts = trial_frame.facet_counts(data.table, state)
+    catalogue = data.catalogue
+    for notice in notices:
+        st.warning(notice, icon=":material/warning:")
+    with st.sidebar:
+        st.markdown(f"### Filters · {trial_frame.trials_matching(counts.total)}")
+        st.toggle(
+            _with_count("Progressive MS only", counts.of("progressive_only", "progressive")),
+            key=WIDGET_KEYS["progressive_only"],
+            help="On: trials that enrol people with primary or secondary progressive MS. Off: every MS trial "
+                 f"({counts.of('progressive_only', 'all'):,} with the other filters).",
+        )
+        open_count = sum(counts.of("statuses", s) for s in OPEN_STATUSES)
+        st.checkbox(_with_count("Recruiting or not yet recruiting", open_count), key=WIDGET_KEYS["open_only"],
+                    help="Only trials that are looking, or will soon look, for participants.")
+        st.text_input("Search titles, conditions and treatments", key=WIDGET_KEYS["text"],
+                      placeholder="e.g. ocrelizumab, walking, NCT01234567",
+                      help="Every word must appear somewhere in the trial's titles, conditions, keywords or treatments.")
+        keys = catalogue.ordered_keys()
+        keys += [k for k in st.session_state.get(WIDGET_KEYS["mechanisms"], []) if k not in keys]
+        st.multiselect(
+            "Mechanism (how the treatment is meant to work)", keys, key=WIDGET_KEYS["mechanisms"],
+            format_func=lambda k: _with_count(f"{catalogue.group_of(k)} › {catalogue.label(k)}", counts.of("mechanisms", k)),
+            placeholder="Any mechanism",
+            help="Labels are given automatically from the treatments tested. See 'What the mechanisms mean' below.",
+        )
+        with st.expander("What the mechanisms mean"):
+            for group, group_keys in catalogue.groups.items():
+                st.markdown(f"**{app_support.escape_markdown(group)}**")
+                for key in group_keys:
+                    explanation = catalogue.explanation(key) or "No explanation yet."
+                    st.markdown(f"- *{app_support.escape_markdown(catalogue.label(key))}*: "
+                                f"{app_support.escape_markdown(explanation)}")
+        ms_types = sorted(set(data.table.members["ms_types"]) | set(st.session_state.get(WIDGET_KEYS["ms_types"], [])))
+        st.multiselect("MS type the trial includes", ms_types, key=WIDGET_KEYS["ms_types"], placeholder="Any type",
+                       format_func=lambda k: _with_count(readable_ms_type(k), counts.of("ms_types", k)))
+        st.multiselect("Phase", list(PHASE_LABELS), key=WIDGET_KEYS["phases"], placeholder="Any phase",
+                       format_func=lambda k: _with_count(PHASE_LABELS[k], counts.of("phases", k)),
+                       help="Phase 1 checks safety in few people; phase 2 looks for a signal; phase 3 confirms "
+                            "benefit in many people; phase 4 follows approved drugs.")
+        st.multiselect("Recruitment status", list(STATUS_LABELS), key=WIDGET_KEYS["statuses"], placeholder="Any status",
+                       format_func=lambda k: _with_count(STATUS_LABELS[k], counts.of("statuses", k)))
+        study_types = sorted(set(STUDY_TYPE_LABELS) | set(data.table.frame["study_type"].unique()))
+        st.multiselect("Study type", study_types, key=WIDGET_KEYS["study_types"], placeholder="Any type",
+                       format_func=lambda k: _with_count(STUDY_TYPE_LABELS.get(k, k.capitalize()), counts.of("study_types", k)))
+        # Keep an earlier choice selectable even when a refreshed cache no longer lists it.
+        countries = sorted(set(data.table.values_of("countries")) | set(st.session_state.get(WIDGET_KEYS["countries"], [])))
+        st.multiselect("Country with a study site", countries, key=WIDGET_KEYS["countries"],
+                       placeholder="Any country",
+                       format_func=lambda k: _with_count(k, counts.of("countries", k)))
+        st.multiselect("Sponsor", list(SPONSOR_GROUP_LABELS), key=WIDGET_KEYS["sponsor_groups"], placeholder="Any sponsor",
+                       format_func=lambda k: _with_count(SPONSOR_GROUP_LABELS[k], counts.of("sponsor_groups", k)))
+        low, high = trial_frame.year_bounds(data.table)
+        if low < high:
+            # A refreshed cache can move the bounds under a value chosen earlier in the session.
+            start, end = st.session_state.get(YEARS_KEY, (low, high))
+            st.session_state[YEARS_KEY] = (min(max(start, low), high), max(min(end, high), low))
+            st.slider("Start year", min_value=low, max_value=high, key=YEARS_KEY,
+                      help="Trials without a start date are left out once you narrow the years.")
+        st.radio("Results", list(RESULTS_CHOICES), key=WIDGET_KEYS["results"], horizontal=True,
+                 format_func=lambda k: _with_count(RESULTS_CHOICES[k], counts.of("results", k)),
+                 help="Whether the trial has posted results on ClinicalTrials.gov.")
+        st.button("Reset filters", on_click=_reset, width="stretch")
+    mask = trial_frame.filter_mask(data.table, state)
+    return app_support.AppContext(data=data, state=state, mask=mask, counts=counts)
+
+
+def write_address(state: FilterState) -> None:
+    """Put the filters in the address so a copied link reproduces the view."""
+    wanted = trial_frame.to_query_params(state)
+    current = {name: st.query_params.get_all(name) for name in st.query_params.keys() if name in trial_frame.FILTER_PARAMS}
+    normalised = {k: (v if isinstance(v, list) else [v]) for k, v in wanted.items()}
+    if current != normalised:
+        st.query_params.from_dict(wanted)

@@ -1,0 +1,61 @@
+"""What changed: the registry changes recorded between fetches, newest first."""
+from __future__ import annotations
+
+import streamlit as st
+
+import app_support
+from mstrials import frame as trial_frame
+from mstrials.history import CHANGE_KIND_LABELS
+
+context = app_support.current()
+data = context.data
+catalogue = context.catalogue
+
+st.title("What changed")
+app_support.show_data_as_of(data)
+st.caption("Follows the filters on the left (including trials no longer listed): "
+           + "; ".join(trial_frame.describe_filters(context.state, catalogue.label)))
+
+changes = app_support.load_changes(*app_support.cache_version(data.cache_path))
+matching = trial_frame.filter_trials(data.table, context.state, include_removed=True)
+first_run = int(data.runs["run_id"].min()) if not data.runs.empty else None
+if len(data.runs) <= 1:
+    st.info("Only one fetch so far: every trial arrived with it. Changes show up here after the next refresh "
+            f"(`{app_support.REFRESH_COMMAND}`).")
+
+# A multiselect, not pills: chosen kinds show as labelled chips, not only as a change of colour.
+kinds = st.multiselect("Kinds of change", list(CHANGE_KIND_LABELS), format_func=CHANGE_KIND_LABELS.get, default=["new", "status", "phases", "primary_completion_date", "completion_date",
+                                "no_longer_listed", "listed_again"], key="changes_kinds")
+include_first = st.checkbox("Include the trials of the very first fetch as “new”", value=False, key="changes_first",
+                            help="The first fetch lists every trial as new, which hides the real news.")
+shown = changes[changes["nct_id"].isin(set(matching["nct_id"])) & changes["kind"].isin(kinds)]
+if not include_first and first_run is not None:
+    shown = shown[~((shown["run_id"] == first_run) & (shown["kind"] == "new"))]
+if not shown.empty:
+    earliest, latest = shown["when"].min().date(), shown["when"].max().date()
+    picked = st.date_input("Fetched between", value=(earliest, latest), min_value=earliest, max_value=latest,
+                           key="changes_dates")
+    if isinstance(picked, (tuple, list)) and len(picked) == 2:
+        start, end = picked
+        day = shown["when"].dt.date
+        shown = shown[(day >= start) & (day <= end)]
+
+st.subheader(f"{len(shown):,} changes")
+if shown.empty:
+    st.caption("Nothing to show for these choices.")
+    st.stop()
+titles = data.table.frame.set_index("nct_id")
+view = shown.assign(
+    title=shown["nct_id"].map(titles["title"]),
+    mechanism=shown["nct_id"].map(titles["mechanisms"]).map(
+        lambda joined: ", ".join(catalogue.label(k) for k in trial_frame.split_values(joined))),
+    link="https://clinicaltrials.gov/study/" + shown["nct_id"],
+)
+st.dataframe(
+    view[["when", "change", "link", "before", "after", "title", "mechanism"]], hide_index=True, width="stretch",
+    column_config={
+        "when": st.column_config.DatetimeColumn("Fetched", format="D MMM YYYY"),
+        "change": "Change", "title": "Title", "before": "Before", "after": "After", "mechanism": "Mechanisms",
+        "link": st.column_config.LinkColumn("Trial", display_text=r"https://clinicaltrials\.gov/study/(NCT\d+)"),
+    },
+)

@@ -1,0 +1,85 @@
+"""Explore: the filtered list of trials, downloads, and the patient quick check."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import app_support
+from mstrials import frame as trial_frame
+import quick_check_answers
+from mstrials.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, check_trials
+
+context = app_support.current()
+catalogue = context.catalogue
+
+st.title("Multiple sclerosis trials")
+app_support.show_data_as_of(context.data)
+st.markdown(
+    "Find clinical trials for multiple sclerosis, with a focus on **progressive MS**. "
+    "Narrow the list with the filters on the left (on a phone: tap **»** at the top left)."
+)
+st.caption("Looking for a trial to join? Tick “Recruiting or not yet recruiting” on the left, "
+           "then open “Could I qualify?” below.")
+
+person = quick_check_answers.ask(context.table.values_of("countries"))
+trials = trial_frame.people_first_order(context.filtered())
+if person is not None:
+    checks = check_trials(trials, person)
+    hidden = int((checks["verdict"] == VERDICT_EXCLUDED).sum())
+    trials = trials[(checks["verdict"] != VERDICT_EXCLUDED).to_numpy()]
+    checks = checks.loc[trials.index]
+    st.info(
+        f"Quick check on: {len(trials):,} left; {hidden:,} hidden because a stated criterion "
+        f"excludes you. “{VERDICT_OK}” still means you must confirm with the study team.",
+        icon=":material/person_check:",
+    )
+else:
+    checks = None
+
+summary = "; ".join(trial_frame.describe_filters(context.state, catalogue.label))
+st.subheader(trial_frame.trials_matching(len(trials)))
+st.caption(f"Showing: {summary}")
+
+if trials.empty:
+    st.info("No trials match these filters. Try removing a filter, or turn off “Progressive MS only”.")
+else:
+    view = trial_frame.results_view(trials, catalogue.label)
+    column_config = {
+        "link": st.column_config.LinkColumn("Trial", display_text=r"https://clinicaltrials\.gov/study/(NCT\d+)",
+                                            help="Opens the trial on ClinicalTrials.gov", width=110),
+        "nct_id": None,
+        "title": st.column_config.TextColumn("Title", width="large"),
+        "mechanism_labels": st.column_config.TextColumn("Mechanisms"),
+        "phase_stage": st.column_config.TextColumn("Phase", width="small"),
+        "status_label": st.column_config.TextColumn("Status"),
+        "start_date": st.column_config.TextColumn("Start", width="small"),
+        "primary_completion_date": st.column_config.TextColumn("Primary completion", width="small"),
+        "sponsor": st.column_config.TextColumn("Sponsor"),
+        "countries_text": st.column_config.TextColumn("Countries"),
+    }
+    if checks is not None:
+        view.insert(2, "quick_check", checks.loc[trials.index, "explanation"].to_numpy())
+        column_config["quick_check"] = st.column_config.TextColumn("Your quick check", width="medium")
+    st.caption("Open or about-to-open trials first, newest start first; click a column heading to sort. "
+               "Tick a row to open its details here; the Trial column opens ClinicalTrials.gov.")
+    selection = st.dataframe(
+        view, hide_index=True, width="stretch", column_config=column_config,
+        on_select="rerun", selection_mode="single-row", key="results_table", height=min(38 + 35 * len(view), 560),
+    )
+    selected_rows = selection.selection.rows if selection else []
+    if selected_rows:
+        chosen = view.iloc[selected_rows[0]]["nct_id"]
+        st.page_link("views/trial.py",
+                     label=f"Open details of {chosen}", icon=":material/description:", query_params={"nct": chosen})
+
+    # The files are built only when a button is pressed: at 100,000 trials that takes a moment.
+    stamp = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d")
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button("Download CSV", icon=":material/download:", data=lambda: trial_frame.to_csv_bytes(trials),
+                         on_click="ignore", file_name=f"ms-trials-{stamp}.csv",
+                         mime="text/csv", width="stretch")
+    right.download_button("Download JSON", icon=":material/download:", data=lambda: trial_frame.to_json_bytes(trials),
+                          on_click="ignore", file_name=f"ms-trials-{stamp}.json",
+                          mime="application/json", width="stretch")
+
+st.caption(":material/medical_information: " + app_support.DISCLAIMER + f" “{VERDICT_NOT_STATED}” means the registry data we hold does not say.")

@@ -1,0 +1,52 @@
+"""Map: where the filtered trials have sites (recruiting sites by default)."""
+from __future__ import annotations
+
+import streamlit as st
+
+import app_support
+from mstrials import frame as trial_frame
+from mstrials import site_map
+
+context = app_support.current()
+data = context.data
+trials = context.filtered()
+
+st.title("Trial sites on a map")
+app_support.show_data_as_of(data)
+st.caption("Follows the filters on the left: " + "; ".join(trial_frame.describe_filters(context.state, context.catalogue.label)))
+open_only = st.toggle("Only sites that are recruiting or about to", value=True, key="map_open_sites",
+                      help="A site without its own status counts as open when its trial is recruiting. "
+                           "Off: every site of the matching trials, including finished ones.")
+sites = site_map.sites_of(app_support.load_sites(*app_support.cache_version(data.cache_path)), trials, open_only)
+if sites.empty:
+    st.info("No sites to show. " + ("Turn off “Only sites that are recruiting” to see every site, "
+                                    "or widen the filters." if open_only else "Widen the filters on the left."))
+    st.stop()
+
+placed = site_map.place(sites)
+counts = site_map.placement_counts(placed)
+on_map = placed.dropna(subset=["lat", "lon"])
+st.markdown(
+    f"**{counts['total']:,} sites** of {sites['nct_id'].nunique():,} trials. "
+    f"Placed by the registry's map point: {counts['site']:,} · by city: {counts['city']:,} · "
+    f"by country only (approximate): {counts['country']:,} · **could not be placed: {counts['not_placed']:,}**."
+)
+if not on_map.empty:
+    st.map(on_map, latitude="lat", longitude="lon", size=6000, height=460)
+st.caption("Points placed by country sit at the country's population centre, not at the hospital.")
+
+country = st.selectbox("Sites in one country", ["", *sorted(placed["country"].dropna().unique())],
+                       format_func=lambda c: c or "All countries", key="map_country")
+listing = placed if not country else placed[placed["country"] == country]
+titles = trials.set_index("nct_id")["title"]
+listing = listing.assign(title=listing["nct_id"].map(titles),
+                         link="https://clinicaltrials.gov/study/" + listing["nct_id"])
+st.dataframe(
+    listing[["link", "title", "facility", "city", "state", "country", "status_label", "placed_by_label"]],
+    hide_index=True, width="stretch",
+    column_config={
+        "link": st.column_config.LinkColumn("Trial", display_text=r"https://clinicaltrials\.gov/study/(NCT\d+)"),
+        "title": "Title", "facility": "Site", "city": "City", "state": "State", "country": "Country",
+        "status_label": "Site status", "placed_by_label": "Map position from",
+    },
+)

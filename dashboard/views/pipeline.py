@@ -1,0 +1,86 @@
+"""Pipeline: where the trials are by mechanism and phase, and how they run over time."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+import app_support
+from mstrials import frame as trial_frame
+from mstrials import pipeline
+from mstrials.frame import PHASE_STAGES
+
+context = app_support.current()
+catalogue = context.catalogue
+trials = context.filtered()
+
+st.title("Pipeline")
+app_support.show_data_as_of(context.data)
+st.caption("Follows the filters on the left: " + "; ".join(trial_frame.describe_filters(context.state, catalogue.label)))
+if trials.empty:
+    st.info("No trials match these filters. Try removing a filter, or turn off “Progressive MS only”.")
+    st.stop()
+
+st.header("Trials by mechanism and phase")
+st.markdown(f"{len(trials):,} trials. A trial with two mechanisms is counted in both rows. "
+            "Hover over a cell to see its trials.")
+table = pipeline.mechanism_phase_table(trials, catalogue.ordered_keys(), catalogue.label)
+matrix = pipeline.count_matrix(table)
+hover = table.pivot(index="mechanism_label", columns="stage", values="trials").reindex(
+    index=matrix.index, columns=list(PHASE_STAGES)).fillna("")
+heatmap = go.Figure(go.Heatmap(
+    z=matrix.to_numpy(), x=list(matrix.columns), y=list(matrix.index),
+    text=[[str(v) if v else "·" for v in row] for row in matrix.to_numpy()],
+    texttemplate="%{text}", customdata=hover.to_numpy(), colorscale="Blues", showscale=False,
+    hovertemplate="<b>%{y}</b> · %{x}: %{z} trials<br><br>%{customdata}<extra></extra>", xgap=2, ygap=2,
+))
+heatmap.update_layout(height=max(260, 48 * len(matrix) + 90), margin=dict(l=10, r=10, t=10, b=10),
+                      yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
+st.plotly_chart(heatmap, config={"displayModeBar": False}, width="stretch")
+with st.expander("Show as a table"):
+    st.dataframe(matrix, width="stretch")
+
+st.header("Timeline")
+per_mechanism = pipeline.by_mechanism(trials)["mechanism"].value_counts()
+keys_present = [k for k in catalogue.ordered_keys() if k in per_mechanism.index]
+default = per_mechanism.idxmax()
+mechanism = st.selectbox("Mechanism", keys_present, index=keys_present.index(default), format_func=catalogue.label,
+                         key="pipeline_mechanism")
+of_mechanism = trials[trials["mechanisms"].fillna("").str.split("|").map(lambda keys: mechanism in keys)]
+rows, undated = pipeline.timeline_rows(of_mechanism)
+if rows.empty:
+    st.info("None of these trials has both a start and a primary completion date.")
+else:
+    st.markdown(f"From start to primary completion, coloured and patterned by status; the dashed line is today. "
+                f"Showing {len(rows)} of {len(of_mechanism)} trials"
+                + (f" ({undated} have no usable dates)." if undated else "."))
+    gantt = px.timeline(rows, x_start="start", x_end="end", y="label", color="status_group",
+                        pattern_shape="status_group", category_orders={"status_group": list(pipeline.STATUS_GROUP_ORDER)},
+                        pattern_shape_map=pipeline.STATUS_GROUP_PATTERNS, hover_data={"status": True, "phase": True,
+                                                                                       "label": False, "status_group": False},
+                        labels={"status_group": "Status", "label": "Trial"})
+    today = pd.Timestamp.now().normalize()
+    gantt.add_vline(x=today, line_dash="dash", line_color="black")
+    gantt.add_annotation(x=today, y=1.02, yref="paper", text="Today", showarrow=False)
+    gantt.update_yaxes(autorange="reversed", title=None)
+    gantt.update_layout(height=max(300, 22 * len(rows) + 120), margin=dict(l=10, r=10, t=30, b=10),
+                        legend=dict(orientation="h", y=-0.05 if len(rows) > 20 else -0.2))
+    st.plotly_chart(gantt, config={"displayModeBar": False}, width="stretch")
+    with st.expander("Show as a table"):
+        st.dataframe(rows[["nct_id", "status", "phase", "start", "end"]].rename(columns={
+            "nct_id": "Trial", "status": "Status", "phase": "Phase", "start": "Start", "end": "Primary completion"}),
+            hide_index=True, width="stretch")
+
+st.header("Trials started per year")
+starts = pipeline.starts_per_year(trials, catalogue.label)
+if starts.empty:
+    st.info("None of these trials has a start date.")
+else:
+    bars = px.bar(starts, x="year", y="count", color="mechanism_label",
+                  labels={"year": "Start year", "count": "Trials started", "mechanism_label": "Mechanism"})
+    bars.update_layout(height=380, margin=dict(l=10, r=10, t=10, b=10), bargap=0.1)
+    st.plotly_chart(bars, config={"displayModeBar": False}, width="stretch")
+    with st.expander("Show as a table"):
+        st.dataframe(starts.pivot(index="year", columns="mechanism_label", values="count").fillna(0).astype(int),
+                     width="stretch")

@@ -1,0 +1,174 @@
+"""Trial details (`?nct=NCT…`): everything we hold about one trial, with where each label came from."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+import app_support
+from mstrials import trial_detail
+from mstrials.frame import split_values
+from mstrials.eligibility import EXCLUDED, OK, UNKNOWN, EligibilityThemes, quick_check
+from quick_check_answers import explore_answers
+
+QUESTIONS = {"age": "Age", "sex": "Sex", "ms_type": "Type of MS", "edss": "EDSS score", "country": "Country"}
+VERDICT_WORDS = {OK: "Fits", EXCLUDED: "Excludes you", UNKNOWN: "Not stated or not answered"}
+
+NCT_PATTERN = re.compile(r"^NCT\d{8}$")
+md = app_support.escape_markdown
+
+context = app_support.current()
+data = context.data
+frame = data.table.frame
+
+asked = (st.query_params.get("nct") or "").strip().upper()
+st.title("Trial details")
+app_support.show_data_as_of(data)
+chosen = st.text_input("Trial number (NCT…)", value=asked, placeholder="NCT01234567",
+                       help="The ClinicalTrials.gov identifier, e.g. from the Explore table.").strip().upper()
+if chosen != asked and chosen:
+    st.query_params["nct"] = chosen
+if not chosen:
+    st.info("Enter a trial number above, or pick a row on the Explore page.")
+    st.stop()
+if not NCT_PATTERN.match(chosen):
+    st.warning(f"“{chosen[:20]}” is not a ClinicalTrials.gov number: they look like NCT followed by 8 digits.")
+    st.stop()
+matches = frame[frame["nct_id"] == chosen]
+if matches.empty:
+    st.warning(f"{chosen} is not among the multiple sclerosis trials in this cache.")
+    st.markdown(f"[Look it up on ClinicalTrials.gov](https://clinicaltrials.gov/study/{chosen})")
+    st.stop()
+trial = matches.iloc[0]
+details = app_support.load_study_details(*app_support.cache_version(data.cache_path), chosen) or {}
+study = trial_detail.parse_raw(details.get("raw_json"))
+
+# Registry text: shown through st.text / dataframes, or escaped before it enters our markdown.
+st.subheader(md(trial["title"]) or chosen)
+if trial["official_title"] and trial["official_title"] != trial["title"]:
+    st.caption("Official title")
+    st.text(trial["official_title"])
+if not trial["listed"]:
+    st.warning("This trial is no longer listed by the registry; the details below are from our last copy.")
+
+enrollment = "not stated" if pd.isna(trial["enrollment"]) else f"{int(trial['enrollment']):,} people"
+st.markdown(f"**Status:** {trial['status_label']} · **Phase:** {trial['phase_stage']} · "
+            f"**Enrollment:** {enrollment} · **Sites:** {int(trial['n_sites'] or 0):,}")
+def date_text(value) -> str:
+    return md(value) if isinstance(value, str) and value else "not stated"
+
+
+st.markdown(
+    f"**Start:** {date_text(trial['start_date'])} · **Primary completion:** {date_text(trial['primary_completion_date'])}"
+    f" · **Completion:** {date_text(trial['completion_date'])}  \n"
+    f"**First posted:** {date_text(trial['first_posted'])} · **Last update:** {date_text(trial['last_update'])}"
+)
+others = trial_detail.collaborators(study) or split_values(trial["collaborators"])
+st.markdown(
+    f"**Sponsor:** {md(trial['sponsor']) or 'not stated'}  \n"
+    f"**Collaborators:** {md(', '.join(others)) if others else 'none listed'}  \n"
+    f"**Conditions:** {md(', '.join(split_values(trial['conditions']))) or 'not stated'}  \n"
+    f"**Treatments:** {md(', '.join(split_values(trial['interventions']))) or 'not stated'}"
+)
+st.link_button("Open on ClinicalTrials.gov", f"https://clinicaltrials.gov/study/{chosen}", icon=":material/open_in_new:")
+
+summary = trial_detail.brief_summary(study)
+if summary:
+    with st.expander("Brief summary (from the registry)"):
+        st.text(summary)
+
+st.header("How the treatment is meant to work")
+catalogue = context.catalogue
+evidence = dict(trial_detail.evidence_rows(details.get("mechanism_evidence_json")))
+mechanism_rows = [
+    {"Mechanism": catalogue.label(key), "Group": catalogue.group_of(key),
+     "What it means": catalogue.explanation(key) or "—",
+     "Why we gave this label": evidence.get(key) or details.get("mechanism_evidence") or "—"}
+    for key in split_values(trial["mechanisms"])
+]
+if mechanism_rows:
+    st.dataframe(pd.DataFrame(mechanism_rows), hide_index=True, width="stretch")
+else:
+    st.write("No mechanism label.")
+st.caption("Labels are given automatically from the treatments the registry lists; check them against the record.")
+
+st.header("Who can take part")
+themes = EligibilityThemes.from_json(details.get("eligibility_json"))
+criteria = trial_detail.criteria_text(study)
+answers = explore_answers()
+if answers is not None:
+    result = quick_check(themes, answers.as_person(), trial_countries=split_values(trial["countries"]))
+    st.markdown("**Your quick check** (from the answers on the Explore page)")
+    st.dataframe(pd.DataFrame([
+        {"Question": QUESTIONS.get(check.theme, check.theme), "Result": VERDICT_WORDS[check.verdict],
+         "Why": check.message} for check in result.checks]), hide_index=True, width="stretch")
+    st.caption(result.summary)
+st.markdown("**What the eligibility criteria say**" + (" (the numbers point to the highlighted sentences below)"
+                                                       if themes.sources else ""))
+eligibility = trial_detail.eligibility_table(themes)
+st.dataframe(eligibility, hide_index=True, width="stretch", height=36 * (len(eligibility) + 1) + 2)
+
+
+def highlighted_criteria(text: str, spans: list[tuple[int, int]]) -> str:
+    """The criteria as our own markdown: every registry character escaped, highlights numbered."""
+    pieces: list[str] = []
+    for segment in trial_detail.highlight_segments(text, spans):
+        lines = segment.text.split("\n")
+        if segment.mark is None:
+            lines = [md(line) for line in lines]
+        else:
+            # A number as well as a colour, so the highlight reads without colour too.
+            lines = [highlight_line(line) for line in lines]
+            lines[0] = f"**\\[{segment.mark}\\]** " + lines[0]
+        pieces.append("\n".join(lines))
+    return "".join(pieces).replace("\n", "  \n")
+
+
+def highlight_line(line: str) -> str:
+    # A square bracket would end the highlight early, so brackets stay outside it, escaped.
+    parts = re.split(r"([\[\]])", line)
+    return "".join(md(part) if part in "[]" else f":orange-background[{md(part)}]" if part.strip() else md(part)
+                   for part in parts)
+
+
+if criteria:
+    with st.expander("Full eligibility criteria (from the registry)", expanded=True):
+        st.markdown(highlighted_criteria(criteria, [(s.start, s.end) for s in themes.sources]))
+else:
+    st.caption("The registry data we hold for this trial has no eligibility criteria text.")
+
+st.header("What the trial measures")
+outcomes = trial_detail.outcome_measures(study)
+if outcomes.empty:
+    st.caption("No outcome measures in the registry data we hold.")
+else:
+    st.dataframe(outcomes.rename(columns={"kind": "Kind", "measure": "Measure", "time_frame": "Time frame",
+                                          "themes": "Themes"}), hide_index=True, width="stretch")
+
+st.header("Where")
+sites = app_support.trial_sites(data, chosen, study)
+if sites.empty:
+    st.caption("No sites listed.")
+else:
+    placed = sites.dropna(subset=["lat", "lon"])
+    if not placed.empty:
+        # A fixed, wide zoom: one site alone would otherwise fill the whole map.
+        st.map(placed, latitude="lat", longitude="lon", size=8000, zoom=3 if len(placed) < 3 else None, height=320)
+    unplaced = len(sites) - len(placed)
+    if unplaced:
+        st.caption(f"{unplaced} of {len(sites)} sites could not be placed on the map.")
+    st.dataframe(sites[["facility", "city", "state", "country", "status_label", "placed_by"]].rename(columns={
+        "facility": "Site", "city": "City", "state": "State", "country": "Country", "status_label": "Site status",
+        "placed_by": "Map position from"}), hide_index=True, width="stretch")
+
+st.header("History")
+changes = app_support.load_changes(*app_support.cache_version(data.cache_path))
+mine = changes[changes["nct_id"] == chosen]
+if mine.empty:
+    st.caption("No recorded changes.")
+else:
+    st.dataframe(mine[["when", "change", "before", "after"]].rename(columns={
+        "when": "When", "change": "Change", "before": "Before", "after": "After"}), hide_index=True,
+        width="stretch")
+st.caption(":material/medical_information: " + app_support.DISCLAIMER)

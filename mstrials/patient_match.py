@@ -1,0 +1,102 @@
+"""The patient quick check over a whole table of trials.
+
+Each trial's verdict comes from mstrials.eligibility.quick_check, so the list and the Trial page
+always agree. To stay fast on large tables it runs once per distinct set of stated criteria (and
+once per distinct country list), not once per trial: most trials share the same few values.
+Only the themes the person answered count: a question they skipped is neither a yes nor a no.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from mstrials.eligibility import EXCLUDED, UNKNOWN, EligibilityThemes, Person, quick_check
+from mstrials.frame import split_values
+
+VERDICT_OK = "No stated criterion excludes you"
+VERDICT_EXCLUDED = "Excluded"
+VERDICT_NOT_STATED = "Not stated"
+
+CRITERIA_COLUMNS = ("min_age", "max_age", "sex", "edss_min", "edss_max", "ms_types_included", "ms_types_excluded")
+THEME_WORDS = {"age": "age", "sex": "sex", "ms_type": "type of MS", "edss": "EDSS", "country": "country"}
+
+
+@dataclass(frozen=True)
+class PatientProfile:
+    age: float | None = None
+    sex: str | None = None  # "FEMALE" or "MALE"
+    ms_type: str | None = None  # one of mstrials.eligibility.MS_TYPES
+    edss: float | None = None
+    country: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return all(value is None for value in (self.age, self.sex, self.ms_type, self.edss, self.country))
+
+    def answered(self) -> tuple[str, ...]:
+        given = {"age": self.age, "sex": self.sex, "ms_type": self.ms_type, "edss": self.edss, "country": self.country}
+        return tuple(theme for theme, value in given.items() if value is not None)
+
+    def as_person(self) -> Person:
+        # Plain floats: widgets and numpy hand over number types the checker does not accept.
+        return Person(age=_number(self.age), sex=self.sex, ms_type=self.ms_type, edss=_number(self.edss),
+                      country=self.country)
+
+
+def _number(value) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def themes_from_row(values: tuple) -> EligibilityThemes:
+    min_age, max_age, sex, edss_min, edss_max, included, excluded = values
+    return EligibilityThemes(
+        min_age=_number(min_age), max_age=_number(max_age), sex=sex or None,
+        edss_min=_number(edss_min), edss_max=_number(edss_max),
+        ms_types_included=tuple(split_values(included)), ms_types_excluded=tuple(split_values(excluded)),
+    )
+
+
+def summarise(checks: dict[str, tuple[str, str]], answered: tuple[str, ...]) -> tuple[str, str]:
+    """(verdict, plain explanation) from the answered themes' (verdict, message) pairs."""
+    excluded = [checks[t][1] for t in answered if checks[t][0] == EXCLUDED]
+    if excluded:
+        return VERDICT_EXCLUDED, "Excluded: " + " ".join(excluded)
+    unknown = [THEME_WORDS[t] for t in answered if checks[t][0] == UNKNOWN]
+    if unknown:
+        return VERDICT_NOT_STATED, f"Not stated: {', '.join(unknown)}. Nothing stated excludes you."
+    return VERDICT_OK, VERDICT_OK
+
+
+def check_trials(trials: pd.DataFrame, profile: PatientProfile) -> pd.DataFrame:
+    """Per trial (same index): verdict (one of the three VERDICT_ words) and a plain explanation."""
+    person = profile.as_person()
+    answered = profile.answered()
+    criteria = trials[list(CRITERIA_COLUMNS)].astype(object).where(trials[list(CRITERIA_COLUMNS)].notna(), None)
+    criteria_keys = list(criteria.itertuples(index=False, name=None))
+    by_criteria = {key: quick_check(themes_from_row(key), person) for key in set(criteria_keys)}
+    country_lists = trials["countries"].fillna("").astype(str).tolist()
+    by_countries = {}
+    if profile.country is not None:
+        for joined in set(country_lists):
+            # A trial listing no country at all states nothing about place: unknown, not excluded.
+            countries = split_values(joined) or None
+            by_countries[joined] = quick_check(EligibilityThemes(), person, trial_countries=countries).check("country")
+    verdicts, explanations = [], []
+    for key, joined in zip(criteria_keys, country_lists):
+        result = by_criteria[key]
+        checks = {check.theme: (check.verdict, check.message) for check in result.checks}
+        if profile.country is not None:
+            country = by_countries[joined]
+            checks["country"] = (country.verdict, country.message)
+        verdict, explanation = summarise(checks, answered)
+        verdicts.append(verdict)
+        explanations.append(explanation)
+    return pd.DataFrame({"verdict": verdicts, "explanation": explanations}, index=trials.index)
+
+
+__all__ = ["PatientProfile", "check_trials", "summarise", "VERDICT_OK", "VERDICT_EXCLUDED", "VERDICT_NOT_STATED"]

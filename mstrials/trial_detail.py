@@ -1,0 +1,204 @@
+"""What the Trial page shows about one study, worked out from its stored registry record.
+
+Registry text stays plain text here; the page decides how to show it safely. Highlight spans are
+(start, end) offsets into the criteria text, as the eligibility parser reports its sources.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import pandas as pd
+
+
+def parse_raw(raw_json: str | None) -> dict:
+    if not raw_json:
+        return {}
+    try:
+        study = json.loads(raw_json)
+    except ValueError:
+        return {}
+    return study if isinstance(study, dict) else {}
+
+
+def _module(study: dict, name: str) -> dict:
+    protocol = study.get("protocolSection")
+    module = protocol.get(name) if isinstance(protocol, dict) else None
+    return module if isinstance(module, dict) else {}
+
+
+def criteria_text(study: dict) -> str | None:
+    text = _module(study, "eligibilityModule").get("eligibilityCriteria")
+    return text if isinstance(text, str) and text.strip() else None
+
+
+def brief_summary(study: dict) -> str | None:
+    text = _module(study, "descriptionModule").get("briefSummary")
+    return text if isinstance(text, str) and text.strip() else None
+
+
+def collaborators(study: dict) -> list[str]:
+    items = _module(study, "sponsorCollaboratorsModule").get("collaborators") or []
+    return [str(item.get("name")) for item in items if isinstance(item, dict) and item.get("name")]
+
+
+def _outcome_themes(measure: str, description: str | None) -> tuple[str, ...]:
+    try:
+        from mstrials.outcomes import THEME_LABELS, outcome_themes
+    except ImportError:
+        return ()
+    try:
+        return tuple(THEME_LABELS.get(key, key) for key in outcome_themes(measure, description))
+    except Exception:  # noqa: BLE001 - a tagging failure must not hide the outcome itself
+        return ()
+
+
+OUTCOME_KINDS = (("primaryOutcomes", "Primary"), ("secondaryOutcomes", "Secondary"), ("otherOutcomes", "Other"))
+
+
+def outcome_measures(study: dict) -> pd.DataFrame:
+    """One row per outcome measure: kind, measure, time frame and the themes it was tagged with."""
+    module = _module(study, "outcomesModule")
+    rows = []
+    for field_name, kind in OUTCOME_KINDS:
+        for item in module.get(field_name) or []:
+            if not isinstance(item, dict) or not item.get("measure"):
+                continue
+            measure = str(item["measure"])
+            rows.append({
+                "kind": kind,
+                "measure": measure,
+                "time_frame": str(item.get("timeFrame") or ""),
+                "themes": "; ".join(_outcome_themes(measure, item.get("description"))),
+            })
+    return pd.DataFrame(rows, columns=["kind", "measure", "time_frame", "themes"])
+
+
+def study_locations(study: dict) -> pd.DataFrame:
+    """The sites of a full record, with its geoPoint where the registry gives one."""
+    rows = []
+    for position, location in enumerate(_module(study, "contactsLocationsModule").get("locations") or []):
+        if not isinstance(location, dict):
+            continue
+        point = location.get("geoPoint") if isinstance(location.get("geoPoint"), dict) else {}
+        rows.append({
+            "position": position, "facility": location.get("facility"), "city": location.get("city"),
+            "state": location.get("state"), "country": location.get("country"), "status": location.get("status"),
+            "latitude": point.get("lat"), "longitude": point.get("lon"),
+        })
+    return pd.DataFrame(rows, columns=["position", "facility", "city", "state", "country", "status", "latitude", "longitude"])
+
+
+def evidence_rows(evidence_json: str | None) -> list[tuple[str, str]]:
+    """(mechanism key, readable evidence) pairs from the classifier's structured evidence."""
+    try:
+        evidence = json.loads(evidence_json) if evidence_json else {}
+    except ValueError:
+        return []
+    if not isinstance(evidence, dict):
+        return []
+    return [(str(key), _readable(value)) for key, value in evidence.items()]
+
+
+def _readable(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and {"intervention", "matched"} <= value.keys():
+        treatment, matched = str(value["intervention"]), str(value["matched"])
+        if treatment.strip().lower() == matched.strip().lower():
+            return f"the treatment “{treatment}” is listed under this mechanism"
+        return f"the treatment “{treatment}” matched “{matched}”"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_readable(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_readable(item) for item in value)
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    mark: int | None  # the 1-based number of the highlight this text belongs to, or None
+
+
+def highlight_segments(text: str, spans: Iterable[tuple[int, int]]) -> list[Segment]:
+    """Cut `text` into plain and highlighted pieces; spans are clamped, sorted and overlaps merged.
+
+    Each merged span keeps the number of its first source span, so the table of themes and the
+    highlighted text refer to the same number.
+    """
+    numbered = []
+    for number, (start, end) in enumerate(spans, start=1):
+        start, end = max(0, int(start)), min(len(text), int(end))
+        if start < end:
+            numbered.append((start, end, number))
+    numbered.sort()
+    merged: list[list[int]] = []
+    for start, end, number in numbered:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, number])
+    segments: list[Segment] = []
+    position = 0
+    for start, end, number in merged:
+        if position < start:
+            segments.append(Segment(text[position:start], None))
+        segments.append(Segment(text[start:end], number))
+        position = end
+    if position < len(text):
+        segments.append(Segment(text[position:], None))
+    return segments
+
+
+def eligibility_table(themes) -> pd.DataFrame:
+    """The eligibility themes as readable rows; "#" lists the numbers of the highlighted sources."""
+    numbers: dict[str, list[int]] = {}
+    for number, source in enumerate(themes.sources, start=1):
+        numbers.setdefault(source.theme, []).append(number)
+
+    def yes_no(value: bool | None, yes: str) -> str | None:
+        return None if value is None else (yes if value else "not excluded")
+
+    def both(low, high, unit: str = "") -> str | None:
+        if low is None and high is None:
+            return None
+        if high is None:
+            return f"{low:g}{unit} or more"
+        if low is None:
+            return f"up to {high:g}{unit}"
+        return f"{low:g}{unit} to {high:g}{unit}"
+
+    ages = None
+    if themes.min_age is not None or themes.max_age is not None:
+        ages = " to ".join(text for text in (themes.min_age_text or (f"{themes.min_age:g} years" if themes.min_age is not None else "any"),
+                                             themes.max_age_text or (f"{themes.max_age:g} years" if themes.max_age is not None else "no upper limit")))
+    rows = [
+        ("age", "Age", ages),
+        ("sex", "Sex", {"ALL": "women and men", "FEMALE": "women only", "MALE": "men only"}.get(themes.sex or "")),
+        ("healthy_volunteers", "Healthy volunteers", None if themes.healthy_volunteers is None else
+         ("accepted" if themes.healthy_volunteers else "not accepted")),
+        ("edss", "EDSS (disability score)", both(themes.edss_min, themes.edss_max)),
+        ("ms_types", "MS types taken", ", ".join(themes.ms_types_included) or None),
+        ("ms_types", "MS types not taken", ", ".join(themes.ms_types_excluded) or None),
+        ("prior_anti_cd20", "Earlier anti-CD20 treatment", yes_no(themes.prior_anti_cd20_excluded, "excludes you")),
+        ("prior_stem_cell_transplant", "Earlier stem cell transplant",
+         yes_no(themes.prior_stem_cell_transplant_excluded, "excludes you")),
+        ("relapse", "Time without relapses", None if themes.relapse_free_months is None else
+         f"at least {themes.relapse_free_months} month{'s' if themes.relapse_free_months != 1 else ''}"),
+        ("steroids", "Time without steroids", None if themes.steroid_free_days is None else
+         f"at least {themes.steroid_free_days} day{'s' if themes.steroid_free_days != 1 else ''}"),
+        ("steroids", "Recent steroids", yes_no(themes.recent_steroids_excluded, "exclude you")),
+    ]
+    table = [
+        {"Theme": label, "What the study states": value or "not stated",
+         "Source": ", ".join(f"[{n}]" for n in numbers.get(key, [])) or ""}
+        for key, label, value in rows
+    ]
+    listed_keys = {key for key, _, _ in rows}
+    for theme, theme_numbers in numbers.items():
+        if theme not in listed_keys:
+            table.append({"Theme": theme.replace("_", " ").capitalize(), "What the study states": "see source",
+                          "Source": ", ".join(f"[{n}]" for n in theme_numbers)})
+    return pd.DataFrame(table, columns=["Theme", "What the study states", "Source"])

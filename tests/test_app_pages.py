@@ -1,0 +1,297 @@
+"""Every page of the Streamlit app, run headless with AppTest against caches built in the test."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO_ROOT, load_script
+from study_factory import make_study
+
+fetch_trials = load_script("fetch_trials")
+APP = str(REPO_ROOT / "dashboard" / "app.py")
+EVIL_TITLE = "Trial <script>alert('x')</script> of **bold** [click](https://evil.example)"
+
+STUDIES = [
+    make_study(nct_id="NCT00000011", title="Ibudilast in progressive MS", status="RECRUITING", phases=("PHASE2",),
+               countries=("United States", "Canada"), start="2021-05",
+               eligibilityModule={"minimumAge": "18 Years", "maximumAge": "55 Years", "sex": "ALL"}),
+    make_study(nct_id="NCT00000012", title="Completed biotin study", status="COMPLETED", phases=("PHASE3",),
+               countries=("France",), start="2015-01", interventions=(("DRUG", "MD1003"),),
+               eligibilityModule={"minimumAge": "18 Years", "maximumAge": "75 Years", "sex": "ALL"}),
+    make_study(nct_id="NCT00000013", title=EVIL_TITLE, status="NOT_YET_RECRUITING", phases=("PHASE1", "PHASE2"),
+               countries=("Germany",), start="2026-01", interventions=(("DRUG", "Clemastine"),)),
+    # Returned by the registry search but not about MS: kept out of every page, counted on About.
+    make_study(nct_id="NCT00000019", title="Chemotherapy schedules in breast cancer", conditions=("Breast Cancer",),
+               status="RECRUITING", interventions=(("DRUG", "Docetaxel"),)),
+]
+
+
+def import_studies(cache: Path, studies: list[dict], name: str = "studies.json") -> None:
+    source = cache.parent / name
+    source.write_text(json.dumps(studies))
+    assert fetch_trials.main(["--cache", str(cache), "--quiet", "--from-file", str(source)]) == 0
+
+
+@pytest.fixture(scope="module")
+def small_cache(tmp_path_factory) -> Path:
+    cache = tmp_path_factory.mktemp("app") / "trials.sqlite"
+    import_studies(cache, STUDIES)
+    # A second import in which one trial finished: the history then has a status change.
+    changed = [make_study(nct_id="NCT00000011", title="Ibudilast in progressive MS", status="COMPLETED",
+                          phases=("PHASE2",), countries=("United States", "Canada"), start="2021-05",
+                          eligibilityModule={"minimumAge": "18 Years", "maximumAge": "55 Years", "sex": "ALL"})]
+    import_studies(cache, changed, name="update.json")
+    return cache
+
+
+@pytest.fixture(autouse=True)
+def fresh_streamlit_cache():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def app_for(cache: Path, monkeypatch, page: str | None = None, **params: str | list[str]) -> AppTest:
+    monkeypatch.setenv("MSTRIALS_CACHE", str(cache))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    if page:
+        at.switch_page(f"views/{page}.py")
+    return at.run()
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def match_heading(at: AppTest) -> str:
+    return next(s.value for s in at.subheader if s.value.endswith(("trials match", "trial matches")))
+
+
+def table_ids(at: AppTest) -> list[str]:
+    return sorted(at.dataframe[0].value["nct_id"])
+
+
+def all_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "subheader", "title", "header", "code")
+             for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+# ---------------------------------------------------------------- no cache
+
+
+def test_empty_state_without_a_cache(tmp_path, monkeypatch):
+    at = app_for(tmp_path / "missing.sqlite", monkeypatch)
+    no_errors(at)
+    assert "No trial cache" in at.info[0].value
+    assert any("scripts/fetch_trials.py" in block.value for block in at.code)
+    assert not at.dataframe
+
+
+def test_empty_state_for_a_file_that_is_not_a_cache(tmp_path, monkeypatch):
+    broken = tmp_path / "trials.sqlite"
+    broken.write_text("not a database")
+    at = app_for(broken, monkeypatch, page="pipeline")
+    no_errors(at)
+    assert "could not be read" in at.info[0].value
+    assert any("scripts/fetch_trials.py" in block.value for block in at.code)
+
+
+# ---------------------------------------------------------------- Explore
+
+
+def test_filters_change_the_table_and_counts(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, scope="all")
+    no_errors(at)
+    assert match_heading(at) == "3 trials match"
+    assert table_ids(at) == ["NCT00000011", "NCT00000012", "NCT00000013"]
+    open_box = at.checkbox(key="f_open")
+    assert open_box.label.endswith("(1)")  # only NCT00000013 is still open after the update
+    open_box.check().run()
+    assert match_heading(at) == "1 trial matches"
+    assert table_ids(at) == ["NCT00000013"]
+    assert at.query_params["open"] == "1"
+    open_box = at.checkbox(key="f_open")
+    open_box.uncheck().run()
+    at.multiselect(key="f_phases").select("PHASE3").run()
+    assert table_ids(at) == ["NCT00000012"]
+    assert "Filters · 1 trial matches" in all_text(at)
+    at.text_input(key="f_text").input("clemastine").run()
+    assert match_heading(at) == "0 trials match"
+    assert any("No trials match" in info.value for info in at.info)
+
+
+def test_mechanism_filter_with_plain_language_help(small_cache, monkeypatch):
+    # docs/mechanisms.md: ibudilast is labelled `ibudilast` (and `microglia`); MD1003 is high-dose biotin.
+    at = app_for(small_cache, monkeypatch, scope="all", mech="ibudilast")
+    no_errors(at)
+    assert table_ids(at) == ["NCT00000011"]
+    mechanisms = at.multiselect(key="f_mechanisms")
+    assert mechanisms.value == ["ibudilast"]
+    assert mechanisms.format_func("ibudilast").endswith("(1)")
+    mechanisms.set_value(["mitochondrial"]).run()
+    assert table_ids(at) == ["NCT00000012"]
+    assert at.query_params["mech"] == "mitochondrial"
+    explained = " ".join(m.value for m in at.sidebar.markdown)
+    assert "Ibudilast" in explained and "biotin" in explained.lower()
+
+
+def test_address_restores_the_view(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, scope="all", status="COMPLETED", country="France")
+    no_errors(at)
+    assert at.toggle(key="f_progressive").value is False
+    assert at.multiselect(key="f_statuses").value == ["COMPLETED"]
+    assert at.multiselect(key="f_countries").value == ["France"]
+    assert table_ids(at) == ["NCT00000012"]
+    assert not at.warning
+
+
+def test_invalid_address_parameters_show_a_notice(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, scope="all", phase=["PHASE2", "PHASE9"], **{"from": "soon", "colour": "red"})
+    no_errors(at)
+    notices = " ".join(w.value for w in at.warning)
+    assert "PHASE9" in notices and "from='soon'" in notices and "colour" in notices
+    assert at.multiselect(key="f_phases").value == ["PHASE2"]
+    assert table_ids(at) == ["NCT00000011", "NCT00000013"]
+
+
+def test_quick_check_narrows_the_list(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, scope="all")
+    at.number_input(key="qc_age").set_value(60).run()
+    no_errors(at)
+    # NCT00000011 takes people up to 55; NCT00000013 states no ages (kept, "not stated").
+    assert table_ids(at) == ["NCT00000012", "NCT00000013"]
+    view = at.dataframe[0].value.set_index("nct_id")
+    assert view.loc["NCT00000012", "quick_check"] == "No stated criterion excludes you"
+    assert view.loc["NCT00000013", "quick_check"].startswith("Not stated")
+    assert "1 hidden because a stated criterion excludes you" in " ".join(i.value for i in at.info)
+    assert "not medical advice" in all_text(at)
+    assert "age" not in at.query_params and "qc_age" not in at.query_params  # health details stay out of links
+    # The Trial page repeats the check theme by theme, from the same answers.
+    at.switch_page("views/trial.py")
+    at.query_params["nct"] = "NCT00000011"
+    at.run()
+    no_errors(at)
+    themes = next(d.value for d in at.dataframe if "Question" in d.value.columns).set_index("Question")
+    assert themes.loc["Age", "Result"] == "Excludes you" and "55" in themes.loc["Age", "Why"]
+    at.switch_page("views/explore.py").run()
+    assert at.number_input(key="qc_age").value == 60  # the answers survived the visit
+    clear = next(b for b in at.button if b.label == "Clear my answers")
+    clear.click().run()
+    assert table_ids(at) == ["NCT00000011", "NCT00000012", "NCT00000013"]
+    assert "quick_check" not in at.dataframe[0].value.columns
+
+
+def test_script_title_stays_text(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, scope="all")
+    titles = at.dataframe[0].value.set_index("nct_id")["title"]
+    assert titles["NCT00000013"] == EVIL_TITLE  # dataframes show text as text
+    at = app_for(small_cache, monkeypatch, page="trial", nct="NCT00000013")
+    no_errors(at)
+    heading = at.subheader[0].value
+    assert "\\<script\\>" in heading and "\\[click\\]\\(https\\:" in heading and "\\*\\*bold\\*\\*" in heading
+    for element in at.markdown:
+        assert not element.proto.allow_html
+
+
+# ---------------------------------------------------------------- Trial
+
+
+def test_trial_page_for_a_full_real_record(ctgov_dir, tmp_path, monkeypatch):
+    record_path = ctgov_dir / "studies" / "NCT03569618.json"
+    record = json.loads(record_path.read_text())
+    protocol = record["protocolSection"]
+    cache = tmp_path / "trials.sqlite"
+    assert fetch_trials.main(["--cache", str(cache), "--quiet", "--from-file", str(record_path)]) == 0
+    at = app_for(cache, monkeypatch, page="trial", nct="NCT03569618")
+    no_errors(at)
+    assert protocol["identificationModule"]["briefTitle"].split()[0] in at.subheader[0].value
+    frames = [d.value for d in at.dataframe]
+    eligibility = next(f for f in frames if "Theme" in f.columns).set_index("Theme")
+    minimum = protocol["eligibilityModule"]["minimumAge"]
+    assert eligibility.loc["Age", "What the study states"].startswith(minimum)
+    criteria = next(m.value for m in at.markdown if "Inclusion" in m.value)
+    assert ":orange-background[" in criteria and "\\[1\\]" in criteria
+    outcomes = next(f for f in frames if "Measure" in f.columns)
+    assert outcomes["Measure"].iloc[0] == protocol["outcomesModule"]["primaryOutcomes"][0]["measure"]
+    sites = next(f for f in frames if "Site" in f.columns)
+    assert len(sites) == len(protocol["contactsLocationsModule"]["locations"])
+    assert any("clinicaltrials.gov/study/NCT03569618" in str(b.proto) for b in at.get("link_button"))
+
+
+def test_trial_page_with_unknown_and_malformed_numbers(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, page="trial", nct="NCT99999999")
+    no_errors(at)
+    assert "not among" in at.warning[0].value
+    at = app_for(small_cache, monkeypatch, page="trial", nct="<b>hello")
+    no_errors(at)
+    assert "not a ClinicalTrials.gov number" in at.warning[0].value
+
+
+def test_trial_page_history(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, page="trial", nct="NCT00000011")
+    no_errors(at)
+    history = next(d.value for d in at.dataframe if "Change" in d.value.columns)
+    status_row = history[history["Change"] == "Status changed"].iloc[0]
+    assert (status_row["Before"], status_row["After"]) == ("Recruiting", "Completed")
+
+
+# ---------------------------------------------------------------- Pipeline, Map, What changed, About
+
+
+def test_pipeline_page(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, page="pipeline", scope="all")
+    no_errors(at)
+    assert len(at.get("plotly_chart")) == 3
+    assert "3 trials" in all_text(at)
+    at = app_for(small_cache, monkeypatch, page="pipeline", scope="all", phase="PHASE3")
+    matrix = at.dataframe[0].value
+    assert int(matrix.to_numpy().sum()) == 1 and int(matrix["Phase 3"].sum()) == 1
+
+
+def test_map_page_shows_open_sites_and_counts_placement(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, page="map", scope="all")
+    no_errors(at)
+    sites = at.dataframe[0].value
+    assert list(sites["country"]) == ["Germany"]  # the one open trial; its site has no status of its own
+    assert "could not be placed" in all_text(at)
+    at.toggle(key="map_open_sites").set_value(False).run()
+    assert sorted(at.dataframe[0].value["country"]) == ["Canada", "France", "Germany", "United States"]
+
+
+def test_what_changed_page(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, page="changes", scope="all")
+    no_errors(at)
+    changes = at.dataframe[0].value
+    assert "Status changed" in set(changes["change"])
+    assert "New trial" not in set(changes["change"])  # the first fetch's "new" rows are hidden by default
+    at.checkbox(key="changes_first").check().run()
+    assert (at.dataframe[0].value["change"] == "New trial").sum() == 3
+    at = app_for(small_cache, monkeypatch, page="changes", scope="all", country="France")
+    assert any("Nothing to show" in c.value for c in at.caption)
+
+
+def test_about_page(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, page="about")
+    no_errors(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["MS trials listed"] == "3"
+    assert metrics["Non-MS studies left out"] == "1"
+    assert any("--from-file" in block.value for block in at.code)
+    assert "Data as of" in all_text(at)
+    assert "Labels are automatic" in all_text(at)
+
+
+@pytest.mark.parametrize("page", ["explore", "trial", "pipeline", "map", "changes", "about"])
+def test_every_page_says_how_fresh_the_data_is(small_cache, monkeypatch, page):
+    at = app_for(small_cache, monkeypatch, page=page, scope="all", nct="NCT00000012")
+    no_errors(at)
+    assert any(c.value.startswith(":material/schedule: Data as of") for c in at.caption)

@@ -1,0 +1,209 @@
+"""The app in a real browser: `streamlit run` against the real corpus, driven by Playwright + Chromium.
+
+Saves a screenshot of every page (desktop 1280×800 and phone width) to test-artifacts/screenshots/.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT, load_script
+from mstrials.frame import trials_matching
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+STREAMLIT = Path(sys.executable).with_name("streamlit")
+FULL_RECORD = "NCT03569618"
+COUNT_PATTERN = re.compile(r"^([\d,]+) trials? match(?:es)?$")
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing: apt-get install -y chromium"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_loopback_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def corpus_cache(corpus_file, ctgov_dir, tmp_path_factory) -> Path:
+    cache = tmp_path_factory.mktemp("browser") / "trials.sqlite"
+    fetch_trials = load_script("fetch_trials")
+    assert fetch_trials.main(["--cache", str(cache), "--quiet", "--from-file", str(corpus_file)]) == 0
+    # The full records in a second import, so they replace the corpus versions and the history has changes.
+    records = sorted(str(p) for p in (ctgov_dir / "studies").glob("*.json"))
+    assert fetch_trials.main(["--cache", str(cache), "--quiet", "--from-file", *records]) == 0
+    return cache
+
+
+@pytest.fixture(scope="module")
+def app_url(corpus_cache, browser, tmp_path_factory):
+    require_chromium()
+    port = free_loopback_port()
+    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    env = {**os.environ, "MSTRIALS_CACHE": str(corpus_cache)}
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [str(STREAMLIT), "run", str(REPO_ROOT / "dashboard" / "app.py"), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--client.toolbarMode", "minimal"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log_path.read_text()}")
+            time.sleep(0.3)
+        warm_up(browser, url)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def warm_up(browser, url: str) -> None:
+    """One session before the real ones: the very first session after `streamlit run` starts shows a
+    spurious "Page not found" dialog on a deep link (a Streamlit quirk), which would cover the screenshots."""
+    page = browser.new_page()
+    try:
+        page.goto(f"{url}/about")
+        page.get_by_text("Limitations").first.wait_for(state="attached", timeout=60_000)
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def open_page(browser, url: str, width: int = 1280, height: int = 800):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stAppViewContainer"]')
+    wait_until_idle(page)
+    return page
+
+
+def wait_until_idle(page, timeout_ms: int = 30_000) -> None:
+    # Streamlit shows a "running" status widget while the script runs; wait for it to go away.
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    page.wait_for_timeout(500)
+
+
+def match_count(page) -> int:
+    heading = page.get_by_text(COUNT_PATTERN).first
+    heading.wait_for()
+    return int(COUNT_PATTERN.match(heading.inner_text().strip()).group(1).replace(",", ""))
+
+
+def shoot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def expected_counts(cache: Path) -> tuple[int, int]:
+    """(all MS trials listed, of which recruiting or not yet recruiting), straight from the cache file."""
+    connection = sqlite3.connect(cache)
+    try:
+        listed = "is_ms = 1 AND removed_run IS NULL"
+        total = connection.execute(f"SELECT count(*) FROM studies WHERE {listed}").fetchone()[0]
+        open_count = connection.execute(
+            f"SELECT count(*) FROM studies WHERE {listed} AND status IN ('RECRUITING', 'NOT_YET_RECRUITING')"
+        ).fetchone()[0]
+        return total, open_count
+    finally:
+        connection.close()
+
+
+def test_filter_changes_the_table_and_the_address(browser, app_url, corpus_cache):
+    total, open_count = expected_counts(corpus_cache)
+    page = open_page(browser, f"{app_url}/?scope=all")
+    assert match_count(page) == total
+    shoot(page, "explore-all-ms")
+    page.get_by_text("Recruiting or not yet recruiting").first.click()
+    page.wait_for_function(
+        "(text) => [...document.querySelectorAll('h3')].some(h => h.innerText.trim() === text)",
+        arg=trials_matching(open_count), timeout=20_000)
+    wait_until_idle(page)
+    assert match_count(page) == open_count
+    assert "open=1" in page.url and "scope=all" in page.url
+    shoot(page, "explore-recruiting")
+    page.get_by_text("Could I qualify? Quick check").first.click()
+    page.get_by_text("Your age (years)").first.wait_for()
+    shoot(page, "explore-quick-check")
+
+    # The copied address reproduces the view in a fresh tab.
+    again = open_page(browser, page.url)
+    assert match_count(again) == open_count
+    again.close()
+    page.close()
+
+
+def test_invalid_address_shows_a_notice(browser, app_url):
+    page = open_page(browser, f"{app_url}/?scope=all&phase=PHASE9")
+    assert page.get_by_text("Ignored unknown phase value").first.is_visible()
+    page.close()
+
+
+@pytest.mark.parametrize("name, path, last_text", [
+    ("explore", "/", "the registry data we hold does not say"),
+    ("trial", f"/trial?nct={FULL_RECORD}", "not medical advice"),
+    ("pipeline", "/pipeline?scope=all", "Trials started per year"),
+    ("map", "/map?scope=all", "Sites in one country"),
+    ("changes", "/changes?scope=all", "Kinds of change"),
+    ("about", "/about", "Limitations"),
+])
+def test_every_page_renders(browser, app_url, name, path, last_text):
+    for label, (width, height) in {"desktop": (1280, 800), "phone": (390, 844)}.items():
+        page = open_page(browser, app_url + path, width, height)
+        page.get_by_text(last_text).first.wait_for(state="attached", timeout=30_000)
+        assert page.get_by_text("Data as of").first.is_visible()
+        assert not page.locator('[data-testid="stException"]').count()
+        page.wait_for_timeout(2500)  # tables, charts and maps draw after the script ends
+        shoot(page, f"{name}-{label}")
+        page.close()

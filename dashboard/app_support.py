@@ -19,8 +19,8 @@ from mstrials.cache import CacheError, connect_readonly
 from mstrials.frame import FilterState, TrialTable
 from mstrials.mechanism_catalogue import MechanismCatalogue, load_catalogue
 
-REFRESH_COMMAND = "python scripts/fetch_trials.py"
-IMPORT_COMMAND = "python scripts/fetch_trials.py --from-file ctg-studies.json.zip"
+REFRESH_COMMAND = ".venv/bin/python scripts/fetch_trials.py"
+IMPORT_COMMAND = ".venv/bin/python scripts/fetch_trials.py --from-file ctg-studies.json.zip"
 DISCLAIMER = (
     "This is not medical advice. Automatic labels can be wrong: always confirm with the study team "
     "and the registry entry on ClinicalTrials.gov."

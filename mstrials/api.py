@@ -161,10 +161,30 @@ class ApiClient:
             raise ApiError(f"{url} sent a response that is not complete JSON ({_reason(error)})") from error
 
 
+_PLAIN_CAUSES = {
+    "NameResolutionError": "the host name could not be resolved (is this machine offline?)",
+    "NewConnectionError": "the connection was refused or the host is unreachable",
+    "ConnectTimeoutError": "connecting timed out",
+    "ReadTimeoutError": "no answer in time",
+    "ProtocolError": "the connection broke off",
+    "SSLError": "the secure connection failed",
+}
+
+
 def _reason(error: BaseException) -> str:
     """The innermost cause of a requests/urllib3 error, on one short line."""
-    while error.__context__ is not None and not str(error):
-        error = error.__context__
+    # requests wraps urllib3's MaxRetryError, whose `reason` is the real cause.
+    while True:
+        reason = getattr(error, "reason", None)
+        inner = reason if isinstance(reason, BaseException) else (
+            error.args[0] if error.args and isinstance(error.args[0], BaseException) else None
+        )
+        if inner is None:
+            break
+        error = inner
+    plain = _PLAIN_CAUSES.get(type(error).__name__)
+    if plain:
+        return plain
     text = " ".join(str(error).split())
     return text[:200] or type(error).__name__
 

@@ -6,13 +6,13 @@ bash scripts/setup_env.sh requirements.txt
 cache=${MSTRIALS_CACHE:-data/cache/trials.sqlite}
 if [ ! -f "$cache" ]; then
     echo "No trial cache yet: fetching multiple sclerosis trials from ClinicalTrials.gov (a few minutes) ..."
-    if ! .venv/bin/python scripts/fetch_trials.py; then
+    # Few retries here: without network the app should start soon and explain what to do.
+    if ! .venv/bin/python scripts/fetch_trials.py --retries 3; then
         echo "Could not fetch the trials now. The app starts anyway and shows how to fetch or import them."
     fi
 else
     # Cheap when nothing changed: re-labels stored trials only after a vocabulary or code update.
     .venv/bin/python scripts/fetch_trials.py --reclassify --quiet || true
 fi
-port=${PORT:-8501}
-echo "Starting the explorer on http://localhost:$port (stop it with Ctrl+C)"
-exec .venv/bin/streamlit run dashboard/app.py --server.port "$port" "$@"
+echo "Starting the explorer; it opens in your browser (stop it with Ctrl+C) ..."
+exec .venv/bin/streamlit run dashboard/app.py "$@"

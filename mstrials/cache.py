@@ -223,6 +223,14 @@ def writer_lock(path: Path, wait_seconds: float = 5.0) -> Iterator[None]:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
+def _fsync_directory(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _partial_path(path: Path) -> Path:
     return path.with_name(f"{path.name}.partial-{os.getpid()}")
 
@@ -258,6 +266,7 @@ def staged_copy(path: Path) -> Iterator[sqlite3.Connection]:
             finally:
                 os.close(fd)
             os.replace(partial, path)
+            _fsync_directory(path.parent)  # so the rename itself survives a power cut
         except BaseException:
             connection.close()
             with contextlib.suppress(OSError):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from .text import EXCLUSION, INCLUSION, CriteriaText, Sentence
 
-KEYWORDS = ("edss", "expanded", "kurtzke")
+KEYWORDS = ("edss", "expanded", "kurtzke", "disability status")
 
 # The scale's names: "EDSS", "Expanded Disability Status Scale (EDSS)", "(Kurtzke) Expanded
 # Disability Status Scale", "Expanded Kurtzke Disability Status Score", "Kurtzke scale".
@@ -35,10 +35,13 @@ _SCALE = re.compile(
     r"(?:\s+of\s+kurtzke|\s*\(\s*kurtzke\s*\))?(?:\s*\(\s*(?:edss|kurtzke)[^)]{0,12}\))?"
     r"|(?:kurtzke\s+)?\bedss\b(?:\s*\(\s*(?:expanded\s+disability\s+status\s+(?:scale|score)|kurtzke)[^)]{0,12}\))?"
     r"|kurtzke(?:'s|’s)?\s+(?:disability\s+)?(?:scale|score)s?"
+    r"|(?:kurtzke(?:'s|’s)?\s+)?(?:multiple\s+sclerosis\s+)?disability\s+status\s+(?:scale|score)s?"
+    r"(?:\s*\(\s*(?:e?dss|kurtzke)[^)]{0,12}\))?"
     r")"
 )
 
-_NUM = r"(?<![0-9.,·])[0-9]{1,3}(?:[.,·][0-9]{1,2})?(?![0-9])"
+# Never a number cut short: "EDSS 5.5: able to walk 100 m" must not backtrack to read "5".
+_NUM = r"(?<![0-9.,·])[0-9]{1,3}(?:[.,·][0-9]{1,2})?(?![0-9])(?![.,·][0-9])"
 
 _GE_SYMBOL = r"(?:≥|⩾|≧|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*=)"
 _LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*=)"
@@ -117,8 +120,10 @@ _UNIT_AFTER = re.compile(
 _POINTS_AFTER = re.compile(r"\s*-?\s*points?\b")
 # Between chained bounds ("2.0-5.5 for RMS, 3.0-6.5 for PPMS", ">= 2.0 and <= 5.5").
 _CHAIN_SKIP = re.compile(
-    r"(?:[\s,:()\[\]/&\-–—‑]"
-    r"|\b(?:and|or|to|but|for|in|with|of|the|a|an|at|on|both|inclusive|inclusively|included|points?|respectively"
+    r"(?:\((?![^()]*[0-9<>≤≥=])[^()\n]{1,40}\)"
+    r"|[\s,:()\[\]/&\-–—‑]"
+    r"|\bat\b(?!\s+(?:least|most)\b)"
+    r"|\b(?:and|or|to|but|for|in|with|of|the|a|an|on|both|inclusive|inclusively|included|points?|respectively"
     r"|those|patients?|participants?|subjects?|people|individuals|persons|cohorts?|groups?|arms?|parts?"
     r"|screening|baseline|randomi[sz]ation|enrol?l?ment|entry|relapsing|remitting|primary|secondary|progressive"
     r"|active|non-?active|forms?|multiple|sclerosis|ms|rms|rrms|spms|ppms|pms|cis|nrspms|aspms|type|course|disease"
@@ -158,7 +163,7 @@ _LIMIT_WORD_BEFORE = re.compile(
     r"\b(?:(?P<max>maximum|max\.?|upper\s+limit(?:\s+of)?)|(?P<min>minimum|min\.?|lower\s+limit(?:\s+of)?))\s+(?:(?:the|an?)\s+)?$"
 )
 _VALUE_BEFORE_SCALE = re.compile(
-    r"(?P<link>(?:\s*(?:points?|score))?\s+(?:on|in|using|per|according\s+to|as\s+(?:measured|assessed|determined|rated|scored)\s+(?:by|on|with|using))\b)"
+    r"(?P<link>(?:\s*,?\s*\(?\s*(?:both\s+)?inclusive(?:ly)?\s*\)?,?)?(?:\s*(?:points?|score))?\s+(?:on|in|using|per|according\s+to|as\s+(?:measured|assessed|determined|rated|scored)\s+(?:by|on|with|using))\b)"
     r"[^0-9;<>≤≥=]{0,60}$"
 )
 # A criterion the EDSS is buried in, rather than one that opens with it.

@@ -238,6 +238,10 @@ _STEM_CELL = re.compile(
 _NOT_PRIOR_USE_BEFORE = re.compile(
     r"hypersensitiv|allerg|contraindicat|intoleran|reactions?\s+(?:to|with)\s+(?:\w+\s+)?$"
     r"|(?:prior\s+to|before|until)\s+(?:the\s+)?(?:(?:first|initial|start\s+of|next)\s+)?(?:dose\s+of\s+|infusion\s+of\s+)?(?:[^\s(]+\s*\(\s*)?$"
+    # The study drug's start: "no corticosteroids within 7 days of first ocrelizumab treatment"
+    # times another rule; it is not prior use. ("since the last dose of rituximab" is, so "last"
+    # is not read here.)
+    r"|\b(?:of|after|from|following)\s+(?:the\s+)?(?:first|initial)\s+(?:(?:dose|infusion|administration|course)\s+of\s+)?(?:study\s+)?$"
     r"|eligible\s+(?:to|for)|candida\w*|plann\w*|intend\w*|schedul\w*|willing\w*|will\s+(?:receive|start|undergo|be\s+treated)"
     r"|\bstart\w*\s+(?:treatment\s+with\s+)?$|initiat\w*|prescri\w*|\bto\s+receive|randomi[sz]ed\s+to|refer\w*\s+for|label|insert|uspi|smpc"
 )
@@ -260,6 +264,10 @@ _PRIOR_USE = re.compile(
     r"|switch\w*\s+from|transition\w*\s+from|following|underw|undergone|infusions?\b|doses?\b|cycles?\b|exposure|exposed"
     r"|use\s+of|qualifying"
 )
+# Contraception rules time themselves on the study drug ("for 12 months after the last dose of
+# ocrelizumab"): a drug named there, after "after the last dose", is the one under study.
+_CONTRACEPTION = re.compile(r"contracept|birth\s+control|abstinen|childbearing|child-bearing|pregnan")
+_AFTER_LAST_DOSE_BEFORE = re.compile(r"\b(?:after|following|until)\s+(?:the\s+)?(?:last|final)\b[^.;]{0,40}$")
 _FAILED_ON = re.compile(r"respon|\bfail|breakthrough|inadequate|suboptimal|despite|refractory")
 _BRACKETED_REPEAT = re.compile(r"[®™\s]*\(\s*")
 _ANY_TIME = re.compile(r"\b(?:at\s+)?any\s+time\b|\bever\b|\blifetime\b")
@@ -278,6 +286,7 @@ def _read_prior_therapy(text: CriteriaText, keywords: tuple[str, ...], pattern: 
     sources: list[Sentence] = []
     for sentence in text.sentences_with(keywords):
         low = sentence.low
+        timed_on_study_drug = _CONTRACEPTION.search(low) is not None
         previous_end = -10
         for match in pattern.finditer(low):
             # "BRIUMVI® (ublituximab-xiiy)": the bracketed name repeats the one just read.
@@ -289,6 +298,8 @@ def _read_prior_therapy(text: CriteriaText, keywords: tuple[str, ...], pattern: 
             after = low[match.end():]
             clause = _clause_before(low, match.start(), reach=160)
             if _NOT_PRIOR_USE_BEFORE.search(before[-45:]) or _REACTION_IN_CLAUSE.search(clause):
+                continue
+            if timed_on_study_drug and _AFTER_LAST_DOSE_BEFORE.search(before):
                 continue
             if _UNSUITABLE_AFTER.match(after):
                 continue

@@ -51,6 +51,9 @@ _DRUG_CONTEXT_BEFORE = re.compile(
     r"(?:approved|indicated|licen[sc]ed|treatments?|therap(?:y|ies)|dmts?|drugs?|medications?|agents?)\s+(?:\w+\s+){0,3}?"
     r"(?:for|in)\s+(?:the\s+)?(?:treatment\s+of\s+)?(?:\w+\s+)?$"
 )
+# A prose sentence that states the exclusions itself, without a section header: "Exclusion
+# criteria were progressive forms of MS, ...".
+_EXCLUSION_LEAD = re.compile(r"\W*(?:key\s+|main\s+|major\s+)?exclusion\s+criteri(?:a|on)\s+(?:were|are|was|is|include[ds]?|included|comprised?)\b")
 _NON_RIGHT_BEFORE = re.compile(r"\bnon[\s-]?$")
 _CARCINOMA_NEARBY = re.compile(r"carcinoma|in\s+situ|cervi[xc]")
 # SPMS is defined by the relapsing phase it follows: that phase is history, not a type taken.
@@ -114,7 +117,7 @@ def read_ms_types(text: CriteriaText) -> MsTypeResult:
                 _HISTORY_BEFORE.search(clause) or _HISTORY_AFTER.search(low[end:end + 60])
             ):
                 continue
-            if sentence.section == EXCLUSION:
+            if sentence.section == EXCLUSION or _EXCLUSION_LEAD.match(low):
                 if _OTHER_THAN_BEFORE.search(before[-60:]):
                     found_in.add(kind)
                 else:

@@ -372,19 +372,33 @@ def _read_interventions(record: _Record, vocabulary: Vocabulary) -> list[_Interv
     for item, counts in zip(record.interventions, _arm_decisions(record)):
         if not counts:
             continue
-        name = _display_name(item)
-        intervention_type = _text(item.get("type")).strip().upper()
-        kept, placebo_partner = _without_comparators(name, vocabulary)
-        if not normalise_text(kept):
-            continue
-        texts = [kept]
-        if kept == name:  # other names describe the same product; a comparator's are not needed
-            texts += [other for other in _texts(item.get("otherNames")) if not _is_comparator(normalise_text(other), vocabulary)]
-        findings = _merge_findings(
-            finding for text in texts for finding in _findings_for_text(normalise_text(text), intervention_type, vocabulary)
+        intervention = _read_intervention(
+            _display_name(item), _text(item.get("type")).strip().upper(), tuple(_texts(item.get("otherNames"))), vocabulary
         )
-        interventions.append(_Intervention(name, intervention_type, normalise_text(kept), tuple(findings), placebo_partner))
+        if intervention is not None:
+            interventions.append(intervention)
     return interventions
+
+
+@lru_cache(maxsize=16384)
+def _read_intervention(
+    name: str, intervention_type: str, other_names: tuple[str, ...], vocabulary: Vocabulary
+) -> _Intervention | None:
+    """One intervention as the classifier sees it, or None when nothing of it may count.
+
+    A pure function of these fields (the _Intervention is immutable), and the same entries
+    ("Placebo", "Ocrelizumab") recur across many studies, so answers are remembered."""
+    kept, placebo_partner = _without_comparators(name, vocabulary)
+    kept_normalised = normalise_text(kept)
+    if not kept_normalised:
+        return None
+    texts = [kept]
+    if kept == name:  # other names describe the same product; a comparator's are not needed
+        texts += [other for other in other_names if not _is_comparator(normalise_text(other), vocabulary)]
+    findings = _merge_findings(
+        finding for text in texts for finding in _findings_for_text(normalise_text(text), intervention_type, vocabulary)
+    )
+    return _Intervention(name, intervention_type, kept_normalised, tuple(findings), placebo_partner)
 
 
 def _counts(interventions: Iterable[_Intervention]) -> bool:
@@ -488,17 +502,21 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
             background_keys |= _keys_of(named_after) - _keys_of(tested)
     interventions = _without_products(interventions, background, background_keys)
 
-    design_signal = any(rules.comparator_design.search(normalise_text(title)) for title in titles)
-    placebo_names = [
-        f" {normalise_text(_display_name(item))} "
-        for item in record.interventions
-        if rules.placebo.contains_any(normalise_text(_display_name(item)).split())
-    ]
     comparators: set[str] = set()
     comparator_only_keys: set[str] = set()
-    for tested, named_after in _title_roles(titles, rules.comparator_title, vocabulary):
-        if not tested or not named_after:
-            continue
+    comparisons = [
+        (tested, named_after)
+        for tested, named_after in _title_roles(titles, rules.comparator_title, vocabulary)
+        if tested and named_after
+    ]
+    if comparisons:  # most titles compare nothing: only then are the design signals read
+        design_signal = any(rules.comparator_design.search(normalise_text(title)) for title in titles)
+        placebo_names = [
+            f" {normalise_text(_display_name(item))} "
+            for item in record.interventions
+            if rules.placebo.contains_any(normalise_text(_display_name(item)).split())
+        ]
+    for tested, named_after in comparisons:
         tested_keys, comparator_keys = _keys_of(tested), _keys_of(named_after)
         # "Placebo to match teriflunomide": a double-dummy design with teriflunomide as control.
         dummy_matched = any(f" {entry} " in name for entry in named_after for name in placebo_names)
@@ -670,16 +688,15 @@ def _assemble(interventions: list[_Intervention]) -> dict[str, list[dict[str, st
         findings = [(name, finding) for name, finding in findings if finding.kind != _DIAGNOSTIC]
     if not findings:
         return {"other": [{"intervention": "", "matched": "(no investigational intervention identified)"}]}
-    evidence: dict[str, list[dict[str, str]]] = {}
-    for key in MECHANISM_KEYS:
-        items: list[dict[str, str]] = []
-        for name, finding in findings:
-            item = {"intervention": name, "matched": finding.matched}
-            if finding.key == key and item not in items:
-                items.append(item)
-        if items:
-            evidence[key] = items
-    return evidence
+    # One pass groups the findings by key (in finding order, without repeats); the keys are
+    # then laid out in MECHANISM_KEYS order.
+    items_by_key: dict[str, list[dict[str, str]]] = {}
+    for name, finding in findings:
+        items = items_by_key.setdefault(finding.key, [])
+        item = {"intervention": name, "matched": finding.matched}
+        if item not in items:
+            items.append(item)
+    return {key: items_by_key[key] for key in MECHANISM_KEYS if key in items_by_key}
 
 
 # ---------------------------------------------------------------------------
@@ -704,15 +721,17 @@ def _disease_text(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _SENTENCE_BREAK.sub(" . ", text.lower())
-    words = _NOT_WORD.sub(" ", text).split()
+    # Sentence punctuation becomes "." (runs of it one "."), then words and "." are read
+    # in one pass; this is what replacing breaks by " . " and splitting on the rest gave.
+    text = _SENTENCE_BREAK.sub(".", text.lower())
+    words = _WORD_OR_BREAK.findall(text)
     if any(_corrected_word(word) != word for word in set(_LONG_WORD.findall(text))):
         words = [_corrected_word(word) for word in words]
     return " ".join(words)
 
 
 _SENTENCE_BREAK = re.compile(r"[.;:!?\n]+")
-_NOT_WORD = re.compile(r"[^a-z0-9.]+")
+_WORD_OR_BREAK = re.compile(r"[a-z0-9]+|\.")
 _LONG_WORD = re.compile(r"\b[mprs][a-z]{5,11}\b")  # candidates for the typo targets below
 
 
@@ -781,10 +800,16 @@ _TYPE_HINTS = {
 }
 
 
+# Most fields name no MS type at all: one search for any hint rules them all out at once.
+_ANY_TYPE_HINT = re.compile("|".join(f"(?:{hint.pattern})" for hint in _TYPE_HINTS.values()))
+
+
 def _types_in(text: str) -> set[str]:
     if "pml" in text or "multifocal" in text:
         text = _NOT_MS.sub(" . ", text)
     found = set()
+    if not _ANY_TYPE_HINT.search(text):
+        return found
     for ms_type, pattern in _TYPE_PATTERNS:
         if not _TYPE_HINTS[ms_type].search(text):
             continue

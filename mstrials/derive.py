@@ -40,6 +40,10 @@ DERIVED_COLUMNS: dict[str, str] = {
 }
 
 
+# Built once: json.dumps(evidence, ensure_ascii=False) makes a new encoder per call.
+_EVIDENCE_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def derivation_signature() -> str:
     return hashlib.sha256(f"{vocabulary_hash()}:{DERIVATION_CODE_VERSION}".encode()).hexdigest()[:16]
 
@@ -61,7 +65,7 @@ def derive_columns(study: dict) -> dict[str, Any]:
         "ms_types": "|".join(classification.ms_types),
         "mechanisms": "|".join(classification.mechanisms),
         "mechanism_evidence": evidence_text(classification.mechanism_evidence),
-        "mechanism_evidence_json": json.dumps(classification.mechanism_evidence, ensure_ascii=False),
+        "mechanism_evidence_json": _EVIDENCE_ENCODER.encode(classification.mechanism_evidence),
         "eligibility_json": themes.to_json(),
     }
     for name, value in themes.to_row().items():

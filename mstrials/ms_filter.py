@@ -11,6 +11,7 @@ identificationModule.{briefTitle,officialTitle,acronym}, derivedSection.conditio
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 # Written-out names of MS (English, MeSH inverted order, and a few languages registries use).
@@ -25,6 +26,19 @@ _MS_NAME = re.compile(
 # A bare "MS" is only trusted in the condition and keyword lists (titles use it for mass
 # spectrometry too), and only in capitals.
 _BARE_MS = re.compile(r"(?<![\w/-])MS(?![\w/-])")
+
+
+# Conditions, keywords and MeSH terms repeat across studies ("Multiple Sclerosis"): the
+# answers for each text are remembered.
+@lru_cache(maxsize=16384)
+def _names_ms(text: str) -> bool:
+    return _MS_NAME.search(text) is not None
+
+
+@lru_cache(maxsize=16384)
+def _lists_ms(text: str) -> bool:
+    """A condition or keyword naming MS, where a bare capital "MS" counts too."""
+    return _MS_NAME.search(text) is not None or _BARE_MS.search(text) is not None
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -62,7 +76,7 @@ def is_ms_study(study: dict) -> bool:
     protocol = study.get("protocolSection") if isinstance(study, dict) else None
     conditions_module = _get(protocol, "conditionsModule")
     listed = [*_strings(_get(conditions_module, "conditions")), *_strings(_get(conditions_module, "keywords"))]
-    if any(_MS_NAME.search(text) or _BARE_MS.search(text) for text in listed):
+    if any(_lists_ms(text) for text in listed):
         return True
     identification = _get(protocol, "identificationModule")
     titles = [
@@ -70,6 +84,6 @@ def is_ms_study(study: dict) -> bool:
         *_strings(_get(identification, "officialTitle")),
         *_strings(_get(identification, "acronym")),
     ]
-    if any(_MS_NAME.search(text) for text in titles):
+    if any(_MS_NAME.search(text) for text in titles):  # titles rarely repeat: not remembered
         return True
-    return any(_MS_NAME.search(term) for term in _mesh_terms(study))
+    return any(_names_ms(term) for term in _mesh_terms(study))

@@ -105,6 +105,7 @@ _DOSE = re.compile(
     rf"|(?<![a-z0-9.])\d+(?:[.,]\d+)?\s*(?:{_UNITS})(?![a-z])(?:\s*/\s*(?:{_PER_UNITS})(?![a-z]))*"
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
 _DIGIT = re.compile(r"\d")
 # "mn 166" -> "mn166": joins a short letter prefix to the number of a code name so that
 # hyphen, space and no-space spellings meet. Applied identically to names and entries.
@@ -134,13 +135,13 @@ def _normalise(text: str) -> str:
         text = text.lower()
         if "(" in text:
             text = _TRADEMARKS.sub(" ", text)
-    has_digit = _DIGIT.search(text) is not None
-    if has_digit:
-        text = _DOSE.sub(" ", text)
+    if _DIGIT.search(text) is None:
+        # Most names and titles: the alphanumeric runs are the words (one regex pass).
+        return " ".join(_ALNUM_RUN.findall(text))
+    text = _DOSE.sub(" ", text)
     text = _NON_ALNUM.sub(" ", text)
-    if has_digit:
-        text = _CODE_JOIN.sub(r"\1\2", f" {text} ")
-        text = _CODE_SUFFIX.sub(r" \1", text)
+    text = _CODE_JOIN.sub(r"\1\2", f" {text} ")
+    text = _CODE_SUFFIX.sub(r" \1", text)
     return " ".join(text.split())
 
 
@@ -208,9 +209,12 @@ class TermIndex:
         for candidates in self._by_first_word.values():
             candidates.sort(key=lambda item: -len(item[0]))
         self.normalised_terms: frozenset[str] = frozenset(seen)
+        self._near_misses_by_word: dict[str, tuple[TermMatch, ...]] = {}
 
     def find(self, words: Sequence[str]) -> list[TermMatch]:
         found: list[TermMatch] = []
+        if self._by_first_word.keys().isdisjoint(words):  # the usual case, decided in C
+            return found
         offset = 0
         for start, word in enumerate(words):
             for term_words, written, keys in self._by_first_word.get(word, ()):
@@ -222,20 +226,41 @@ class TermIndex:
 
     def find_near_misses(self, words: Sequence[str]) -> list[TermMatch]:
         found: list[TermMatch] = []
+        near_misses_of = self._near_misses_of
         for word in words:
             if len(word) < _FUZZY_MIN_LENGTH or not word.isalpha() or word in self._single_words:
                 continue
+            found.extend(near_misses_of(word))
+        return found
+
+    def _near_misses_of(self, word: str) -> tuple[TermMatch, ...]:
+        # The same long words ("sclerosis", "progressive") come back in almost every title,
+        # and the deletion-variant lookup is the costly part: remember each word's answer.
+        cached = self._near_misses_by_word.get(word)
+        if cached is None:
             candidates: set[str] = set()
             for variant in _deletion_variants(word) | {word}:
                 candidates |= self._by_deletion.get(variant, set())
+            matches = []
             for candidate in sorted(candidates):
                 if within_one_edit(word, candidate):
                     written, keys = self._single_words[candidate]
-                    found.append(TermMatch(keys, written, candidate, fuzzy=True))
-        return found
+                    matches.append(TermMatch(keys, written, candidate, fuzzy=True))
+            cached = tuple(matches)
+            if len(self._near_misses_by_word) > 50_000:
+                self._near_misses_by_word.clear()
+            self._near_misses_by_word[word] = cached
+        return cached
 
     def contains_any(self, words: Sequence[str]) -> bool:
-        return bool(self.find(words))
+        by_first_word = self._by_first_word
+        if by_first_word.keys().isdisjoint(words):
+            return False
+        for start, word in enumerate(words):
+            for term_words, _, _ in by_first_word.get(word, ()):
+                if tuple(words[start : start + len(term_words)]) == term_words:
+                    return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -294,20 +319,29 @@ class _WordStartIndex:
     def __init__(self) -> None:
         self._by_two: dict[str, list[tuple[str, re.Pattern[str], Any]]] = {}
         self._by_one: dict[str, list[tuple[str, re.Pattern[str], Any]]] = {}
+        # By a word's first two letters: the alternatives indexed under them and under their
+        # first letter, joined once here instead of for every word of every text.
+        self._by_start: dict[str, tuple[tuple[str, re.Pattern[str], Any], ...]] = {}
 
     def add(self, prefix: str, compiled: re.Pattern[str], payload: Any) -> None:
         index = self._by_two if len(prefix) >= 2 else self._by_one
         index.setdefault(prefix[:2], []).append((prefix, compiled, payload))
+        self._by_start = {
+            first_two: (*candidates, *self._by_one.get(first_two[:1], ()))
+            for first_two, candidates in self._by_two.items()
+        }
 
     def matches(self, text: str, first_only: bool = False) -> list[tuple[re.Match[str], Any]]:
         found = []
         position = 0
-        by_two, by_one = self._by_two, self._by_one
+        by_start, by_one = self._by_start, self._by_one
         for word in text.split(" "):
-            candidates = by_two.get(word[:2], ())
-            single = by_one.get(word[:1])
-            if single:
-                candidates = [*candidates, *single]
+            candidates = by_start.get(word[:2])
+            if candidates is None:
+                candidates = by_one.get(word[:1])
+                if candidates is None:
+                    position += len(word) + 1
+                    continue
             for prefix, compiled, payload in candidates:
                 if len(prefix) <= 2 or text.startswith(prefix, position):
                     match = compiled.match(text, position)

@@ -110,7 +110,7 @@ class EligibilityThemes:
             elif isinstance(value, tuple):
                 value = list(value)
             payload[name] = value
-        return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        return _THEMES_ENCODER.encode(payload)
 
     @classmethod
     def from_json(cls, data: str | bytes | None) -> EligibilityThemes:
@@ -135,6 +135,8 @@ class EligibilityThemes:
 
 
 _FIELD_NAMES = tuple(EligibilityThemes.__dataclass_fields__)
+# Built once: json.dumps(payload, ensure_ascii=False, sort_keys=True) makes a new encoder per call.
+_THEMES_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def _snippet_from(stored: Any) -> SourceSnippet | None:

@@ -125,7 +125,10 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
                                 f"{app_support.escape_markdown(explanation)}")
         ms_types = sorted(set(data.table.members["ms_types"]) | set(st.session_state.get(WIDGET_KEYS["ms_types"], [])))
         st.multiselect("MS type the trial includes", ms_types, key=WIDGET_KEYS["ms_types"], placeholder="Any type",
-                       format_func=lambda k: _with_count(readable_ms_type(k), counts.of("ms_types", k)))
+                       format_func=lambda k: _with_count(readable_ms_type(k), counts.of("ms_types", k)),
+                       help="Primary progressive (PPMS): worsening from the start, without relapses. Secondary "
+                            "progressive (SPMS): relapses at first, then steady worsening. Relapsing-remitting "
+                            "(RRMS): attacks followed by recovery. CIS and RIS are early or possible MS.")
         st.multiselect("Phase", list(PHASE_LABELS), key=WIDGET_KEYS["phases"], placeholder="Any phase",
                        format_func=lambda k: _with_count(PHASE_LABELS[k], counts.of("phases", k)),
                        help="Phase 1 checks safety in few people; phase 2 looks for a signal; phase 3 confirms "
@@ -164,3 +167,18 @@ def write_address(state: FilterState) -> None:
     normalised = {k: (v if isinstance(v, list) else [v]) for k, v in wanted.items()}
     if current != normalised:
         st.query_params.from_dict(wanted)
+
+
+def show_no_matches(context: app_support.AppContext, include_removed: bool = False) -> None:
+    """The empty state when the filters leave nothing: what to change, with how many trials each step gives."""
+    steps = [(step, count) for step, count in
+             trial_frame.widening_steps(context.data.table, context.state, include_removed) if count]
+    lines = ["**No trials match these filters.**"]
+    if steps:
+        lines.append("To widen the search, on the left (on a phone: tap **»** at the top left):")
+        lines += [f"- {step}: {count:,} trial{'' if count == 1 else 's'} would match"
+                  for step, count in steps[:4]]
+    else:
+        lines.append("Try fewer filters on the left, or reset them.")
+    st.info("\n".join(lines), icon=":material/filter_alt_off:")
+    st.button("Reset all filters", on_click=_reset, icon=":material/restart_alt:", key="reset_from_empty_state")

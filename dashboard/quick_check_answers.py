@@ -13,6 +13,18 @@ from mstrials.patient_match import PatientProfile
 
 ANSWER_KEYS = ("qc_age", "qc_sex", "qc_type", "qc_edss", "qc_country")
 SEX_CHOICES = {"": "Prefer not to say", "FEMALE": "Female", "MALE": "Male"}
+EDSS_HELP = (
+    "EDSS (Expanded Disability Status Scale) is the 0 to 10 score neurologists use for MS. Roughly: "
+    "0 no disability; 1 to 3.5 mild to moderate problems, walking unaided; 4 to 5.5 walking is limited; "
+    "6 needs a stick or crutch to walk 100 m; 6.5 needs two; 7 and above mostly uses a wheelchair. "
+    "Many progressive MS trials take people from about 3 to 6.5. Leave it empty if you do not know it."
+)
+MS_TYPE_HELP = (
+    "Primary progressive (PPMS): slowly worsening from the start, without relapses. "
+    "Secondary progressive (SPMS): relapses at first, then steady worsening. "
+    "Relapsing-remitting (RRMS): attacks (relapses) followed by recovery. "
+    "Your neurologist's letters usually name it. Choose “Not sure” if you do not know."
+)
 
 
 def keep_answers() -> None:
@@ -55,11 +67,13 @@ def ask(countries: list[str]) -> PatientProfile | None:
                          help="Some trials take only women or only men.")
             types = ["", *MS_TYPES]
             st.selectbox("Your type of MS", types, format_func=lambda k: readable_ms_type(k) if k else "Not sure",
-                         key="qc_type")
+                         key="qc_type", help=MS_TYPE_HELP)
         with right:
-            st.number_input("EDSS score, if you know it (0–10)", min_value=0.0, max_value=10.0, value=None, step=0.5,
-                            key="qc_edss", placeholder="optional",
-                            help="The disability score your neurologist uses. Leave empty if you do not know it.")
+            st.number_input("EDSS disability score, if you know it (0–10)", min_value=0.0, max_value=10.0, value=None,
+                            step=0.5, format="%.1f", key="qc_edss", placeholder="optional, e.g. 6.0",
+                            help=EDSS_HELP)
+            st.caption("EDSS is the 0–10 disability score your neurologist uses: 6 means you need a stick "
+                       "to walk 100 m. Leave it empty if you do not know it.")
             st.selectbox("Country you could travel to", ["", *countries], key="qc_country",
                          format_func=lambda c: c or "Any country")
         st.button("Clear my answers", on_click=clear_answers, icon=":material/restart_alt:")

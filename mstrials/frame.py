@@ -456,6 +456,44 @@ def filter_trials(table: TrialTable, state: FilterState, include_removed: bool =
     return table.frame[filter_mask(table, state, include_removed)]
 
 
+# How to undo each active filter, in words, for the "no trials match" message.
+WIDENING_STEPS: dict[str, str] = {
+    "progressive_only": "Turn off “Progressive MS only”",
+    "mechanisms": "Clear “Mechanism”",
+    "ms_types": "Clear “MS type the trial includes”",
+    "phases": "Clear “Phase”",
+    "study_types": "Clear “Study type”",
+    "countries": "Clear “Country with a study site”",
+    "sponsor_groups": "Clear “Sponsor”",
+    "start_years": "Widen “Start year” (trials without a start date come back too)",
+    "results": "Set “Results” to “Any”",
+    "text": "Clear the search words",
+}
+
+
+def _status_step(state: FilterState) -> str:
+    if state.open_only and state.statuses:
+        return "Untick “Recruiting or not yet recruiting” and clear “Recruitment status”"
+    if state.open_only:
+        return "Untick “Recruiting or not yet recruiting”"
+    return "Clear “Recruitment status”"
+
+
+def widening_steps(table: TrialTable, state: FilterState, include_removed: bool = False) -> list[tuple[str, int]]:
+    """For each active filter: what to do to drop it, and how many trials would then match.
+
+    Most matches first, so the most useful step leads. Empty when no filter is active.
+    """
+    masks = facet_masks(table, state, include_removed)
+    steps = []
+    for name in masks:
+        if name == "listed":
+            continue
+        step = _status_step(state) if name == "statuses" else WIDENING_STEPS[name]
+        steps.append((step, int(combine(masks, len(table), leave_out=name).sum())))
+    return sorted(steps, key=lambda item: -item[1])
+
+
 @dataclass(frozen=True)
 class FacetCounts:
     """For each filter, how many trials each option would give with every *other* filter applied."""

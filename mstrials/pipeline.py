@@ -82,6 +82,8 @@ def timeline_rows(trials: pd.DataFrame, limit: int = 150) -> tuple[pd.DataFrame,
     rows = pd.DataFrame({
         "nct_id": dated["nct_id"],
         "label": dated["nct_id"] + " · " + dated["title"].fillna("").str.slice(0, 48).map(_plain),
+        # For the hover: the axis shows only the trial number, so the bars keep their room on a phone.
+        "title": dated["title"].fillna("").map(lambda t: _plain(t if len(t) <= 90 else t[:89] + "…")),
         "start": dated["start"],
         "end": dated["primary_completion"],
         "status_group": dated["status"].map(status_group),

@@ -11,6 +11,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from mstrials.frame import readable_ms_type
+
 
 def parse_raw(raw_json: str | None) -> dict:
     if not raw_json:
@@ -180,9 +182,9 @@ def eligibility_table(themes) -> pd.DataFrame:
         ("healthy_volunteers", "Healthy volunteers", None if themes.healthy_volunteers is None else
          ("accepted" if themes.healthy_volunteers else "not accepted")),
         ("edss", "EDSS (disability score)", both(themes.edss_min, themes.edss_max)),
-        ("ms_types", "MS types taken", ", ".join(themes.ms_types_included) or None),
-        ("ms_types", "MS types not taken", ", ".join(themes.ms_types_excluded) or None),
-        ("prior_anti_cd20", "Earlier anti-CD20 treatment", yes_no(themes.prior_anti_cd20_excluded, "excludes you")),
+        ("ms_types", "MS types taken", ", ".join(map(readable_ms_type, themes.ms_types_included)) or None),
+        ("ms_types", "MS types not taken", ", ".join(map(readable_ms_type, themes.ms_types_excluded)) or None),
+        ("prior_anti_cd20", "Earlier anti-CD20 treatment (e.g. ocrelizumab, rituximab)", yes_no(themes.prior_anti_cd20_excluded, "excludes you")),
         ("prior_stem_cell_transplant", "Earlier stem cell transplant",
          yes_no(themes.prior_stem_cell_transplant_excluded, "excludes you")),
         ("relapse", "Time without relapses", None if themes.relapse_free_months is None else

@@ -172,7 +172,8 @@ def test_quick_check_narrows_the_list(small_cache, monkeypatch):
     view = at.dataframe[0].value.set_index("nct_id")
     assert view.loc["NCT00000012", "quick_check"] == "No stated criterion excludes you"
     assert view.loc["NCT00000013", "quick_check"].startswith("Not stated")
-    assert "1 hidden because a stated criterion excludes you" in " ".join(i.value for i in at.info)
+    assert "1 trial hidden because a stated criterion excludes you; 2 left" in " ".join(i.value for i in at.info)
+    assert list(at.dataframe[0].proto.column_order[:3]) == ["link", "status_label", "quick_check"]
     assert "not medical advice" in all_text(at)
     assert "age" not in at.query_params and "qc_age" not in at.query_params  # health details stay out of links
     # The Trial page repeats the check theme by theme, from the same answers.
@@ -188,6 +189,51 @@ def test_quick_check_narrows_the_list(small_cache, monkeypatch):
     clear.click().run()
     assert table_ids(at) == ["NCT00000011", "NCT00000012", "NCT00000013"]
     assert "quick_check" not in at.dataframe[0].value.columns
+
+
+def test_no_matches_says_how_to_widen(small_cache, monkeypatch):
+    # Phase 3 and recruiting: NCT00000012 is phase 3 but completed; the one open trial (NCT00000013; NCT00000011
+    # completed in the second import) is phase 1/2.
+    at = app_for(small_cache, monkeypatch, scope="all", phase="PHASE3", open="1")
+    no_errors(at)
+    assert match_heading(at) == "0 trials match"
+    notice = " ".join(i.value for i in at.info)
+    assert "No trials match these filters" in notice
+    assert "Untick “Recruiting or not yet recruiting”: 1 trial would match" in notice
+    assert "Clear “Phase”: 1 trial would match" in notice
+    assert not at.dataframe
+    next(b for b in at.button if b.label == "Reset all filters").click().run()
+    no_errors(at)
+    assert at.multiselect(key="f_phases").value == [] and at.checkbox(key="f_open").value is False
+    assert "No trials match these filters" not in " ".join(i.value for i in at.info)
+    # The Pipeline and Map pages give the same advice.
+    for page in ("pipeline", "map"):
+        at = app_for(small_cache, monkeypatch, page=page, scope="all", q="nosuchword")
+        no_errors(at)
+        assert "Clear the search words: 3 trials would match" in " ".join(i.value for i in at.info)
+
+
+def test_quick_check_that_rules_out_everything_says_so(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, scope="all", phase="PHASE3")  # only NCT00000012, ages 18 to 75
+    at.number_input(key="qc_age").set_value(80).run()
+    no_errors(at)
+    assert "rule out the one trial that match" in " ".join(i.value for i in at.info)
+    assert "No trials match these filters" not in " ".join(i.value for i in at.info)
+
+
+def test_quick_check_explains_edss_and_ms_types(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, scope="all")
+    edss = at.number_input(key="qc_edss")
+    assert "Expanded Disability Status Scale" in edss.help and "EDSS" in edss.label
+    assert any("disability score your neurologist uses" in c.value for c in at.caption)
+    assert "Secondary progressive (SPMS)" in at.selectbox(key="qc_type").help
+    assert "Primary progressive (PPMS)" in at.multiselect(key="f_ms_types").help
+
+
+def test_no_pages_folder_next_to_the_entrypoint():
+    # A `pages/` folder beside app.py, even an empty one, makes Streamlit start each server in its older
+    # multipage mode: the first session opened on a deep link (/trial?nct=…) then shows "Page not found".
+    assert not (REPO_ROOT / "dashboard" / "pages").exists()
 
 
 def test_script_title_stays_text(small_cache, monkeypatch):
@@ -222,6 +268,10 @@ def test_trial_page_for_a_full_real_record(ctgov_dir, tmp_path, monkeypatch):
     assert ":orange-background[" in criteria and "\\[1\\]" in criteria
     outcomes = next(f for f in frames if "Measure" in f.columns)
     assert outcomes["Measure"].iloc[0] == protocol["outcomesModule"]["primaryOutcomes"][0]["measure"]
+    # Mechanisms as wrapped text (not a table that cuts the explanation off on a phone), with the reason.
+    assert not any("Mechanism" in f.columns for f in frames)
+    treatment = protocol["armsInterventionsModule"]["interventions"][0]["name"]
+    assert any("Why we gave this label" in m.value and treatment in m.value.replace("\\", "") for m in at.markdown)
     sites = next(f for f in frames if "Site" in f.columns)
     assert len(sites) == len(protocol["contactsLocationsModule"]["locations"])
     assert any("clinicaltrials.gov/study/NCT03569618" in str(b.proto) for b in at.get("link_button"))
@@ -252,6 +302,10 @@ def test_pipeline_page(small_cache, monkeypatch):
     no_errors(at)
     assert len(at.get("plotly_chart")) == 3
     assert "3 trials" in all_text(at)
+    timeline = next(d.value for d in at.dataframe if "Primary completion" in d.value.columns)
+    titles = {study["protocolSection"]["identificationModule"]["nctId"]:
+              study["protocolSection"]["identificationModule"]["briefTitle"] for study in STUDIES}
+    assert len(timeline) and all(titles[row.Trial] == row.Title for row in timeline.itertuples())
     at = app_for(small_cache, monkeypatch, page="pipeline", scope="all", phase="PHASE3")
     matrix = at.dataframe[0].value
     assert int(matrix.to_numpy().sum()) == 1 and int(matrix["Phase 3"].sum()) == 1
@@ -265,6 +319,13 @@ def test_map_page_shows_open_sites_and_counts_placement(small_cache, monkeypatch
     assert "could not be placed" in all_text(at)
     at.toggle(key="map_open_sites").set_value(False).run()
     assert sorted(at.dataframe[0].value["country"]) == ["Canada", "France", "Germany", "United States"]
+    # One country narrows the map as well as the list: the quickest way to sites near you.
+    assert len(json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"][0]["data"]) == 4
+    at.selectbox(key="map_country").set_value("Canada").run()
+    no_errors(at)
+    assert list(at.dataframe[0].value["country"]) == ["Canada"]
+    points = json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"][0]["data"]
+    assert len(points) == 1
 
 
 def test_what_changed_page(small_cache, monkeypatch):
@@ -275,8 +336,17 @@ def test_what_changed_page(small_cache, monkeypatch):
     assert "New trial" not in set(changes["change"])  # the first fetch's "new" rows are hidden by default
     at.checkbox(key="changes_first").check().run()
     assert (at.dataframe[0].value["change"] == "New trial").sum() == 3
+    # France: only NCT00000012, whose one change is its arrival with the first fetch (hidden by default).
     at = app_for(small_cache, monkeypatch, page="changes", scope="all", country="France")
-    assert any("Nothing to show" in c.value for c in at.caption)
+    no_errors(at)
+    notice = " ".join(i.value for i in at.info)
+    assert "Nothing to show for these choices" in notice
+    assert "Include the trials of the very first fetch”: 1 trial arrived with it" in notice
+    at.checkbox(key="changes_first").check().run()
+    assert list(at.dataframe[0].value["change"]) == ["New trial"]
+    # No trial at all: the filters themselves are what to widen.
+    at = app_for(small_cache, monkeypatch, page="changes", scope="all", q="nosuchword")
+    assert "Clear the search words: 3 trials would match" in " ".join(i.value for i in at.info)
 
 
 def test_about_page(small_cache, monkeypatch):

@@ -93,13 +93,25 @@ def app_url(corpus_cache, browser, tmp_path_factory):
             server.wait()
 
 
+FIRST_SESSION: dict[str, object] = {}
+
+
 def warm_up(browser, url: str) -> None:
-    """One session before the real ones: the very first session after `streamlit run` starts shows a
-    spurious "Page not found" dialog on a deep link (a Streamlit quirk), which would cover the screenshots."""
+    """The server's very first session, opened on a deep link, as someone following a shared link would.
+
+    Streamlit showed a "Page not found" dialog here while an (empty) dashboard/pages/ folder sat next to
+    app.py: the first run then goes through Streamlit's older pages-folder mode, which knows no /trial.
+    What the session saw is kept for test_first_session_on_a_deep_link.
+    """
     page = browser.new_page()
     try:
-        page.goto(f"{url}/about")
-        page.get_by_text("Limitations").first.wait_for(state="attached", timeout=60_000)
+        page.goto(f"{url}/trial?nct={FULL_RECORD}")
+        page.get_by_text("not medical advice").first.wait_for(state="attached", timeout=60_000)
+        wait_until_idle(page)
+        page.wait_for_timeout(1000)
+        FIRST_SESSION["page_not_found"] = page.get_by_text("Page not found").count()
+        FIRST_SESSION["heading"] = page.locator("h1").first.inner_text()
+        FIRST_SESSION["url"] = page.url
     finally:
         page.close()
 
@@ -187,6 +199,24 @@ def test_filter_changes_the_table_and_the_address(browser, app_url, corpus_cache
 def test_invalid_address_shows_a_notice(browser, app_url):
     page = open_page(browser, f"{app_url}/?scope=all&phase=PHASE9")
     assert page.get_by_text("Ignored unknown phase value").first.is_visible()
+    page.close()
+
+
+def test_first_session_on_a_deep_link(app_url):
+    assert FIRST_SESSION["page_not_found"] == 0
+    assert FIRST_SESSION["heading"].strip() == "Trial details"
+    assert FIRST_SESSION["url"].endswith(f"/trial?nct={FULL_RECORD}")
+
+
+def test_zero_matches_say_how_to_widen(browser, app_url):
+    page = open_page(browser, f"{app_url}/?scope=all&q=nosuchwordanywhere", 390, 844)
+    assert match_count(page) == 0
+    page.get_by_text("No trials match these filters").first.wait_for()
+    assert page.get_by_text(re.compile(r"Clear the search words: [\d,]+ trials would match")).first.is_visible()
+    shoot(page, "explore-no-matches-phone")
+    page.get_by_role("button", name="Reset all filters").click()
+    wait_until_idle(page)
+    assert match_count(page) > 0 and "q=" not in page.url
     page.close()
 
 

@@ -50,7 +50,8 @@ def test_hover_lists_are_capped():
 
 def test_timeline_rows_need_both_dates():
     trials = trials_frame(
-        {"nct_id": "NCT1", "start_date": "2020-01", "primary_completion_date": "2023-06", "status": "COMPLETED"},
+        {"nct_id": "NCT1", "start_date": "2020-01", "primary_completion_date": "2023-06", "status": "COMPLETED",
+         "title": "Drug <i>A</i> in " + "progressive MS " * 10},
         {"nct_id": "NCT2", "start_date": "2021-01", "primary_completion_date": None},
         {"nct_id": "NCT3", "start_date": "2024-01", "primary_completion_date": "2023-01"},  # ends before it starts
         {"nct_id": "NCT4", "start_date": "2022-05", "primary_completion_date": "2027", "status": "WITHDRAWN"},
@@ -59,6 +60,9 @@ def test_timeline_rows_need_both_dates():
     assert list(rows["nct_id"]) == ["NCT1", "NCT4"]
     assert list(rows["status_group"]) == ["Completed", "Stopped or withdrawn"]
     assert missing == 2
+    title = rows["title"].iloc[0]  # for the hover: escaped for Plotly, cut at 90 characters
+    assert title.startswith("Drug &lt;i&gt;A&lt;/i&gt; in progressive MS") and title.endswith("…")
+    assert len(title) == 90 + len("&lt;&gt;&lt;/&gt;") - len("<></>")
     limited, _ = pipeline.timeline_rows(trials, limit=1)
     assert list(limited["nct_id"]) == ["NCT4"]  # the newest start is kept
 
@@ -163,7 +167,40 @@ def test_eligibility_table_numbers_sources():
     assert table.loc["EDSS (disability score)", "Source"] == "[1]"
     assert table.loc["Time without relapses", "What the study states"] == "at least 1 month"
     assert table.loc["Time without relapses", "Source"] == "[2]"
-    assert table.loc["Earlier anti-CD20 treatment", "What the study states"] == "not stated"
+    assert table.loc["Earlier anti-CD20 treatment (e.g. ocrelizumab, rituximab)", "What the study states"] == "not stated"
+
+
+def test_eligibility_table_spells_out_ms_types():
+    themes = EligibilityThemes(ms_types_included=("SPMS", "PPMS"), ms_types_excluded=("RRMS",))
+    table = trial_detail.eligibility_table(themes).set_index("Theme")
+    assert table.loc["MS types taken", "What the study states"] == "Secondary progressive (SPMS), Primary progressive (PPMS)"
+    assert table.loc["MS types not taken", "What the study states"] == "Relapsing-remitting (RRMS)"
+
+
+# ---------------------------------------------------------------- widening an empty selection
+
+
+def test_widening_steps_say_what_each_filter_costs():
+    table = F.prepare_trials(pd.DataFrame([
+        {"nct_id": "NCT1", "title": "a", "status": "RECRUITING", "phases": "PHASE2", "countries": "France", "progressive": 1},
+        {"nct_id": "NCT2", "title": "b", "status": "COMPLETED", "phases": "PHASE3", "countries": "France", "progressive": 1},
+        {"nct_id": "NCT3", "title": "c", "status": "COMPLETED", "phases": "PHASE2", "countries": "Spain", "progressive": 0},
+    ]))
+    # Phase 3, recruiting, in Spain: nothing. Without each one of the three filters:
+    state = F.FilterState(progressive_only=False, phases=("PHASE3",), open_only=True, countries=("Spain",))
+    assert F.filter_mask(table, state).sum() == 0
+    steps = dict(F.widening_steps(table, state))
+    assert steps == {
+        "Clear “Phase”": 0,  # recruiting and in Spain: none
+        "Untick “Recruiting or not yet recruiting”": 0,  # phase 3 in Spain: none
+        "Clear “Country with a study site”": 0,  # recruiting phase 3: none
+    }
+    state = F.FilterState(progressive_only=True, phases=("PHASE2",), countries=("Spain",))
+    steps = F.widening_steps(table, state)
+    assert steps[0] == ("Turn off “Progressive MS only”", 1)  # NCT3, the most useful step first
+    assert dict(steps)["Clear “Country with a study site”"] == 1  # NCT1
+    assert dict(steps)["Clear “Phase”"] == 0
+    assert F.widening_steps(table, F.FilterState(progressive_only=False)) == []
 
 
 def test_outcomes_and_locations_from_a_record():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import app_support
+import filters_sidebar
 from mstrials import frame as trial_frame
 from mstrials.history import CHANGE_KIND_LABELS
 
@@ -28,9 +29,12 @@ kinds = st.multiselect("Kinds of change", list(CHANGE_KIND_LABELS), format_func=
                                 "no_longer_listed", "listed_again"], key="changes_kinds")
 include_first = st.checkbox("Include the trials of the very first fetch as “new”", value=False, key="changes_first",
                             help="The first fetch lists every trial as new, which hides the real news.")
-shown = changes[changes["nct_id"].isin(set(matching["nct_id"])) & changes["kind"].isin(kinds)]
+of_matching = changes[changes["nct_id"].isin(set(matching["nct_id"]))]
+first_fetch_new = (of_matching["run_id"] == first_run) & (of_matching["kind"] == "new")
+shown = of_matching[of_matching["kind"].isin(kinds)]
 if not include_first and first_run is not None:
-    shown = shown[~((shown["run_id"] == first_run) & (shown["kind"] == "new"))]
+    shown = shown[~first_fetch_new.loc[shown.index]]
+dated = len(shown)
 if not shown.empty:
     earliest, latest = shown["when"].min().date(), shown["when"].max().date()
     picked = st.date_input("Fetched between", value=(earliest, latest), min_value=earliest, max_value=latest,
@@ -40,9 +44,26 @@ if not shown.empty:
         day = shown["when"].dt.date
         shown = shown[(day >= start) & (day <= end)]
 
-st.subheader(f"{len(shown):,} changes")
+st.subheader(f"{len(shown):,} change{'' if len(shown) == 1 else 's'}")
 if shown.empty:
-    st.caption("Nothing to show for these choices.")
+    if matching.empty:
+        filters_sidebar.show_no_matches(context, include_removed=True)
+        st.stop()
+    # Say which of this page's own choices hides what, with how many changes each would bring back.
+    steps = []
+    if dated:
+        steps.append(f"Widen “Fetched between”: {dated:,} change{'' if dated == 1 else 's'} in all")
+    other_kinds = of_matching[~of_matching["kind"].isin(kinds) & ~first_fetch_new]
+    if len(other_kinds):
+        steps.append(f"Add kinds of change: {len(other_kinds):,} change{'' if len(other_kinds) == 1 else 's'} "
+                     "of other kinds")
+    if not include_first and first_fetch_new.any():
+        arrived = int(first_fetch_new.sum())
+        steps.append(f"Tick “Include the trials of the very first fetch”: {arrived:,} "
+                     f"trial{' arrived' if arrived == 1 else 's arrived'} with it")
+    steps.append("Widen the filters on the left (on a phone: tap **»** at the top left)")
+    st.info("**Nothing to show for these choices.** To see more:\n" + "\n".join(f"- {step}" for step in steps),
+            icon=":material/filter_alt_off:")
     st.stop()
 titles = data.table.frame.set_index("nct_id")
 view = shown.assign(

@@ -5,8 +5,9 @@ import pandas as pd
 import streamlit as st
 
 import app_support
-from mstrials import frame as trial_frame
+import filters_sidebar
 import quick_check_answers
+from mstrials import frame as trial_frame
 from mstrials.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, check_trials
 
 context = app_support.current()
@@ -23,14 +24,16 @@ st.caption("Looking for a trial to join? Tick “Recruiting or not yet recruitin
 
 person = quick_check_answers.ask(context.table.values_of("countries"))
 trials = trial_frame.people_first_order(context.filtered())
+hidden = 0
 if person is not None:
     checks = check_trials(trials, person)
     hidden = int((checks["verdict"] == VERDICT_EXCLUDED).sum())
     trials = trials[(checks["verdict"] != VERDICT_EXCLUDED).to_numpy()]
     checks = checks.loc[trials.index]
     st.info(
-        f"Quick check on: {len(trials):,} left; {hidden:,} hidden because a stated criterion "
-        f"excludes you. “{VERDICT_OK}” still means you must confirm with the study team.",
+        f"Your quick check is on: {hidden:,} trial{'' if hidden == 1 else 's'} hidden because a stated "
+        f"criterion excludes you; {len(trials):,} left. “{VERDICT_OK}” still means you must confirm with "
+        "the study team.",
         icon=":material/person_check:",
     )
 else:
@@ -40,8 +43,13 @@ summary = "; ".join(trial_frame.describe_filters(context.state, catalogue.label)
 st.subheader(trial_frame.trials_matching(len(trials)))
 st.caption(f"Showing: {summary}")
 
-if trials.empty:
-    st.info("No trials match these filters. Try removing a filter, or turn off “Progressive MS only”.")
+if trials.empty and hidden:
+    st.info(f"Your quick check answers rule out {'the one trial' if hidden == 1 else f'all {hidden:,} trials'} "
+            "that match the filters. "
+            "Check your answers, clear the ones you are unsure of, or widen the filters on the left.",
+            icon=":material/person_off:")
+elif trials.empty:
+    filters_sidebar.show_no_matches(context)
 else:
     view = trial_frame.results_view(trials, catalogue.label)
     column_config = {
@@ -61,16 +69,22 @@ else:
         view.insert(2, "quick_check", checks.loc[trials.index, "explanation"].to_numpy())
         column_config["quick_check"] = st.column_config.TextColumn("Your quick check", width="medium")
     st.caption("Open or about-to-open trials first, newest start first; click a column heading to sort. "
-               "Tick a row to open its details here; the Trial column opens ClinicalTrials.gov.")
+               "Tick the box at the start of a row to see that trial's details; the Trial column opens "
+               "ClinicalTrials.gov.")
+    # The link to the ticked trial goes above the table, where it is seen on a phone too.
+    link_slot = st.container()
+    # Status straight after the trial number: on a phone only the first columns fit on screen.
+    order = ["link", "status_label", *(["quick_check"] if checks is not None else []), "title", "phase_stage",
+             "mechanism_labels", "start_date", "primary_completion_date", "sponsor", "countries_text"]
     selection = st.dataframe(
-        view, hide_index=True, width="stretch", column_config=column_config,
+        view, hide_index=True, width="stretch", column_config=column_config, column_order=order,
         on_select="rerun", selection_mode="single-row", key="results_table", height=min(38 + 35 * len(view), 560),
     )
     selected_rows = selection.selection.rows if selection else []
     if selected_rows:
         chosen = view.iloc[selected_rows[0]]["nct_id"]
-        st.page_link("views/trial.py",
-                     label=f"Open details of {chosen}", icon=":material/description:", query_params={"nct": chosen})
+        link_slot.page_link("views/trial.py", label=f"Open the details of {chosen}", icon=":material/description:",
+                            query_params={"nct": chosen})
 
     # The files are built only when a button is pressed: at 100,000 trials that takes a moment.
     stamp = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d")

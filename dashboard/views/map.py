@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import app_support
+import filters_sidebar
 from mstrials import frame as trial_frame
 from mstrials import site_map
 
@@ -18,6 +19,9 @@ open_only = st.toggle("Only sites that are recruiting or about to", value=True, 
                       help="A site without its own status counts as open when its trial is recruiting. "
                            "Off: every site of the matching trials, including finished ones.")
 sites = site_map.sites_of(app_support.load_sites(*app_support.cache_version(data.cache_path)), trials, open_only)
+if trials.empty:
+    filters_sidebar.show_no_matches(context)
+    st.stop()
 if sites.empty:
     st.info("No sites to show. " + ("Turn off “Only sites that are recruiting” to see every site, "
                                     "or widen the filters." if open_only else "Widen the filters on the left."))
@@ -25,19 +29,21 @@ if sites.empty:
 
 placed = site_map.place(sites)
 counts = site_map.placement_counts(placed)
-on_map = placed.dropna(subset=["lat", "lon"])
 st.markdown(
     f"**{counts['total']:,} sites** of {sites['nct_id'].nunique():,} trials. "
     f"Placed by the registry's map point: {counts['site']:,} · by city: {counts['city']:,} · "
     f"by country only (approximate): {counts['country']:,} · **could not be placed: {counts['not_placed']:,}**."
 )
-if not on_map.empty:
-    st.map(on_map, latitude="lat", longitude="lon", size=6000, height=460)
-st.caption("Points placed by country sit at the country's population centre, not at the hospital.")
-
-country = st.selectbox("Sites in one country", ["", *sorted(placed["country"].dropna().unique())],
+# The country choice comes before the map: it is the quickest way to "sites near me", and on a phone
+# the map fills the screen and catches the finger that scrolls.
+country = st.selectbox("Sites in one country (to find sites near you)", ["", *sorted(placed["country"].dropna().unique())],
                        format_func=lambda c: c or "All countries", key="map_country")
 listing = placed if not country else placed[placed["country"] == country]
+on_map = listing.dropna(subset=["lat", "lon"])
+if not on_map.empty:
+    st.map(on_map, latitude="lat", longitude="lon", size=6000, height=380)
+st.caption("Points placed by country sit at the country's population centre, not at the hospital. "
+           "The list below the map has every site, including any that could not be placed.")
 titles = trials.set_index("nct_id")["title"]
 listing = listing.assign(title=listing["nct_id"].map(titles),
                          link="https://clinicaltrials.gov/study/" + listing["nct_id"])

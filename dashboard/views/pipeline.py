@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import app_support
+import filters_sidebar
 from mstrials import frame as trial_frame
 from mstrials import pipeline
 from mstrials.frame import PHASE_STAGES
@@ -19,12 +20,12 @@ st.title("Pipeline")
 app_support.show_data_as_of(context.data)
 st.caption("Follows the filters on the left: " + "; ".join(trial_frame.describe_filters(context.state, catalogue.label)))
 if trials.empty:
-    st.info("No trials match these filters. Try removing a filter, or turn off “Progressive MS only”.")
+    filters_sidebar.show_no_matches(context)
     st.stop()
 
 st.header("Trials by mechanism and phase")
 st.markdown(f"{len(trials):,} trials. A trial with two mechanisms is counted in both rows. "
-            "Hover over a cell to see its trials.")
+            "Hover over (or tap) a cell to see its trials; the numbers are the trial counts.")
 table = pipeline.mechanism_phase_table(trials, catalogue.ordered_keys(), catalogue.label)
 matrix = pipeline.count_matrix(table)
 hover = table.pivot(index="mechanism_label", columns="stage", values="trials").reindex(
@@ -53,13 +54,16 @@ if rows.empty:
     st.info("None of these trials has both a start and a primary completion date.")
 else:
     st.markdown(f"From start to primary completion, coloured and patterned by status; the dashed line is today. "
+                f"Hover over (or tap) a bar for the trial's title. "
                 f"Showing {len(rows)} of {len(of_mechanism)} trials"
                 + (f" ({undated} have no usable dates)." if undated else "."))
-    gantt = px.timeline(rows, x_start="start", x_end="end", y="label", color="status_group",
+    # Trial numbers alone on the axis: with titles there, a phone had no room left for the bars.
+    gantt = px.timeline(rows, x_start="start", x_end="end", y="nct_id", color="status_group",
                         pattern_shape="status_group", category_orders={"status_group": list(pipeline.STATUS_GROUP_ORDER)},
-                        pattern_shape_map=pipeline.STATUS_GROUP_PATTERNS, hover_data={"status": True, "phase": True,
-                                                                                       "label": False, "status_group": False},
-                        labels={"status_group": "Status", "label": "Trial"})
+                        pattern_shape_map=pipeline.STATUS_GROUP_PATTERNS,
+                        hover_data={"title": True, "status": True, "phase": True, "nct_id": True, "status_group": False},
+                        labels={"status_group": "Status", "nct_id": "Trial", "title": "Title", "status": "Status",
+                                "phase": "Phase"})
     today = pd.Timestamp.now().normalize()
     gantt.add_vline(x=today, line_dash="dash", line_color="black")
     gantt.add_annotation(x=today, y=1.02, yref="paper", text="Today", showarrow=False)
@@ -68,8 +72,11 @@ else:
                         legend=dict(orientation="h", y=-0.05 if len(rows) > 20 else -0.2))
     st.plotly_chart(gantt, config={"displayModeBar": False}, width="stretch")
     with st.expander("Show as a table"):
-        st.dataframe(rows[["nct_id", "status", "phase", "start", "end"]].rename(columns={
-            "nct_id": "Trial", "status": "Status", "phase": "Phase", "start": "Start", "end": "Primary completion"}),
+        # The titles from the trial list, not the hover copy (which is escaped for the chart).
+        titles = trials.set_index("nct_id")["title"]
+        st.dataframe(rows.assign(title=rows["nct_id"].map(titles))[["nct_id", "title", "status", "phase", "start", "end"]].rename(columns={
+            "nct_id": "Trial", "title": "Title", "status": "Status", "phase": "Phase", "start": "Start",
+            "end": "Primary completion"}),
             hide_index=True, width="stretch")
 
 st.header("Trials started per year")

@@ -81,15 +81,16 @@ if summary:
 st.header("How the treatment is meant to work")
 catalogue = context.catalogue
 evidence = dict(trial_detail.evidence_rows(details.get("mechanism_evidence_json")))
-mechanism_rows = [
-    {"Mechanism": catalogue.label(key), "Group": catalogue.group_of(key),
-     "What it means": catalogue.explanation(key) or "—",
-     "Why we gave this label": evidence.get(key) or details.get("mechanism_evidence") or "—"}
-    for key in split_values(trial["mechanisms"])
-]
-if mechanism_rows:
-    st.dataframe(pd.DataFrame(mechanism_rows), hide_index=True, width="stretch")
-else:
+# As wrapped text rather than a table: the explanations are sentences, which a table cuts off on a phone.
+mechanism_keys = split_values(trial["mechanisms"])
+for key in mechanism_keys:
+    why = evidence.get(key) or details.get("mechanism_evidence")
+    st.markdown(
+        f"**{md(catalogue.label(key))}** ({md(catalogue.group_of(key))})  \n"
+        f"{md(catalogue.explanation(key) or 'No explanation yet.')}"
+        + (f"  \n*Why we gave this label:* {md(why)}" if why else "")
+    )
+if not mechanism_keys:
     st.write("No mechanism label.")
 st.caption("Labels are given automatically from the treatments the registry lists; check them against the record.")
 
@@ -107,7 +108,9 @@ if answers is not None:
 st.markdown("**What the eligibility criteria say**" + (" (the numbers point to the highlighted sentences below)"
                                                        if themes.sources else ""))
 eligibility = trial_detail.eligibility_table(themes)
-st.dataframe(eligibility, hide_index=True, width="stretch", height=36 * (len(eligibility) + 1) + 2)
+st.dataframe(eligibility, hide_index=True, width="stretch", height=36 * (len(eligibility) + 1) + 2,
+             column_config={"Source": st.column_config.TextColumn("Source", width="small",
+                                                                 help="Numbers of the highlighted sentences below")})
 
 
 def highlighted_criteria(text: str, spans: list[tuple[int, int]]) -> str:

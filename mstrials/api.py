@@ -41,7 +41,6 @@ class StudyPage:
     number: int
     studies: list[Any]
     total_count: int | None
-    next_page_token: str | None
 
 
 class Politeness:
@@ -224,5 +223,4 @@ def fetch_study_pages(client: ApiClient, query: dict[str, str]) -> Iterator[Stud
             number=number,
             studies=body["studies"],
             total_count=total if isinstance(total, int) else None,
-            next_page_token=paginator.next_token if paginator.has_next else None,
         )

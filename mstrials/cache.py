@@ -182,13 +182,6 @@ class RunRow:
     removed: int
 
 
-def last_runs(connection: sqlite3.Connection, limit: int = 1) -> list[RunRow]:
-    rows = connection.execute(
-        f"SELECT {', '.join(RunRow.__dataclass_fields__)} FROM runs ORDER BY run_id DESC LIMIT ?", (limit,)
-    ).fetchall()
-    return [RunRow(*row) for row in rows]
-
-
 def last_api_run(connection: sqlite3.Connection) -> RunRow | None:
     """The newest successful run that fetched from the API (file imports do not count)."""
     row = connection.execute(

@@ -19,6 +19,7 @@ from mstrials import cache
 from mstrials.derive import DERIVED_COLUMNS, derivation_signature, derive_columns, warm_up
 from mstrials.ms_filter import is_ms_study
 from mstrials.records import MalformedStudy, StudyRecord, normalise_study
+from mstrials.sources import SourceItem
 from mstrials.workers import ordered_map
 
 INCREMENTAL_OVERLAP = timedelta(days=1)
@@ -40,8 +41,6 @@ class RunSummary:
     duplicates: int = 0
     older_ignored: int = 0
     seconds: float = 0.0
-    total_expected: int | None = None
-    problems: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         return (
@@ -54,11 +53,8 @@ class RunSummary:
         )
 
 
-@dataclass(frozen=True)
-class IncomingStudy:
-    position: str
-    study: Any = None
-    text: str | None = None  # the study's JSON text, when it has not been parsed yet
+# What a run consumes: a study (or its unparsed JSON text) and where it came from.
+IncomingStudy = SourceItem
 
 
 def _now() -> str:
@@ -116,12 +112,10 @@ class PreparedStudy:
 
 def prepare_study(item: IncomingStudy) -> PreparedStudy:
     """Validate, flatten, check MS and derive labels for one study (pure: runs in worker processes)."""
-    study = item.study
-    if item.text is not None:
-        try:
-            study = json.loads(item.text)
-        except json.JSONDecodeError as error:
-            return PreparedStudy(item.position, problem=f"not JSON ({error.msg})")
+    try:
+        study = item.parsed()
+    except json.JSONDecodeError as error:
+        return PreparedStudy(item.position, problem=f"not JSON ({error.msg})")
     try:
         record = normalise_study(study)
     except MalformedStudy as error:
@@ -256,9 +250,7 @@ class RunWriter:
 
     def _malformed(self, position: str, problem: str) -> None:
         self.summary.malformed += 1
-        message = f"skipped malformed record at {position}: {problem}"
-        self.summary.problems.append(message)
-        self.report(message)
+        self.report(f"skipped malformed record at {position}: {problem}")
 
     def mark_unlisted(self) -> None:
         """After a full refresh: studies the registry no longer returns are flagged, never deleted."""

@@ -33,8 +33,6 @@ def refresh_from_api(
             version.update(api.fetch_version(client))
             for page in api.fetch_study_pages(client, api.study_query(updated_since)):
                 summary.pages += 1
-                if page.total_count is not None:
-                    summary.total_expected = page.total_count
                 on_page(page)
                 for index, study in enumerate(page.studies, start=1):
                     yield IncomingStudy(f"page {page.number} item {index}", study)
@@ -53,7 +51,6 @@ def import_files(
     def studies(writer: RunWriter) -> Iterator[IncomingStudy]:
         for path in paths:
             summary.pages += 1
-            for item in read_study_file(path):
-                yield IncomingStudy(item.position, item.study, item.text)
+            yield from read_study_file(path)
 
     return run_ingest(cache_path, studies, summary, report)

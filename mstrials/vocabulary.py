@@ -549,6 +549,14 @@ class Vocabulary:
         return list(cached)
 
 
+def _check_table(table: Any, allowed_fields: set[str], where: str, path: Path) -> None:
+    if not isinstance(table, dict):
+        raise _problem(path, f"{where} must be a table")
+    extra = set(table) - allowed_fields
+    if extra:
+        raise _problem(path, f"{where}: unknown fields {', '.join(sorted(extra))}")
+
+
 def _problem(path: Path, message: str) -> VocabularyError:
     return VocabularyError(f"{path}: {message}")
 
@@ -630,11 +638,7 @@ def _parse(data: Mapping[str, Any], path: Path, sha256: str) -> Vocabulary:
     for key in MECHANISM_KEYS:
         table = mechanisms_table[key]
         where = f"[mechanisms.{key}]"
-        if not isinstance(table, dict):
-            raise _problem(path, f"{where} must be a table")
-        extra = set(table) - _MECHANISM_FIELDS
-        if extra:
-            raise _problem(path, f"{where}: unknown fields {', '.join(sorted(extra))}")
+        _check_table(table, _MECHANISM_FIELDS, where, path)
         for text_field in ("label", "group", "explanation"):
             if not isinstance(table.get(text_field), str) or not table[text_field].strip():
                 raise _problem(path, f"{where}: {text_field} must be a non-empty string")
@@ -658,11 +662,7 @@ def _parse(data: Mapping[str, Any], path: Path, sha256: str) -> Vocabulary:
         raise _problem(path, "[[shared]] must be an array of tables")
     for index, table in enumerate(shared):
         where = f"[[shared]] #{index + 1}"
-        if not isinstance(table, dict):
-            raise _problem(path, f"{where} must be a table")
-        extra = set(table) - _SHARED_FIELDS
-        if extra:
-            raise _problem(path, f"{where}: unknown fields {', '.join(sorted(extra))}")
+        _check_table(table, _SHARED_FIELDS, where, path)
         keys = _string_list(table.get("keys"), f"{where}.keys", path)
         bad_keys = [key for key in keys if key not in MECHANISM_KEYS]
         if len(keys) < 2 or bad_keys or len(set(keys)) != len(keys):

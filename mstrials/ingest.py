@@ -23,6 +23,13 @@ from mstrials.sources import SourceItem
 from mstrials.workers import ordered_map
 
 INCREMENTAL_OVERLAP = timedelta(days=1)
+# A full listing that would unlist more than this share of the listed MS trials needs confirmation:
+# registries do not lose a tenth of a disease's trials overnight, broken answers do.
+SUDDEN_DROP_SHARE = 0.10
+
+
+class SuddenDrop(RuntimeError):
+    """A full refresh would mark an implausible share of trials as no longer listed."""
 
 
 @dataclass
@@ -173,6 +180,8 @@ class RunWriter:
                 f"{', '.join(_TRACKED_COLUMNS)} FROM studies"
             )
         }
+        self._listed_ms_before = frozenset(row[0] for row in connection.execute(
+            "SELECT nct_id FROM studies WHERE is_ms = 1 AND removed_run IS NULL"))
         self.seen_ids: set[str] = set()
         # Writes are batched (each study comes once per run, so nothing reads what is pending).
         self._study_rows: list[list] = []
@@ -252,14 +261,27 @@ class RunWriter:
         self.summary.malformed += 1
         self.report(f"skipped malformed record at {position}: {problem}")
 
-    def mark_unlisted(self) -> None:
-        """After a full refresh: studies the registry no longer returns are flagged, never deleted."""
+    def mark_unlisted(self, accept_removals: bool = False) -> None:
+        """After a complete full listing: studies the registry no longer returns are flagged, never deleted.
+
+        Raises SuddenDrop when more than SUDDEN_DROP_SHARE of the listed MS trials would go and
+        `accept_removals` is not set.
+        """
         self.flush()
-        for nct_id, known in self.known.items():
-            if nct_id not in self.seen_ids and known.removed_run is None:
-                self.summary.removed += 1
-                self.connection.execute("UPDATE studies SET removed_run = ? WHERE nct_id = ?", (self.run_id, nct_id))
-                self._change(nct_id, "no_longer_listed", None, None)
+        missing = [nct_id for nct_id, known in self.known.items()
+                   if nct_id not in self.seen_ids and known.removed_run is None]
+        missing_ms = self._listed_ms_before - self.seen_ids
+        listed_before = len(self._listed_ms_before)
+        if missing_ms and len(missing_ms) > SUDDEN_DROP_SHARE * listed_before and not accept_removals:
+            raise SuddenDrop(
+                f"this full refresh would mark {len(missing_ms):,} of {listed_before:,} listed MS trials as no "
+                f"longer listed (more than {SUDDEN_DROP_SHARE:.0%}); nothing changed. If the registry really "
+                "dropped them, run again with --accept-removals"
+            )
+        for nct_id in missing:
+            self.summary.removed += 1
+            self.connection.execute("UPDATE studies SET removed_run = ? WHERE nct_id = ?", (self.run_id, nct_id))
+            self._change(nct_id, "no_longer_listed", None, None)
 
     def finish(self, api_version: str | None, data_timestamp: str | None) -> None:
         self.flush()
@@ -330,6 +352,7 @@ def run_ingest(
     report: Callable[[str], None] = lambda message: None,
     version: dict | None = None,
     workers: int | None = None,
+    accept_removals: bool = False,
 ) -> RunSummary:
     """Apply one run's studies to the cache atomically and return what happened.
 
@@ -337,6 +360,7 @@ def run_ingest(
     API) and yields the incoming studies; any exception it raises aborts the run and leaves the
     cache untouched. Only a full refresh from the API (mode "full", known once the studies are
     consumed) can tell that a study is no longer listed; imports and incremental runs cannot.
+    A full run's `studies` must raise unless its listing was complete.
     """
     started = time.monotonic()
     with cache.staged_copy(cache_path) as connection:
@@ -346,7 +370,7 @@ def run_ingest(
         for prepared in newest_copies(ordered_map(prepare_study, studies(writer), workers), summary):
             writer.add(prepared)
         if summary.mode == "full":
-            writer.mark_unlisted()
+            writer.mark_unlisted(accept_removals)
         version = version if version is not None else {}
         writer.finish(version.get("apiVersion"), version.get("dataTimestamp"))
         summary.seconds = time.monotonic() - started

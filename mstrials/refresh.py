@@ -13,12 +13,16 @@ def refresh_from_api(
     cache_path: Path,
     settings: api.FetchSettings,
     full: bool = False,
+    accept_removals: bool = False,
     on_page: Callable[[api.StudyPage], None] = lambda page: None,
     report: Callable[[str], None] = lambda message: None,
 ) -> RunSummary:
     """Fetch MS studies into the cache: everything on the first run or with `full`, else recent updates.
 
-    Raises api.ApiError (cache untouched) when the API cannot be used.
+    Raises api.ApiError (cache untouched) when the API cannot be used or its listing is not
+    complete (fewer distinct studies than its own totalCount), and ingest.SuddenDrop (cache
+    untouched) when a full listing would unlist more than a tenth of the listed MS trials and
+    `accept_removals` is not given.
     """
     summary = RunSummary(source=settings.base_url, mode="full")
     version: dict = {}
@@ -31,13 +35,15 @@ def refresh_from_api(
             updated_since = incremental_since(previous)
         with api.ApiClient(settings) as client:
             version.update(api.fetch_version(client))
+            # fetch_study_pages raises after the last page unless the listing was complete, so a
+            # run that gets here has seen every study the registry counts.
             for page in api.fetch_study_pages(client, api.study_query(updated_since)):
                 summary.pages += 1
                 on_page(page)
                 for index, study in enumerate(page.studies, start=1):
                     yield IncomingStudy(f"page {page.number} item {index}", study)
 
-    return run_ingest(cache_path, studies, summary, report, version=version)
+    return run_ingest(cache_path, studies, summary, report, version=version, accept_removals=accept_removals)
 
 
 def import_files(

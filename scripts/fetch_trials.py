@@ -14,7 +14,7 @@ from tqdm import tqdm
 from mstrials import api, settings
 from mstrials.cache import CacheError, connect_readonly, read_meta, staged_copy
 from mstrials.derive import derivation_signature
-from mstrials.ingest import RunSummary, rederive_if_stale
+from mstrials.ingest import RunSummary, SuddenDrop, rederive_if_stale
 from mstrials.refresh import import_files, refresh_from_api
 from mstrials.sources import SourceError
 
@@ -26,6 +26,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--from-file", nargs="+", type=Path, metavar="PATH",
                         help="import downloaded studies (JSON array, API page, JSON Lines, zip; .gz ok) instead of fetching")
     parser.add_argument("--full", action="store_true", help="fetch everything, not only recent updates")
+    parser.add_argument("--accept-removals", action="store_true",
+                        help="let a full fetch mark more than 10%% of the listed MS trials as no longer listed")
     parser.add_argument("--reclassify", action="store_true",
                         help="only re-derive labels and eligibility themes of stored studies if the vocabulary "
                              "or the code changed since they were made (no network)")
@@ -34,13 +36,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each response (default 60)")
     parser.add_argument("--retries", type=int, default=5, help="retries on 429, 5xx, timeouts, lost connections")
     parser.add_argument("--backoff", type=float, default=2.0, help="exponential backoff factor in seconds")
+    parser.add_argument("--deadline", type=float, default=100.0,
+                        help="seconds one request may take in all, retries and waits included (default 100)")
     args = parser.parse_args(argv)
     if args.from_file and args.full:
         parser.error("--full applies to fetching, not to --from-file")
     if args.reclassify and (args.from_file or args.full):
         parser.error("--reclassify works on the stored studies alone; use it without --from-file and --full")
-    if args.min_interval < 0 or args.timeout <= 0 or args.retries < 0 or args.backoff < 0:
-        parser.error("--min-interval, --retries and --backoff must not be negative, --timeout must be positive")
+    if args.accept_removals and args.from_file:
+        parser.error("--accept-removals applies to fetching; imports never mark trials as no longer listed")
+    if args.min_interval < 0 or args.timeout <= 0 or args.retries < 0 or args.backoff < 0 or args.deadline <= 0:
+        parser.error("--min-interval, --retries and --backoff must not be negative, "
+                     "--timeout and --deadline must be positive")
     return args
 
 
@@ -58,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             summary = import_files(cache_path, args.from_file, report=report)
         else:
             summary = fetch(args, cache_path, report)
-    except (api.ApiError, SourceError, CacheError) as error:
+    except (api.ApiError, SourceError, CacheError, SuddenDrop) as error:
         print(f"error: {error}; the cache at {cache_path} was left as it was", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -91,6 +98,7 @@ def fetch(args: argparse.Namespace, cache_path: Path, report) -> RunSummary:
         min_interval_seconds=args.min_interval,
         retries=args.retries,
         backoff_factor=args.backoff,
+        deadline_seconds=args.deadline,
     )
     with tqdm(desc="studies", unit=" studies", disable=args.quiet, file=sys.stderr) as progress:
         def on_page(page: api.StudyPage) -> None:
@@ -98,7 +106,8 @@ def fetch(args: argparse.Namespace, cache_path: Path, report) -> RunSummary:
                 progress.total = page.total_count
             progress.update(len(page.studies))
 
-        return refresh_from_api(cache_path, fetch_settings, full=args.full, on_page=on_page, report=report)
+        return refresh_from_api(cache_path, fetch_settings, full=args.full, accept_removals=args.accept_removals,
+                                on_page=on_page, report=report)
 
 
 if __name__ == "__main__":

@@ -130,7 +130,7 @@ def test_a_study_listed_again_after_removal_is_recorded(tmp_path):
 
     def run(mode, studies):
         return run_ingest(cache_path, lambda writer: (IncomingStudy(f"item {i}", s) for i, s in enumerate(studies)),
-                          RunSummary(source="test", mode=mode))
+                          RunSummary(source="test", mode=mode), accept_removals=True)
 
     run("full", [one, two])
     assert run("full", [one]).removed == 1

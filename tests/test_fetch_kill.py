@@ -54,7 +54,8 @@ def test_sigkill_mid_fetch_leaves_the_old_cache(tmp_path, loopback_api):
 
     # The next run cleans up what the killed one left behind and succeeds.
     fake.faults = []
-    finished = subprocess.run([*command, "--full"], capture_output=True, text=True, timeout=120)
+    # (every old study goes, so the drop needs confirming)
+    finished = subprocess.run([*command, "--full", "--accept-removals"], capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stderr
     assert not list(tmp_path.glob("trials.sqlite.partial-*"))
     connection = connect_readonly(cache)

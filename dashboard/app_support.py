@@ -138,8 +138,16 @@ def load_data() -> LoadedData | str:
     except Exception as error:  # noqa: BLE001 - a damaged file must still give a friendly page
         return f"The trial cache at {path} could not be read ({type(error).__name__}: {error})."
     catalogue = _load_catalogue(tuple(table.values_of("mechanisms")))
-    return LoadedData(table=table, catalogue=catalogue, runs=runs, as_of=history.data_as_of(runs), cache_path=path,
+    return LoadedData(table=table, catalogue=catalogue, runs=runs,
+                      as_of=history.data_as_of(runs, newest_listed_update(table)), cache_path=path,
                       non_ms_count=non_ms)
+
+
+def newest_listed_update(table: TrialTable) -> str | None:
+    """The newest last-update date of a listed trial (the data date of an old import run)."""
+    frame = table.frame
+    dates = frame.loc[frame["listed"], "last_update"].dropna()
+    return str(dates.max()) if not dates.empty else None
 
 
 def current() -> AppContext:
@@ -158,6 +166,12 @@ def show_empty_state(reason: str) -> None:
 
 def show_data_as_of(data: LoadedData) -> None:
     st.caption(f":material/schedule: {data.as_of.sentence()} · {len(data.table.frame[data.table.frame['listed']]):,} MS trials listed")
+    if data.as_of.is_stale():
+        days = data.as_of.age_in_days()
+        age = f"{days:,} days old" if days is not None else "of unknown date"
+        st.info(f"These registry data are {age}: statuses may have changed since. "
+                f"To bring them up to date, run `{REFRESH_COMMAND}` in the project folder.",
+                icon=":material/update:")
 
 
 def escape_markdown(text: str | None) -> str:

@@ -22,23 +22,52 @@ CHANGE_KIND_LABELS: dict[str, str] = {
 }
 
 
+STALE_AFTER = pd.Timedelta(days=14)
+
+
 @dataclass(frozen=True)
 class DataAsOf:
-    """When the data was current, in words for the banner on every page."""
+    """How current the data is, in words for the banner on every page.
+
+    `data_timestamp` is the data's own date: the API's `dataTimestamp` for a fetch, and for an
+    import the newest registry version date (or last update) among its MS records. `fetched_at`
+    is when this machine got the data.
+    """
 
     data_timestamp: str | None
     fetched_at: str | None
     source_kind: str | None  # "api" or "import"
 
+    def data_time(self) -> pd.Timestamp | None:
+        for stamp in (self.data_timestamp, self.fetched_at if self.source_kind == "api" else None):
+            parsed = pd.to_datetime(stamp, errors="coerce", utc=True) if stamp else None
+            if parsed is not None and not pd.isna(parsed):
+                return parsed
+        return None
+
     def sentence(self) -> str:
         if self.fetched_at is None:
             return "No data fetched yet"
-        fetched = readable_time(self.fetched_at)
-        if self.source_kind == "api" and self.data_timestamp:
-            return f"Data as of {readable_time(self.data_timestamp)} (registry time), fetched {fetched}"
-        if self.source_kind == "api":
-            return f"Data as of {fetched} (fetched from ClinicalTrials.gov)"
-        return f"Data as of {fetched} (imported from downloaded files)"
+        got = "fetched" if self.source_kind == "api" else "imported"
+        when_got = readable_day(self.fetched_at)
+        data_time = self.data_time()
+        if data_time is None:
+            return f"Registry data of unknown date ({got} {when_got})"
+        return f"Registry data up to {data_time.strftime('%-d %b %Y')} ({got} {when_got})"
+
+    def is_stale(self, now: pd.Timestamp | None = None) -> bool:
+        data_time = self.data_time()
+        if data_time is None:
+            return self.fetched_at is not None
+        now = now if now is not None else pd.Timestamp.now(tz="UTC")
+        return now - data_time > STALE_AFTER
+
+    def age_in_days(self, now: pd.Timestamp | None = None) -> int | None:
+        data_time = self.data_time()
+        if data_time is None:
+            return None
+        now = now if now is not None else pd.Timestamp.now(tz="UTC")
+        return max(0, (now - data_time).days)
 
 
 def readable_time(timestamp: str) -> str:
@@ -48,18 +77,35 @@ def readable_time(timestamp: str) -> str:
     return parsed.strftime("%-d %b %Y, %H:%M UTC")
 
 
+def readable_day(timestamp: str) -> str:
+    parsed = pd.to_datetime(timestamp, errors="coerce", utc=True)
+    if pd.isna(parsed):
+        return timestamp
+    return parsed.strftime("%-d %b %Y")
+
+
 def load_runs(connection: sqlite3.Connection) -> pd.DataFrame:
     return pd.read_sql_query("SELECT * FROM runs ORDER BY run_id", connection)
 
 
-def data_as_of(runs: pd.DataFrame) -> DataAsOf:
+def newest_record_date(connection: sqlite3.Connection) -> str | None:
+    """The newest last-update date among listed MS studies: the data date of caches whose import
+    runs predate recording one."""
+    row = connection.execute(
+        "SELECT MAX(last_update) FROM studies WHERE is_ms = 1 AND removed_run IS NULL"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def data_as_of(runs: pd.DataFrame, newest_record: str | None = None) -> DataAsOf:
     if runs.empty:
         return DataAsOf(None, None, None)
     last = runs.iloc[-1]
-    api_runs = runs[runs["mode"].isin(["full", "incremental"])]
-    if not api_runs.empty and api_runs.iloc[-1]["run_id"] == last["run_id"]:
-        return DataAsOf(api_runs.iloc[-1]["data_timestamp"], last["finished_at"], "api")
-    return DataAsOf(None, last["finished_at"], "import")
+    stamp = last["data_timestamp"] if isinstance(last["data_timestamp"], str) and last["data_timestamp"] else None
+    kind = "api" if last["mode"] in ("full", "incremental") else "import"
+    if stamp is None and kind == "import":
+        stamp = newest_record
+    return DataAsOf(stamp, last["finished_at"], kind)
 
 
 def _readable_value(kind: str, value: object) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -114,6 +115,7 @@ class PreparedStudy:
     columns: dict = field(default_factory=dict)
     sites: tuple = ()
     last_update: str = ""
+    data_date: str = ""  # how current the record is: the registry's version date, else its last update
     derived: dict = field(default_factory=dict)
 
 
@@ -140,8 +142,21 @@ def prepare_study(item: IncomingStudy) -> PreparedStudy:
             (s.facility, s.city, s.state, s.country, s.status, s.latitude, s.longitude) for s in record.sites
         ),
         last_update=record.last_update or "",
+        data_date=_version_date(study) or record.last_update or "",
         derived=derive_columns(study) if is_ms else {},
     )
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _version_date(study: dict) -> str | None:
+    """The date the registry's copy was taken (`derivedSection.miscInfoModule.versionHolder`), if given."""
+    try:
+        holder = study["derivedSection"]["miscInfoModule"]["versionHolder"]
+    except (KeyError, TypeError):
+        return None
+    return holder if isinstance(holder, str) and _ISO_DATE.fullmatch(holder) else None
 
 
 _STUDY_COLUMNS = (
@@ -183,6 +198,7 @@ class RunWriter:
         self._listed_ms_before = frozenset(row[0] for row in connection.execute(
             "SELECT nct_id FROM studies WHERE is_ms = 1 AND removed_run IS NULL"))
         self.seen_ids: set[str] = set()
+        self.newest_data_date = ""  # of the MS studies in this run; an import's "data as of"
         # Writes are batched (each study comes once per run, so nothing reads what is pending).
         self._study_rows: list[list] = []
         self._stale_site_owners: list[tuple[str]] = []
@@ -215,6 +231,8 @@ class RunWriter:
         if prepared.problem:
             self._malformed(prepared.position, prepared.problem)
             return
+        if prepared.is_ms and prepared.data_date > self.newest_data_date:
+            self.newest_data_date = prepared.data_date
         nct_id = prepared.nct_id
         self.seen_ids.add(nct_id)
         if prepared.is_ms:
@@ -372,6 +390,7 @@ def run_ingest(
         if summary.mode == "full":
             writer.mark_unlisted(accept_removals)
         version = version if version is not None else {}
-        writer.finish(version.get("apiVersion"), version.get("dataTimestamp"))
+        # A fetch knows the registry's own data time; an import knows only how current its records are.
+        writer.finish(version.get("apiVersion"), version.get("dataTimestamp") or writer.newest_data_date or None)
         summary.seconds = time.monotonic() - started
     return summary

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from tqdm import tqdm
 
 from mstrials import api, settings
-from mstrials.cache import CacheError, connect_readonly, read_meta, staged_copy
+from mstrials.cache import CacheError, connect_readonly, last_api_run, read_meta, staged_copy
 from mstrials.derive import derivation_signature
 from mstrials.ingest import RunSummary, SuddenDrop, rederive_if_stale
 from mstrials.refresh import import_files, refresh_from_api
@@ -31,6 +32,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reclassify", action="store_true",
                         help="only re-derive labels and eligibility themes of stored studies if the vocabulary "
                              "or the code changed since they were made (no network)")
+    parser.add_argument("--if-older-than", type=float, metavar="HOURS",
+                        help="fetch only when the last fetch from the registry is older than this (else do nothing)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--min-interval", type=float, default=1.0, help="seconds between requests (default 1)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each response (default 60)")
@@ -43,6 +46,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--full applies to fetching, not to --from-file")
     if args.reclassify and (args.from_file or args.full):
         parser.error("--reclassify works on the stored studies alone; use it without --from-file and --full")
+    if args.if_older_than is not None and (args.from_file or args.reclassify or args.if_older_than < 0):
+        parser.error("--if-older-than takes a number of hours and applies to fetching only")
     if args.accept_removals and args.from_file:
         parser.error("--accept-removals applies to fetching; imports never mark trials as no longer listed")
     if args.min_interval < 0 or args.timeout <= 0 or args.retries < 0 or args.backoff < 0 or args.deadline <= 0:
@@ -63,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
             return reclassify(cache_path, args.quiet)
         if args.from_file:
             summary = import_files(cache_path, args.from_file, report=report)
+        elif args.if_older_than is not None and fetched_within(cache_path, args.if_older_than):
+            if not args.quiet:
+                print(f"the last fetch is less than {args.if_older_than:g} hours old; nothing to do")
+            return 0
         else:
             summary = fetch(args, cache_path, report)
     except (api.ApiError, SourceError, CacheError, SuddenDrop) as error:
@@ -73,6 +82,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"{summary.mode}: {summary.line()} → {cache_path}")
     return 0
+
+
+def fetched_within(cache_path: Path, hours: float) -> bool:
+    """Whether the cache's last fetch from the registry finished less than `hours` ago."""
+    if not cache_path.exists():
+        return False
+    connection = connect_readonly(cache_path)
+    try:
+        run = last_api_run(connection)
+    finally:
+        connection.close()
+    if run is None:
+        return False
+    finished = datetime.fromisoformat(run.finished_at)
+    return datetime.now(timezone.utc) - finished < timedelta(hours=hours)
 
 
 def reclassify(cache_path: Path, quiet: bool) -> int:

@@ -11,6 +11,10 @@ if [ ! -f "$cache" ]; then
         echo "Could not fetch the trials now. The app starts anyway and shows how to fetch or import them."
     fi
 else
+    # Once a day, catch up with what changed (one or two requests); offline, give up within seconds.
+    if ! .venv/bin/python scripts/fetch_trials.py --if-older-than 24 --quiet --retries 1 --deadline 20; then
+        echo "Could not refresh the trials now (offline?): starting with the copy you already have."
+    fi
     # Cheap when nothing changed: re-labels stored trials only after a vocabulary or code update.
     .venv/bin/python scripts/fetch_trials.py --reclassify --quiet || true
 fi

@@ -356,7 +356,7 @@ def test_about_page(small_cache, monkeypatch):
     assert metrics["MS trials listed"] == "3"
     assert metrics["Non-MS studies left out"] == "1"
     assert any("--from-file" in block.value for block in at.code)
-    assert "Data as of" in all_text(at)
+    assert "Registry data up to" in all_text(at)
     assert "Labels are automatic" in all_text(at)
 
 
@@ -364,4 +364,16 @@ def test_about_page(small_cache, monkeypatch):
 def test_every_page_says_how_fresh_the_data_is(small_cache, monkeypatch, page):
     at = app_for(small_cache, monkeypatch, page=page, scope="all", nct="NCT00000012")
     no_errors(at)
-    assert any(c.value.startswith(":material/schedule: Data as of") for c in at.caption)
+    assert any(c.value.startswith(":material/schedule: Registry data up to") for c in at.caption)
+
+
+def test_old_data_gets_a_calm_notice_with_the_refresh_command(small_cache, monkeypatch):
+    import sqlite3
+
+    with sqlite3.connect(small_cache) as connection:
+        connection.execute("UPDATE runs SET data_timestamp = '2025-09-25'")
+    at = app_for(small_cache, monkeypatch, page="explore")
+    no_errors(at)
+    notices = [info.value for info in at.info if "days old" in info.value]
+    assert notices and "scripts/fetch_trials.py" in notices[0]
+    assert any("Registry data up to 25 Sep 2025" in c.value for c in at.caption)

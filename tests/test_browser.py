@@ -232,7 +232,7 @@ def test_every_page_renders(browser, app_url, name, path, last_text):
     for label, (width, height) in {"desktop": (1280, 800), "phone": (390, 844)}.items():
         page = open_page(browser, app_url + path, width, height)
         page.get_by_text(last_text).first.wait_for(state="attached", timeout=30_000)
-        assert page.get_by_text("Data as of").first.is_visible()
+        assert page.get_by_text("Registry data up to").first.is_visible()
         assert not page.locator('[data-testid="stException"]').count()
         page.wait_for_timeout(2500)  # tables, charts and maps draw after the script ends
         shoot(page, f"{name}-{label}")

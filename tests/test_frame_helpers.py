@@ -235,14 +235,23 @@ def test_evidence_rows():
 # ---------------------------------------------------------------- history and mechanisms
 
 
-def test_data_as_of_prefers_the_api_timestamp():
+def test_data_as_of_is_the_data_date_not_the_import_time():
     runs = pd.DataFrame({"run_id": [1, 2], "mode": ["import", "incremental"], "finished_at":
-                         ["2025-09-25T10:00:00+00:00", "2025-10-01T08:30:00+00:00"],
-                         "data_timestamp": [None, "2025-09-30T21:00:00"]})
-    assert history.data_as_of(runs).sentence() == (
-        "Data as of 30 Sep 2025, 21:00 UTC (registry time), fetched 1 Oct 2025, 08:30 UTC")
-    assert history.data_as_of(runs.iloc[:1]).sentence() == "Data as of 25 Sep 2025, 10:00 UTC (imported from downloaded files)"
+                         ["2026-12-01T10:00:00+00:00", "2026-12-02T08:30:00+00:00"],
+                         "data_timestamp": ["2025-09-25", "2026-12-01T21:00:00"]})
+    assert history.data_as_of(runs).sentence() == "Registry data up to 1 Dec 2026 (fetched 2 Dec 2026)"
+    imported = history.data_as_of(runs.iloc[:1])
+    assert imported.sentence() == "Registry data up to 25 Sep 2025 (imported 1 Dec 2026)"
+    assert imported.is_stale(pd.Timestamp("2026-12-01", tz="UTC"))
+    assert imported.age_in_days(pd.Timestamp("2026-12-01", tz="UTC")) == 432
+    assert not history.data_as_of(runs).is_stale(pd.Timestamp("2026-12-03", tz="UTC"))
     assert history.data_as_of(runs.iloc[:0]).sentence() == "No data fetched yet"
+
+
+def test_an_old_import_run_without_a_data_date_uses_the_newest_record():
+    runs = pd.DataFrame({"run_id": [1], "mode": ["import"], "finished_at": ["2026-12-01T10:00:00+00:00"],
+                         "data_timestamp": [None]})
+    assert history.data_as_of(runs, "2025-09-24").sentence() == "Registry data up to 24 Sep 2025 (imported 1 Dec 2026)"
 
 
 def test_changes_in_words():

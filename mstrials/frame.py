@@ -235,7 +235,7 @@ def _map_distinct(values: pd.Series, function) -> pd.Series:
     labels = [function(value) for value in uniques]
     distinct = list(dict.fromkeys(labels))
     position = {label: index for index, label in enumerate(distinct)}
-    return pd.Series(pd.Categorical.from_codes(np.array([position[l] for l in labels], dtype=np.int64)[codes]
+    return pd.Series(pd.Categorical.from_codes(np.array([position[label] for label in labels], dtype=np.int64)[codes]
                                                if len(codes) else np.zeros(0, dtype=np.int64), categories=distinct),
                      index=values.index)
 

@@ -142,7 +142,7 @@ def bench(name: str, cache: Path, repeat: int, with_apptest: bool) -> None:
     print(f"  st.cache_data would copy the table in    {copy_time * 1000:8.1f} ms per rerun (the app uses cache_resource)")
     for label, state in SELECTIONS.items():
         count = filter_change(table, state, catalogue.label)
-        took = seconds(lambda: filter_change(table, state, catalogue.label), repeat)
+        took = seconds(lambda state=state: filter_change(table, state, catalogue.label), repeat)
         print(f"  filter change: {label:<26} {took * 1000:8.1f} ms  → {count:,} trials")
     if with_apptest:
         first, rerun = apptest_rerun(cache, repeat)

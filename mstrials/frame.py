@@ -17,6 +17,17 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from mstrials.study_terms import (  # noqa: F401 - re-exported: the pages read these words from the frame layer
+    STAGE_OF_PHASES,
+    OPEN_STATUSES,
+    PHASE_LABELS,
+    PHASE_STAGES,
+    STATUS_LABELS,
+    STUDY_TYPE_LABELS,
+    readable_phases,
+    readable_status,
+)
+
 TRIAL_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "official_title", "acronym", "status", "phases", "study_type", "start_date",
     "primary_completion_date", "completion_date", "first_posted", "last_update", "sponsor",
@@ -25,47 +36,6 @@ TRIAL_COLUMNS: tuple[str, ...] = (
     "min_age", "max_age", "sex", "healthy_volunteers", "ms_types_included", "ms_types_excluded",
     "removed_run",
 )
-
-STATUS_LABELS: dict[str, str] = {
-    "RECRUITING": "Recruiting",
-    "NOT_YET_RECRUITING": "Not yet recruiting",
-    "ENROLLING_BY_INVITATION": "Enrolling by invitation",
-    "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
-    "COMPLETED": "Completed",
-    "SUSPENDED": "Suspended",
-    "TERMINATED": "Stopped early (terminated)",
-    "WITHDRAWN": "Withdrawn before enrolling",
-    "UNKNOWN": "Status unknown (not updated)",
-    "AVAILABLE": "Expanded access: available",
-    "NO_LONGER_AVAILABLE": "Expanded access: no longer available",
-    "TEMPORARILY_NOT_AVAILABLE": "Expanded access: temporarily unavailable",
-    "APPROVED_FOR_MARKETING": "Approved for marketing",
-    "WITHHELD": "Withheld",
-}
-OPEN_STATUSES: tuple[str, ...] = ("RECRUITING", "NOT_YET_RECRUITING")
-
-PHASE_LABELS: dict[str, str] = {
-    "EARLY_PHASE1": "Early phase 1",
-    "PHASE1": "Phase 1",
-    "PHASE2": "Phase 2",
-    "PHASE3": "Phase 3",
-    "PHASE4": "Phase 4 (after approval)",
-    "NA": "No phase (not a drug trial)",
-}
-# The combined labels a trial can carry, in pipeline order (used as the pipeline's phase axis).
-PHASE_STAGES: tuple[str, ...] = (
-    "Early phase 1", "Phase 1", "Phase 1/2", "Phase 2", "Phase 2/3", "Phase 3", "Phase 4", "No phase",
-)
-_STAGE_OF_PHASES: dict[str, str] = {
-    "EARLY_PHASE1": "Early phase 1", "PHASE1": "Phase 1", "PHASE1|PHASE2": "Phase 1/2", "PHASE2": "Phase 2",
-    "PHASE2|PHASE3": "Phase 2/3", "PHASE3": "Phase 3", "PHASE4": "Phase 4", "": "No phase", "NA": "No phase",
-}
-
-STUDY_TYPE_LABELS: dict[str, str] = {
-    "INTERVENTIONAL": "Interventional (tests a treatment)",
-    "OBSERVATIONAL": "Observational (watches, no treatment given)",
-    "EXPANDED_ACCESS": "Expanded access (treatment outside a trial)",
-}
 
 # The registry's sponsor classes, grouped the way people ask about them.
 SPONSOR_GROUP_OF_CLASS: dict[str, str] = {
@@ -105,18 +75,6 @@ SEARCHED_COLUMNS: tuple[str, ...] = (
 )
 NUMERIC_COLUMNS: tuple[str, ...] = ("edss_min", "edss_max", "min_age", "max_age", "enrollment", "n_sites", "removed_run")
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
-
-
-def readable_status(status: str | None) -> str:
-    if not isinstance(status, str) or not status:
-        return "Not stated"
-    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
-
-
-def readable_phases(phases: str | None) -> str:
-    if not phases:
-        return "No phase"
-    return _STAGE_OF_PHASES.get(phases) or " / ".join(PHASE_LABELS.get(p, p) for p in phases.split("|"))
 
 
 def readable_ms_type(key: str) -> str:
@@ -221,7 +179,7 @@ def prepare_trials(frame: pd.DataFrame) -> TrialTable:
     # Few distinct values each: map the distinct values once, and keep them as categories.
     frame["status"] = frame["status"].fillna("").astype("category")
     frame["status_label"] = _map_distinct(frame["status"], readable_status)
-    frame["phase_stage"] = _map_distinct(frame["phases"].fillna(""), lambda p: _STAGE_OF_PHASES.get(p, readable_phases(p)))
+    frame["phase_stage"] = _map_distinct(frame["phases"].fillna(""), lambda p: STAGE_OF_PHASES.get(p, readable_phases(p)))
     frame["sponsor_group"] = _map_distinct(frame["sponsor_class"].fillna(""), lambda c: SPONSOR_GROUP_OF_CLASS.get(c, "other"))
     frame["study_type"] = frame["study_type"].fillna("UNKNOWN").astype("category")
     frame["countries_text"] = _map_distinct(frame["countries"].fillna(""), lambda c: c.replace("|", ", ")).astype(object)

@@ -158,9 +158,9 @@ def show_empty_state(reason: str) -> None:
     st.title("Progressive MS Trial Explorer")
     st.info(f"{reason} Fetch the multiple sclerosis trials from ClinicalTrials.gov once to get started.", icon=":material/info:")
     st.markdown("In a terminal, in the project folder, run:")
-    st.code(REFRESH_COMMAND, language="bash")
+    st.code(REFRESH_COMMAND, language="bash", wrap_lines=True)
     st.markdown("Or import studies you downloaded from ClinicalTrials.gov (JSON, JSON Lines or the zip download):")
-    st.code(IMPORT_COMMAND, language="bash")
+    st.code(IMPORT_COMMAND, language="bash", wrap_lines=True)
     st.caption("Then reload this page. The fetch takes a few minutes and is polite to the registry.")
 
 

@@ -5,4 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup_env.sh requirements-dev.txt
+# axe-core for the accessibility test (pinned in tests/browser/package-lock.json); skipped without npm outside CI.
+if command -v npm > /dev/null && [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+    npm ci --prefix tests/browser --no-audit --no-fund --silent
+fi
 exec .venv/bin/python -m pytest "$@"

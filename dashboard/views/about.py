@@ -46,13 +46,13 @@ if last is not None:
 
 st.header("How to refresh or import")
 st.markdown("Get what changed on ClinicalTrials.gov since the last fetch (a full fetch the first time):")
-st.code(app_support.REFRESH_COMMAND, language="bash")
+st.code(app_support.REFRESH_COMMAND, language="bash", wrap_lines=True)
 st.markdown("Fetch everything again:")
-st.code(app_support.REFRESH_COMMAND + " --full", language="bash")
+st.code(app_support.REFRESH_COMMAND + " --full", language="bash", wrap_lines=True)
 st.markdown("Import studies downloaded from ClinicalTrials.gov instead (JSON, JSON Lines, the zip download; .gz ok):")
-st.code(app_support.IMPORT_COMMAND, language="bash")
+st.code(app_support.IMPORT_COMMAND, language="bash", wrap_lines=True)
 st.markdown("Re-label stored trials after the mechanism list changed (no network):")
-st.code(app_support.REFRESH_COMMAND + " --reclassify", language="bash")
+st.code(app_support.REFRESH_COMMAND + " --reclassify", language="bash", wrap_lines=True)
 st.caption(f"This app reads {md(str(data.cache_path))} (set MSTRIALS\\_CACHE to use another file) and picks up a "
            "new fetch on the next page load.")
 

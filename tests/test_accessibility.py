@@ -1,0 +1,83 @@
+"""Accessibility, measured: axe-core (WCAG 2.1 A and AA rules) on every page, at desktop and phone widths.
+
+axe-core comes from npm (tests/browser/package.json, installed by .ci/run) and is injected into the
+real app in Chromium. The test fails on any violation whose nodes are the app's own content; the
+few rules that only ever fire on Streamlit's own chrome are listed in STREAMLIT_CHROME with the reason.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT
+from test_browser import FULL_RECORD, app_url, browser, corpus_cache, open_page, wait_until_idle  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = REPO_ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+REPORTS = REPO_ROOT / "test-artifacts" / "axe"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = {
+    "explore": "/",
+    "trial": f"/trial?nct={FULL_RECORD}",
+    "pipeline": "/pipeline",
+    "map": "/map",
+    "changes": "/changes",
+    "about": "/about",
+}
+WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
+# Elements that Streamlit draws around every app, not content we write.
+STREAMLIT_CHROME: tuple[str, ...] = (
+    '[data-testid="stToolbar"]',
+    '[data-testid="stDecoration"]',
+    '[data-testid="stStatusWidget"]',
+)
+
+
+def require_axe() -> Path:
+    if AXE.exists():
+        return AXE
+    message = f"{AXE} is missing: run `npm ci --prefix tests/browser`"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def app_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(require_axe()))
+    result = page.evaluate(
+        """async ([tags, chrome]) => {
+            const outcome = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            return outcome.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes
+                    .filter(n => !n.target.some(t => chrome.some(c => document.querySelector(c)?.contains(document.querySelector(t)))))
+                    .map(n => ({target: n.target, html: n.html.slice(0, 200), summary: n.failureSummary})),
+            })).filter(v => v.nodes.length > 0);
+        }""",
+        [WCAG_TAGS, list(STREAMLIT_CHROME)],
+    )
+    return result
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_no_axe_violations(browser, app_url, name, width):  # noqa: F811
+    require_axe()
+    size = WIDTHS[width]
+    page = open_page(browser, f"{app_url}{PAGES[name]}", *size)
+    try:
+        page.locator("h1").first.wait_for(state="visible", timeout=60_000)
+        wait_until_idle(page)
+        violations = app_violations(page)
+    finally:
+        page.close()
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / f"{name}-{width}.json").write_text(json.dumps(violations, indent=1))
+    assert violations == [], "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} nodes, e.g. {v['nodes'][0]['html']}"
+        for v in violations
+    )

@@ -497,9 +497,13 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     background: set[str] = set()
     background_keys: set[str] = set()
     for tested, named_after in _title_roles(titles, rules.background_title, vocabulary):
-        if tested and named_after:
+        if named_after:
+            # "Cognitive training in adults treated with fingolimod": the tested programme is
+            # no product, yet the drug after the phrase is still the background therapy. Then
+            # only that drug is removed, not its whole class.
             background |= set(named_after)
-            background_keys |= _keys_of(named_after) - _keys_of(tested)
+            if tested:
+                background_keys |= _keys_of(named_after) - _keys_of(tested)
     interventions = _without_products(interventions, background, background_keys)
 
     comparators: set[str] = set()
@@ -664,7 +668,50 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     if not record.arm_groups:
         interventions = _apply_title_roles(record, interventions, vocabulary)
     interventions = _resolve_placeholders(record, interventions, vocabulary)
+    interventions = _symptom_tested(record, interventions, vocabulary)
     return _assemble(interventions)
+
+
+# Neuroprotective drugs repurposed for a symptom ("riluzole as a symptomatic approach to
+# ataxia", "lamotrigine for central pain") are symptomatic there.
+_NEUROPROTECTION_KEYS = frozenset({"neuroprotection_other", "sodium_channel"})
+_DISEASE_COURSE_WORDS = re.compile(
+    r"\bneuroprotect\w*|\bneurodegenerat\w*|\bprogression\b|\bprogressive\b|\bdisease (?:course|activity|modif\w*)"
+    r"|\bremyelinat\w*|\b(?:brain|cord|retinal) atrophy\b|\boptic neuritis\b|\brelapses?\b|\bdisability\b"
+)
+_SYMPTOM_PURPOSE = re.compile(r"\b(?:for|treat\w*|reliev\w*|reduc\w*|improv\w*|manag\w*|symptomatic)\b")
+
+
+def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A neuroprotection-group drug becomes `symptomatic` when the titles say the trial treats a
+    symptom and say nothing about the disease course."""
+    if not any(finding.key in _NEUROPROTECTION_KEYS for intervention in interventions for finding in intervention.findings):
+        return interventions
+    symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
+    # Conditions and keywords naming a progressive course mean a disease-course trial.
+    if any(_DISEASE_COURSE_WORDS.search(normalise_text(text)) for text in record.conditions + record.keywords):
+        return interventions
+    symptom = None
+    for title in record.titles[:2]:
+        normalised = normalise_text(title)
+        if _DISEASE_COURSE_WORDS.search(normalised):
+            return interventions
+        hit = symptom_cues.search(normalised) if symptom_cues else None
+        # "for fatigue", "to treat pain", "as a symptomatic approach"
+        if hit and symptom is None and _SYMPTOM_PURPOSE.search(normalised[: hit.end()]):
+            symptom = hit.group(0)
+    if symptom is None:
+        return interventions
+    result = []
+    for intervention in interventions:
+        findings = [
+            _Finding("symptomatic", f"{finding.matched} for {symptom} [title]", finding.entries, finding.kind)
+            if finding.key in _NEUROPROTECTION_KEYS
+            else finding
+            for finding in intervention.findings
+        ]
+        result.append(intervention.with_findings(findings))
+    return result
 
 
 def _evidence_without_interventions(record: _Record, vocabulary: Vocabulary) -> dict[str, list[dict[str, str]]]:

@@ -15,7 +15,11 @@ Mechanisms
     Each intervention is matched against the curated vocabulary (data/mechanisms.toml); what
     matches nothing falls back by intervention type: behavioural, device and procedure items are
     `non_drug`, diagnostics and unknown drugs are `other`. Assessments and imaging agents only
-    give `other` when the trial tests nothing else. Every study gets at least one key.
+    give `other` when the trial tests nothing else; so does a device or procedure known only by
+    its type when the titles say the study is about diagnosis, biomarkers or validation, and a
+    device that only delivers the tested drug (an inhaler, a pen) adds nothing. A
+    neuroprotection-group drug becomes `symptomatic` when the titles say it is tested for a
+    symptom and nothing names the disease course. Every study gets at least one key.
 
 Progressive relevance and MS types
     Read from conditions, keywords, titles, MeSH condition terms and the inclusion part of the
@@ -669,7 +673,52 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
         interventions = _apply_title_roles(record, interventions, vocabulary)
     interventions = _resolve_placeholders(record, interventions, vocabulary)
     interventions = _symptom_tested(record, interventions, vocabulary)
+    interventions = _diagnostic_devices(record, interventions)
+    interventions = _without_delivery_devices(interventions)
     return _assemble(interventions)
+
+
+# Devices that only give a drug ("RYAH inhaler", "autoinjector pen"): part of the drug tested.
+_DELIVERY_DEVICE = re.compile(r"\b(?:inhalers?|nebuli[sz]ers?|auto ?injectors?|injector pens?|pens?|syringes?|infusion pumps?|vapori[sz]ers?|spacers?)\b")
+
+
+def _without_delivery_devices(interventions: list[_Intervention]) -> list[_Intervention]:
+    """Drop a device known only by its type when its name says it delivers a drug and the trial
+    tests a drug."""
+    drug_tested = any(finding.kind == _ENTRY and finding.key not in ("non_drug", "other") for i in interventions for finding in i.findings)
+    if not drug_tested:
+        return interventions
+    result = []
+    for intervention in interventions:
+        delivery = intervention.type.upper() == "DEVICE" and _DELIVERY_DEVICE.search(normalise_text(intervention.name))
+        if delivery and all(finding.kind == _TYPE_DEFAULT for finding in intervention.findings):
+            continue
+        result.append(intervention)
+    return result
+
+
+# Titles of studies that test how well something measures or detects, not a treatment.
+_DIAGNOSTIC_TITLE = re.compile(
+    r"\bdiagnos\w*|\bbiomarkers?\b|\bvalidat\w*|\bvalidity\b|\breliability\b|\bdetect\w*|\baccuracy\b"
+)
+
+
+def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
+    """A device, procedure or task known only by its type ("eVOG", "Smartwatch") is a
+    diagnostic when the titles say the study is about diagnosis, biomarkers or validation."""
+    if not any(finding.kind == _TYPE_DEFAULT and finding.key == "non_drug" for i in interventions for finding in i.findings):
+        return interventions
+    if not any(_DIAGNOSTIC_TITLE.search(normalise_text(title)) for title in record.titles[:2]):
+        return interventions
+    return [
+        intervention.with_findings(
+            _Finding("other", f"{finding.matched} in a diagnostic study [title]", finding.entries, _DIAGNOSTIC)
+            if finding.kind == _TYPE_DEFAULT and finding.key == "non_drug"
+            else finding
+            for finding in intervention.findings
+        )
+        for intervention in interventions
+    ]
 
 
 # Neuroprotective drugs repurposed for a symptom ("riluzole as a symptomatic approach to

@@ -376,6 +376,21 @@ def test_neuroprotective_drug_tested_for_a_symptom_is_symptomatic(title, expecte
     assert keys(("DRUG", name), ("DRUG", "Placebo"), title=title) == expected
 
 
+def test_device_known_only_by_type_is_a_diagnostic_in_a_diagnostic_study():
+    assert keys(("PROCEDURE", "xVOG-3"), title="Diagnostic Value of a Video Recorder in White Matter Lesions") == ("other",)
+    assert keys(("DEVICE", "WristPal"), title="Validation of a Wrist Sensor in MS") == ("other",)
+    # beside a treatment the diagnostic adds nothing
+    assert keys(("DEVICE", "WristPal"), ("DRUG", "Fampridine"), title="Biomarkers of Fampridine Response") == ("symptomatic",)
+    # a therapy device is still non_drug
+    assert keys(("DEVICE", "WristPal"), title="A Wrist Device for Tremor in MS") == ("non_drug",)
+
+
+def test_drug_delivery_device_does_not_add_non_drug():
+    assert keys(("DRUG", "Medical cannabis"), ("DEVICE", "Metered-dose inhaler"), title="Cannabis for Pain") == ("symptomatic",)
+    # without a drug the device is what is tested
+    assert keys(("DEVICE", "Metered-dose inhaler"), title="An Inhaler Training Study") == ("non_drug",)
+
+
 def test_car_t_products_are_b_cell_and_cell_therapy():
     assert keys(("BIOLOGICAL", "KYV-101"), ("DRUG", "Standard lymphodepletion regimen")) == ("b_cell", "cell_therapy")
     assert keys(("BIOLOGICAL", "CD19 CAR-T cells")) == ("b_cell", "cell_therapy")

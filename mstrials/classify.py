@@ -509,6 +509,7 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
             if tested:
                 background_keys |= _keys_of(named_after) - _keys_of(tested)
     interventions = _without_products(interventions, background, background_keys)
+    interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)
 
     comparators: set[str] = set()
     comparator_only_keys: set[str] = set()
@@ -551,6 +552,30 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
                 if studied(intervention) or not {finding.key for finding in intervention.findings} <= _PROBE_KEYS
             ]
     return interventions
+
+
+def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Records without arm groups that list a placebo, a new drug of another class and an
+    approved DMT ("Estriol", "Placebo", "Copaxone"): the placebo stands in for the new drug, so
+    the DMT is either background therapy every arm receives or the reference arm. Either way it
+    is not what is tested."""
+    if not any(vocabulary.rules.placebo.contains_any(normalise_text(_display_name(item)).split()) for item in record.interventions):
+        return interventions
+
+    def entry_keys(intervention: _Intervention) -> set[str]:
+        return {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
+
+    dmt_only = [intervention for intervention in interventions if entry_keys(intervention) and entry_keys(intervention) <= _APPROVED_DMT_KEYS]
+    # A new drug that is itself disease-modifying (a BTK inhibitor beside teriflunomide) makes a
+    # head-to-head design, where both count.
+    new_drug = any(
+        entry_keys(intervention) - {"non_drug", "other"} and not entry_keys(intervention) & _APPROVED_DMT_KEYS
+        for intervention in interventions
+    )
+    if not dmt_only or not new_drug:
+        return interventions
+    products = {entry for intervention in dmt_only for finding in intervention.findings for entry in finding.entries}
+    return _without_products(interventions, products)
 
 
 def _title_findings(record: _Record, vocabulary: Vocabulary, *, drugs: bool, programmes: bool, cues: bool) -> list[_Finding]:

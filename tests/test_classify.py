@@ -391,6 +391,15 @@ def test_drug_delivery_device_does_not_add_non_drug():
     assert keys(("DEVICE", "Metered-dose inhaler"), title="An Inhaler Training Study") == ("non_drug",)
 
 
+def test_approved_dmt_beside_a_placebo_controlled_add_on_is_not_tested():
+    title = "A Combination Trial of Glatiramer Plus Estriol in RRMS"
+    assert keys(("DRUG", "Estriol"), ("DRUG", "Placebo"), ("DRUG", "Copaxone"), title=title) == ("neuroprotection_other",)
+    # no placebo: both are given as a combination and both count
+    assert keys(("DRUG", "Estriol"), ("DRUG", "Copaxone"), title=title) == ("neuroprotection_other", "anti_inflammatory")
+    # a disease-modifying new drug against a DMT is head-to-head
+    assert "anti_inflammatory" in keys(("DRUG", "Tolebrutinib"), ("DRUG", "Placebo"), ("DRUG", "Teriflunomide"))
+
+
 def test_car_t_products_are_b_cell_and_cell_therapy():
     assert keys(("BIOLOGICAL", "KYV-101"), ("DRUG", "Standard lymphodepletion regimen")) == ("b_cell", "cell_therapy")
     assert keys(("BIOLOGICAL", "CD19 CAR-T cells")) == ("b_cell", "cell_therapy")

@@ -152,3 +152,19 @@ def test_transplant_regimen_parts_never_add_their_own_keys(transplant, regimen):
     items = (("PROCEDURE", transplant),) + tuple(("DRUG", name) for name in regimen)
     study = make_study(title="Transplantation in Multiple Sclerosis", interventions=items)
     assert classify_study(study).mechanisms == ("cell_therapy",)
+
+
+APPROVED_DMTS = {"Copaxone": "anti_inflammatory", "Interferon beta-1a": "anti_inflammatory", "Fingolimod": "anti_inflammatory",
+                 "Natalizumab": "anti_inflammatory", "Ocrelizumab": "b_cell", "Dimethyl fumarate": "anti_inflammatory"}
+NEW_DRUGS = {"Estriol": "neuroprotection_other", "Simvastatin": "neuroprotection_other", "Clemastine": "remyelination",
+             "Lipoic acid": "mitochondrial", "Fampridine": "symptomatic", "Amiloride": "sodium_channel"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(sorted(APPROVED_DMTS)), st.sampled_from(sorted(NEW_DRUGS)), st.permutations([0, 1, 2]))
+def test_approved_dmt_listed_beside_placebo_and_a_new_drug_is_never_counted(dmt, new_drug, order):
+    from tests.study_factory import make_study
+
+    items = [("DRUG", new_drug), ("DRUG", "Placebo"), ("DRUG", dmt)]
+    study = make_study(title="A Study in Multiple Sclerosis", interventions=tuple(items[index] for index in order))
+    assert classify_study(study).mechanisms == (NEW_DRUGS[new_drug],)

@@ -5,9 +5,10 @@ read each record: `nct_id,mechanisms,progressive,why` with mechanisms joined by 
 suite and scripts/bench_classify.py both score the classifier with these functions.
 
 The unseen split (tests/devset/mechanism_unseen.csv, same columns) holds labels that rules are
-never tuned on: it was drawn at random (seed 20251201, stratified by key set and progressive flag)
-from a batch of newly read trials before any rule change, the other half of the batch joining the
-dev set. Only its scores are looked at, never its individual mistakes.
+never tuned on. Each batch of newly read trials was split at random before the next round of
+rule changes (stratified by key set and progressive flag; seed 20251201 for the first batch of
+371, 20251202 for the second of 91): about half went into the unseen file, the rest joined the
+dev set. Only the unseen scores are looked at, never its individual mistakes.
 """
 from __future__ import annotations
 

@@ -510,6 +510,7 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
                 background_keys |= _keys_of(named_after) - _keys_of(tested)
     interventions = _without_products(interventions, background, background_keys)
     interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)
+    interventions = _without_double_dummy_reference(record, interventions, vocabulary)
 
     comparators: set[str] = set()
     comparator_only_keys: set[str] = set()
@@ -575,6 +576,30 @@ def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Int
     if not dmt_only or not new_drug:
         return interventions
     products = {entry for intervention in dmt_only for finding in intervention.findings for entry in finding.entries}
+    return _without_products(interventions, products)
+
+
+def _without_double_dummy_reference(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Records without arm groups listing two or more placebos ("Oral placebo", "IV placebo"):
+    a double-dummy design, where an established anti-inflammatory DMT beside a drug of another
+    class is the reference arm, not what is tested."""
+    placebos = {
+        normalise_text(_display_name(item))
+        for item in record.interventions
+        if vocabulary.rules.placebo.contains_any(normalise_text(_display_name(item)).split())
+    }
+    if len(placebos) < 2:
+        return interventions
+
+    def entry_keys(intervention: _Intervention) -> set[str]:
+        return {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
+
+    reference = [intervention for intervention in interventions if entry_keys(intervention) == {"anti_inflammatory"}]
+    other_class = any(entry_keys(intervention) - {"anti_inflammatory", "non_drug", "other"} for intervention in interventions)
+    products = {entry for intervention in reference for finding in intervention.findings for entry in finding.entries}
+    # Two DMTs of that class (a new S1P modulator against fingolimod) cannot be told apart here.
+    if len(products) != 1 or not other_class:
+        return interventions
     return _without_products(interventions, products)
 
 

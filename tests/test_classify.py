@@ -400,6 +400,16 @@ def test_approved_dmt_beside_a_placebo_controlled_add_on_is_not_tested():
     assert "anti_inflammatory" in keys(("DRUG", "Tolebrutinib"), ("DRUG", "Placebo"), ("DRUG", "Teriflunomide"))
 
 
+def test_single_reference_dmt_of_a_double_dummy_design_is_not_tested():
+    design = [("BIOLOGICAL", "Ublituximab"), ("DRUG", "Teriflunomide"), ("DRUG", "Oral placebo"), ("DRUG", "IV placebo")]
+    assert keys(*design) == ("b_cell",)
+    # one placebo only: no double-dummy signal, both counted
+    assert keys(("BIOLOGICAL", "Ublituximab"), ("DRUG", "Teriflunomide"), ("DRUG", "Placebo"), title="A Study of Two Drugs") == ("b_cell", "anti_inflammatory")
+    # two DMTs of the same class: the tested one cannot be told from the reference, both stay
+    two = [("DRUG", "Ofatumumab"), ("DRUG", "Siponimod"), ("DRUG", "Fingolimod"), ("DRUG", "Oral placebo"), ("DRUG", "Injection placebo")]
+    assert keys(*two) == ("b_cell", "anti_inflammatory")
+
+
 def test_car_t_products_are_b_cell_and_cell_therapy():
     assert keys(("BIOLOGICAL", "KYV-101"), ("DRUG", "Standard lymphodepletion regimen")) == ("b_cell", "cell_therapy")
     assert keys(("BIOLOGICAL", "CD19 CAR-T cells")) == ("b_cell", "cell_therapy")

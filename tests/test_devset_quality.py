@@ -25,11 +25,11 @@ MIN_MACRO_F1 = 0.97
 MIN_PROGRESSIVE_ACCURACY = 0.99
 
 # The unseen split is never tuned on. These floors are what it measured after the last round
-# of rule changes (macro-F1 0.794, 173/188 exact key sets, progressive 1.000), not the issue's
-# targets (macro-F1 >= 0.95 with every key >= 0.85), which it still misses: a drop below them
-# means a rule change made the classifier worse on trials nobody tuned on.
-MIN_UNSEEN_MACRO_F1 = 0.79
-MIN_UNSEEN_EXACT = 173
+# of rule changes (234 trials: macro-F1 0.811, 211/234 exact key sets, progressive 1.000), not
+# the targets (macro-F1 >= 0.95 with every key >= 0.85), which it still misses: a drop
+# below them means a rule change made the classifier worse on trials nobody tuned on.
+MIN_UNSEEN_MACRO_F1 = 0.81
+MIN_UNSEEN_EXACT = 211
 MIN_UNSEEN_PROGRESSIVE_ACCURACY = 0.99
 
 
@@ -46,7 +46,7 @@ def test_devset_is_well_formed_and_covers_every_key():
 
 def test_unseen_split_is_well_formed_and_disjoint_from_the_devset():
     unseen = load_devset(UNSEEN_PATH)
-    assert len(unseen) >= 150
+    assert len(unseen) >= 230
     assert not {label.nct_id for label in unseen} & {label.nct_id for label in load_devset(DEVSET_PATH)}
     support = Counter(key for label in unseen for key in label.mechanisms)
     assert all(support[key] >= 15 for key in ("anti_inflammatory", "cell_therapy", "symptomatic", "non_drug", "other"))

@@ -15,7 +15,11 @@ Mechanisms
     Each intervention is matched against the curated vocabulary (data/mechanisms.toml); what
     matches nothing falls back by intervention type: behavioural, device and procedure items are
     `non_drug`, diagnostics and unknown drugs are `other`. Assessments and imaging agents only
-    give `other` when the trial tests nothing else. Every study gets at least one key.
+    give `other` when the trial tests nothing else; so does a device or procedure known only by
+    its type when the titles say the study is about diagnosis, biomarkers or validation, and a
+    device that only delivers the tested drug (an inhaler, a pen) adds nothing. A
+    neuroprotection-group drug becomes `symptomatic` when the titles say it is tested for a
+    symptom and nothing names the disease course. Every study gets at least one key.
 
 Progressive relevance and MS types
     Read from conditions, keywords, titles, MeSH condition terms and the inclusion part of the
@@ -497,10 +501,16 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     background: set[str] = set()
     background_keys: set[str] = set()
     for tested, named_after in _title_roles(titles, rules.background_title, vocabulary):
-        if tested and named_after:
+        if named_after:
+            # "Cognitive training in adults treated with fingolimod": the tested programme is
+            # no product, yet the drug after the phrase is still the background therapy. Then
+            # only that drug is removed, not its whole class.
             background |= set(named_after)
-            background_keys |= _keys_of(named_after) - _keys_of(tested)
+            if tested:
+                background_keys |= _keys_of(named_after) - _keys_of(tested)
     interventions = _without_products(interventions, background, background_keys)
+    interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)
+    interventions = _without_double_dummy_reference(record, interventions, vocabulary)
 
     comparators: set[str] = set()
     comparator_only_keys: set[str] = set()
@@ -543,6 +553,54 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
                 if studied(intervention) or not {finding.key for finding in intervention.findings} <= _PROBE_KEYS
             ]
     return interventions
+
+
+def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Records without arm groups that list a placebo, a new drug of another class and an
+    approved DMT ("Estriol", "Placebo", "Copaxone"): the placebo stands in for the new drug, so
+    the DMT is either background therapy every arm receives or the reference arm. Either way it
+    is not what is tested."""
+    if not any(vocabulary.rules.placebo.contains_any(normalise_text(_display_name(item)).split()) for item in record.interventions):
+        return interventions
+
+    def entry_keys(intervention: _Intervention) -> set[str]:
+        return {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
+
+    dmt_only = [intervention for intervention in interventions if entry_keys(intervention) and entry_keys(intervention) <= _APPROVED_DMT_KEYS]
+    # A new drug that is itself disease-modifying (a BTK inhibitor beside teriflunomide) makes a
+    # head-to-head design, where both count.
+    new_drug = any(
+        entry_keys(intervention) - {"non_drug", "other"} and not entry_keys(intervention) & _APPROVED_DMT_KEYS
+        for intervention in interventions
+    )
+    if not dmt_only or not new_drug:
+        return interventions
+    products = {entry for intervention in dmt_only for finding in intervention.findings for entry in finding.entries}
+    return _without_products(interventions, products)
+
+
+def _without_double_dummy_reference(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Records without arm groups listing two or more placebos ("Oral placebo", "IV placebo"):
+    a double-dummy design, where an established anti-inflammatory DMT beside a drug of another
+    class is the reference arm, not what is tested."""
+    placebos = {
+        normalise_text(_display_name(item))
+        for item in record.interventions
+        if vocabulary.rules.placebo.contains_any(normalise_text(_display_name(item)).split())
+    }
+    if len(placebos) < 2:
+        return interventions
+
+    def entry_keys(intervention: _Intervention) -> set[str]:
+        return {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
+
+    reference = [intervention for intervention in interventions if entry_keys(intervention) == {"anti_inflammatory"}]
+    other_class = any(entry_keys(intervention) - {"anti_inflammatory", "non_drug", "other"} for intervention in interventions)
+    products = {entry for intervention in reference for finding in intervention.findings for entry in finding.entries}
+    # Two DMTs of that class (a new S1P modulator against fingolimod) cannot be told apart here.
+    if len(products) != 1 or not other_class:
+        return interventions
+    return _without_products(interventions, products)
 
 
 def _title_findings(record: _Record, vocabulary: Vocabulary, *, drugs: bool, programmes: bool, cues: bool) -> list[_Finding]:
@@ -664,7 +722,95 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     if not record.arm_groups:
         interventions = _apply_title_roles(record, interventions, vocabulary)
     interventions = _resolve_placeholders(record, interventions, vocabulary)
+    interventions = _symptom_tested(record, interventions, vocabulary)
+    interventions = _diagnostic_devices(record, interventions)
+    interventions = _without_delivery_devices(interventions)
     return _assemble(interventions)
+
+
+# Devices that only give a drug ("RYAH inhaler", "autoinjector pen"): part of the drug tested.
+_DELIVERY_DEVICE = re.compile(r"\b(?:inhalers?|nebuli[sz]ers?|auto ?injectors?|injector pens?|pens?|syringes?|infusion pumps?|vapori[sz]ers?|spacers?)\b")
+
+
+def _without_delivery_devices(interventions: list[_Intervention]) -> list[_Intervention]:
+    """Drop a device known only by its type when its name says it delivers a drug and the trial
+    tests a drug."""
+    drug_tested = any(finding.kind == _ENTRY and finding.key not in ("non_drug", "other") for i in interventions for finding in i.findings)
+    if not drug_tested:
+        return interventions
+    result = []
+    for intervention in interventions:
+        delivery = intervention.type.upper() == "DEVICE" and _DELIVERY_DEVICE.search(normalise_text(intervention.name))
+        if delivery and all(finding.kind == _TYPE_DEFAULT for finding in intervention.findings):
+            continue
+        result.append(intervention)
+    return result
+
+
+# Titles of studies that test how well something measures or detects, not a treatment.
+_DIAGNOSTIC_TITLE = re.compile(
+    r"\bdiagnos\w*|\bbiomarkers?\b|\bvalidat\w*|\bvalidity\b|\breliability\b|\bdetect\w*|\baccuracy\b"
+)
+
+
+def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
+    """A device, procedure or task known only by its type ("eVOG", "Smartwatch") is a
+    diagnostic when the titles say the study is about diagnosis, biomarkers or validation."""
+    if not any(finding.kind == _TYPE_DEFAULT and finding.key == "non_drug" for i in interventions for finding in i.findings):
+        return interventions
+    if not any(_DIAGNOSTIC_TITLE.search(normalise_text(title)) for title in record.titles[:2]):
+        return interventions
+    return [
+        intervention.with_findings(
+            _Finding("other", f"{finding.matched} in a diagnostic study [title]", finding.entries, _DIAGNOSTIC)
+            if finding.kind == _TYPE_DEFAULT and finding.key == "non_drug"
+            else finding
+            for finding in intervention.findings
+        )
+        for intervention in interventions
+    ]
+
+
+# Neuroprotective drugs repurposed for a symptom ("riluzole as a symptomatic approach to
+# ataxia", "lamotrigine for central pain") are symptomatic there.
+_NEUROPROTECTION_KEYS = frozenset({"neuroprotection_other", "sodium_channel"})
+_DISEASE_COURSE_WORDS = re.compile(
+    r"\bneuroprotect\w*|\bneurodegenerat\w*|\bprogression\b|\bprogressive\b|\bdisease (?:course|activity|modif\w*)"
+    r"|\bremyelinat\w*|\b(?:brain|cord|retinal) atrophy\b|\boptic neuritis\b|\brelapses?\b|\bdisability\b"
+)
+_SYMPTOM_PURPOSE = re.compile(r"\b(?:for|treat\w*|reliev\w*|reduc\w*|improv\w*|manag\w*|symptomatic)\b")
+
+
+def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A neuroprotection-group drug becomes `symptomatic` when the titles say the trial treats a
+    symptom and say nothing about the disease course."""
+    if not any(finding.key in _NEUROPROTECTION_KEYS for intervention in interventions for finding in intervention.findings):
+        return interventions
+    symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
+    # Conditions and keywords naming a progressive course mean a disease-course trial.
+    if any(_DISEASE_COURSE_WORDS.search(normalise_text(text)) for text in record.conditions + record.keywords):
+        return interventions
+    symptom = None
+    for title in record.titles[:2]:
+        normalised = normalise_text(title)
+        if _DISEASE_COURSE_WORDS.search(normalised):
+            return interventions
+        hit = symptom_cues.search(normalised) if symptom_cues else None
+        # "for fatigue", "to treat pain", "as a symptomatic approach"
+        if hit and symptom is None and _SYMPTOM_PURPOSE.search(normalised[: hit.end()]):
+            symptom = hit.group(0)
+    if symptom is None:
+        return interventions
+    result = []
+    for intervention in interventions:
+        findings = [
+            _Finding("symptomatic", f"{finding.matched} for {symptom} [title]", finding.entries, finding.kind)
+            if finding.key in _NEUROPROTECTION_KEYS
+            else finding
+            for finding in intervention.findings
+        ]
+        result.append(intervention.with_findings(findings))
+    return result
 
 
 def _evidence_without_interventions(record: _Record, vocabulary: Vocabulary) -> dict[str, list[dict[str, str]]]:

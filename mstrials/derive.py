@@ -16,7 +16,7 @@ from mstrials.eligibility import extract_eligibility
 from mstrials.vocabulary import vocabulary_hash
 
 # Bump when the classifier's or the eligibility parser's code changes what they produce.
-DERIVATION_CODE_VERSION = "1"
+DERIVATION_CODE_VERSION = "2"
 
 DERIVED_COLUMNS: dict[str, str] = {
     "progressive": "INTEGER",

@@ -3,6 +3,12 @@
 The dev set (tests/devset/mechanism_devset.csv) holds real corpus trials labelled by people who
 read each record: `nct_id,mechanisms,progressive,why` with mechanisms joined by "|". The test
 suite and scripts/bench_classify.py both score the classifier with these functions.
+
+The unseen split (tests/devset/mechanism_unseen.csv, same columns) holds labels that rules are
+never tuned on. Each batch of newly read trials was split at random before the next round of
+rule changes (stratified by key set and progressive flag; seed 20251201 for the first batch of
+371, 20251202 for the second of 91): about half went into the unseen file, the rest joined the
+dev set. Only the unseen scores are looked at, never its individual mistakes.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from typing import Any
 from mstrials.vocabulary import MECHANISM_KEYS
 
 DEVSET_PATH = Path(__file__).resolve().parent.parent / "tests" / "devset" / "mechanism_devset.csv"
+UNSEEN_PATH = DEVSET_PATH.with_name("mechanism_unseen.csv")
 DEVSET_COLUMNS = ("nct_id", "mechanisms", "progressive", "why")
 
 
@@ -137,6 +144,11 @@ class DevsetReport:
     progressive_accuracy: float
     size: int
     mistakes: tuple[Mistake, ...]
+
+    @property
+    def exact_matches(self) -> int:
+        """Trials whose predicted key set equals the gold key set."""
+        return self.size - sum(mistake.gold != mistake.predicted for mistake in self.mistakes)
 
     def table(self) -> str:
         lines = [f"{'key':<22} {'support':>7} {'precision':>9} {'recall':>7} {'f1':>6}"]

@@ -326,6 +326,90 @@ def test_transplant_conditioning_belongs_to_the_cell_therapy():
     assert keys(("DRUG", "Cyclophosphamide"), title="High-dose cyclophosphamide in relapsing MS") == ("anti_inflammatory",)
 
 
+def test_lymphodepleting_antibodies_in_a_transplant_regimen_are_conditioning():
+    # An invented transplant trial whose regimen lists the antibody as its own item.
+    study = [("PROCEDURE", "Autologous marrow transplant"), ("DRUG", "Fludarabine"), ("DRUG", "Alemtuzumab")]
+    assert keys(*study) == ("cell_therapy",)
+    study = [("PROCEDURE", "Stem cell transplantation"), ("DRUG", "Cyclophosphamide/Rituximab")]
+    assert keys(*study) == ("cell_therapy",)
+    # Without a cell therapy the same antibody is the tested drug.
+    assert keys(("DRUG", "Alemtuzumab"), ("DRUG", "Placebo")) == ("anti_inflammatory",)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Infusion of autologous EBV-specific cytotoxic T lymphocytes",
+        "Allogeneic umbilical cord tissue derived cells",
+        "Myelin peptide coupled red blood cells",
+        "Intranasal BMSC",
+        "Human fetal neural stem cells",
+    ],
+)
+def test_cell_products_named_generically_are_cell_therapy(name):
+    assert keys(("BIOLOGICAL", name)) == ("cell_therapy",)
+    assert keys(("PROCEDURE", name)) == ("cell_therapy",)
+
+
+def test_background_drug_after_treated_with_is_dropped_beside_a_programme():
+    # No product before the phrase: the tested programme is behavioural, the DMT is background.
+    title = "Memory Training Games for Adults With MS Treated With Natalizumab"
+    assert keys(("BEHAVIORAL", "Memory training games"), ("DRUG", "Natalizumab"), title=title) == ("non_drug",)
+    # When the drug is all there is, it stays.
+    assert keys(("DRUG", "Natalizumab"), title="Quality of Life in People Treated With Natalizumab") == ("anti_inflammatory",)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Lamotrigine for Central Pain in Multiple Sclerosis", ("symptomatic",)),
+        ("Effect of Riluzole as a Symptomatic Approach to Tremor", ("symptomatic",)),
+        ("Simvastatin to Improve Fatigue in People With MS", ("symptomatic",)),
+        # the disease course named: still neuroprotection
+        ("Lamotrigine for Neuroprotection and Pain in MS", ("sodium_channel",)),
+        ("Simvastatin in Secondary Progressive MS: Effects on Fatigue", ("neuroprotection_other",)),
+        ("A Study of Riluzole in Multiple Sclerosis", ("sodium_channel",)),
+    ],
+)
+def test_neuroprotective_drug_tested_for_a_symptom_is_symptomatic(title, expected):
+    name = title.split()[0] if title.split()[0] not in ("Effect", "A") else "Riluzole"
+    assert keys(("DRUG", name), ("DRUG", "Placebo"), title=title) == expected
+
+
+def test_device_known_only_by_type_is_a_diagnostic_in_a_diagnostic_study():
+    assert keys(("PROCEDURE", "xVOG-3"), title="Diagnostic Value of a Video Recorder in White Matter Lesions") == ("other",)
+    assert keys(("DEVICE", "WristPal"), title="Validation of a Wrist Sensor in MS") == ("other",)
+    # beside a treatment the diagnostic adds nothing
+    assert keys(("DEVICE", "WristPal"), ("DRUG", "Fampridine"), title="Biomarkers of Fampridine Response") == ("symptomatic",)
+    # a therapy device is still non_drug
+    assert keys(("DEVICE", "WristPal"), title="A Wrist Device for Tremor in MS") == ("non_drug",)
+
+
+def test_drug_delivery_device_does_not_add_non_drug():
+    assert keys(("DRUG", "Medical cannabis"), ("DEVICE", "Metered-dose inhaler"), title="Cannabis for Pain") == ("symptomatic",)
+    # without a drug the device is what is tested
+    assert keys(("DEVICE", "Metered-dose inhaler"), title="An Inhaler Training Study") == ("non_drug",)
+
+
+def test_approved_dmt_beside_a_placebo_controlled_add_on_is_not_tested():
+    title = "A Combination Trial of Glatiramer Plus Estriol in RRMS"
+    assert keys(("DRUG", "Estriol"), ("DRUG", "Placebo"), ("DRUG", "Copaxone"), title=title) == ("neuroprotection_other",)
+    # no placebo: both are given as a combination and both count
+    assert keys(("DRUG", "Estriol"), ("DRUG", "Copaxone"), title=title) == ("neuroprotection_other", "anti_inflammatory")
+    # a disease-modifying new drug against a DMT is head-to-head
+    assert "anti_inflammatory" in keys(("DRUG", "Tolebrutinib"), ("DRUG", "Placebo"), ("DRUG", "Teriflunomide"))
+
+
+def test_single_reference_dmt_of_a_double_dummy_design_is_not_tested():
+    design = [("BIOLOGICAL", "Ublituximab"), ("DRUG", "Teriflunomide"), ("DRUG", "Oral placebo"), ("DRUG", "IV placebo")]
+    assert keys(*design) == ("b_cell",)
+    # one placebo only: no double-dummy signal, both counted
+    assert keys(("BIOLOGICAL", "Ublituximab"), ("DRUG", "Teriflunomide"), ("DRUG", "Placebo"), title="A Study of Two Drugs") == ("b_cell", "anti_inflammatory")
+    # two DMTs of the same class: the tested one cannot be told from the reference, both stay
+    two = [("DRUG", "Ofatumumab"), ("DRUG", "Siponimod"), ("DRUG", "Fingolimod"), ("DRUG", "Oral placebo"), ("DRUG", "Injection placebo")]
+    assert keys(*two) == ("b_cell", "anti_inflammatory")
+
+
 def test_car_t_products_are_b_cell_and_cell_therapy():
     assert keys(("BIOLOGICAL", "KYV-101"), ("DRUG", "Standard lymphodepletion regimen")) == ("b_cell", "cell_therapy")
     assert keys(("BIOLOGICAL", "CD19 CAR-T cells")) == ("b_cell", "cell_therapy")

@@ -114,3 +114,57 @@ def test_classification_does_not_depend_on_earlier_calls(name):
     first = classify_study(study)
     classify_study({"protocolSection": {"armsInterventionsModule": {"interventions": [{"type": "DRUG", "name": name + " placebo"}]}}})
     assert classify_study(study) == first
+
+
+# ---------------------------------------------------------------------------
+# Patterns found on real trials, as properties over invented studies
+# ---------------------------------------------------------------------------
+
+NEUROPROTECTIVE_DRUGS = ["Riluzole", "Lamotrigine", "Phenytoin", "Amiloride", "Simvastatin", "Oxcarbazepine"]
+SYMPTOMS = ["Fatigue", "Central Pain", "Spasticity", "Tremor", "Depression", "Bladder Dysfunction", "Ataxia", "Insomnia"]
+PURPOSES = ["for", "to Treat", "to Improve", "to Reduce", "in the Treatment of"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(NEUROPROTECTIVE_DRUGS), st.sampled_from(SYMPTOMS), st.sampled_from(PURPOSES), st.booleans())
+def test_neuroprotective_drug_tested_for_a_symptom_is_symptomatic_unless_the_course_is_named(drug, symptom, purpose, course):
+    from tests.study_factory import make_study
+
+    title = f"{drug} {purpose} {symptom} in Multiple Sclerosis" + (": Neuroprotection Study" if course else "")
+    study = make_study(title=title, conditions=("Multiple Sclerosis",), interventions=(("DRUG", drug), ("DRUG", "Placebo")))
+    result = classify_study(study)
+    neuroprotection = {"sodium_channel", "neuroprotection_other"} & set(result.mechanisms)
+    if course:
+        assert neuroprotection and "symptomatic" not in result.mechanisms
+    else:
+        assert result.mechanisms == ("symptomatic",)
+
+
+CONDITIONING_ANTIBODIES = ["Alemtuzumab", "Rituximab", "rATG", "Cyclophosphamide", "Fludarabine"]
+TRANSPLANTS = ["Autologous hematopoietic stem cell transplantation", "Autologous bone marrow transplant", "Stem cell transplantation"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(TRANSPLANTS), st.lists(st.sampled_from(CONDITIONING_ANTIBODIES), min_size=1, max_size=4, unique=True))
+def test_transplant_regimen_parts_never_add_their_own_keys(transplant, regimen):
+    from tests.study_factory import make_study
+
+    items = (("PROCEDURE", transplant),) + tuple(("DRUG", name) for name in regimen)
+    study = make_study(title="Transplantation in Multiple Sclerosis", interventions=items)
+    assert classify_study(study).mechanisms == ("cell_therapy",)
+
+
+APPROVED_DMTS = {"Copaxone": "anti_inflammatory", "Interferon beta-1a": "anti_inflammatory", "Fingolimod": "anti_inflammatory",
+                 "Natalizumab": "anti_inflammatory", "Ocrelizumab": "b_cell", "Dimethyl fumarate": "anti_inflammatory"}
+NEW_DRUGS = {"Estriol": "neuroprotection_other", "Simvastatin": "neuroprotection_other", "Clemastine": "remyelination",
+             "Lipoic acid": "mitochondrial", "Fampridine": "symptomatic", "Amiloride": "sodium_channel"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(sorted(APPROVED_DMTS)), st.sampled_from(sorted(NEW_DRUGS)), st.permutations([0, 1, 2]))
+def test_approved_dmt_listed_beside_placebo_and_a_new_drug_is_never_counted(dmt, new_drug, order):
+    from tests.study_factory import make_study
+
+    items = [("DRUG", new_drug), ("DRUG", "Placebo"), ("DRUG", dmt)]
+    study = make_study(title="A Study in Multiple Sclerosis", interventions=tuple(items[index] for index in order))
+    assert classify_study(study).mechanisms == (NEW_DRUGS[new_drug],)

@@ -18,11 +18,19 @@ from pathlib import Path
 import pytest
 
 from mstrials.classify import classify_study
-from mstrials.quality import DEVSET_PATH, corpus_by_id, evaluate, load_devset
+from mstrials.quality import DEVSET_PATH, UNSEEN_PATH, corpus_by_id, evaluate, load_devset
 from mstrials.vocabulary import MECHANISM_KEYS
 
-MIN_MACRO_F1 = 0.9
-MIN_PROGRESSIVE_ACCURACY = 0.95
+MIN_MACRO_F1 = 0.97
+MIN_PROGRESSIVE_ACCURACY = 0.99
+
+# The unseen split is never tuned on. These floors are what it measured after the last round
+# of rule changes (234 trials: macro-F1 0.811, 211/234 exact key sets, progressive 1.000), not
+# the targets (macro-F1 >= 0.95 with every key >= 0.85), which it still misses: a drop
+# below them means a rule change made the classifier worse on trials nobody tuned on.
+MIN_UNSEEN_MACRO_F1 = 0.81
+MIN_UNSEEN_EXACT = 211
+MIN_UNSEEN_PROGRESSIVE_ACCURACY = 0.99
 
 
 def test_devset_is_well_formed_and_covers_every_key():
@@ -34,6 +42,27 @@ def test_devset_is_well_formed_and_covers_every_key():
     assert all(count >= 6 for key, count in support.items() if key not in ("ibudilast", "astrocyte"))
     assert sum(label.progressive for label in labels) >= 30
     assert sum(not label.progressive for label in labels) >= 30
+
+
+def test_unseen_split_is_well_formed_and_disjoint_from_the_devset():
+    unseen = load_devset(UNSEEN_PATH)
+    assert len(unseen) >= 230
+    assert not {label.nct_id for label in unseen} & {label.nct_id for label in load_devset(DEVSET_PATH)}
+    support = Counter(key for label in unseen for key in label.mechanisms)
+    assert all(support[key] >= 15 for key in ("anti_inflammatory", "cell_therapy", "symptomatic", "non_drug", "other"))
+    assert sum(label.progressive for label in unseen) >= 10
+
+
+@pytest.fixture(scope="module")
+def unseen_report(corpus_file: Path):
+    return evaluate(load_devset(UNSEEN_PATH), corpus_by_id(corpus_file), classify_study)
+
+
+def test_unseen_split_keeps_its_measured_floor(unseen_report):
+    # Only the scores are shown: the unseen mistakes are never printed, so nobody tunes on them.
+    assert unseen_report.macro_f1 >= MIN_UNSEEN_MACRO_F1, f"unseen macro-F1 {unseen_report.macro_f1:.3f}"
+    assert unseen_report.exact_matches >= MIN_UNSEEN_EXACT, f"unseen exact {unseen_report.exact_matches}/{unseen_report.size}"
+    assert unseen_report.progressive_accuracy >= MIN_UNSEEN_PROGRESSIVE_ACCURACY
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +103,22 @@ def test_macro_f1_averages_only_keys_seen_in_gold_or_predictions():
     scores = key_scores([{"b_cell"}, {"other"}], [{"b_cell"}, {"non_drug"}])
     # b_cell 1.0, other 0.0 (missed), non_drug 0.0 (spurious); the ten unseen keys do not count.
     assert macro_f1(scores) == pytest.approx(1 / 3)
+
+
+def test_exact_matches_counts_trials_with_the_same_key_set():
+    from mstrials.quality import DevLabel
+
+    labels = [DevLabel("NCT1", frozenset({"b_cell"}), False, ""), DevLabel("NCT2", frozenset({"other"}), True, ""),
+              DevLabel("NCT3", frozenset({"non_drug"}), False, "")]
+    predictions = {"NCT1": ({"b_cell"}, True), "NCT2": ({"other", "non_drug"}, True), "NCT3": ({"non_drug"}, False)}
+
+    class Result:
+        def __init__(self, nct_id):
+            self.mechanisms, self.progressive = predictions[nct_id]
+
+    report = evaluate(labels, {nct_id: nct_id for nct_id in predictions}, Result)
+    # NCT1 differs only in the progressive flag: its key set still matches.
+    assert report.exact_matches == 2 and report.size == 3 and len(report.mistakes) == 2
 
 
 def test_accuracy():

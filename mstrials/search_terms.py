@@ -5,7 +5,8 @@ word (or run of words) that names something in data/drug_classes.toml into a gro
 alternatives: a drug's generic name, brands and code names stand for each other, and a class
 word ("BTK", "anti-CD20", "S1P") stands for every name of every member of the class. A trial
 matches when, for every group, its text contains one of the group's alternatives. One
-misspelling of a long single-word name (8+ letters) still counts as that name.
+misspelling of a long single-word drug name (8+ letters) still counts as that name; class words
+and non-drug programme words must be typed as written.
 
 The alternatives are lower-case substrings of the search text. Code names are also searched
 with a hyphen, a space and nothing between letters and digits ("RO-4964913", "RO 4964913").
@@ -60,7 +61,11 @@ def _lookup(vocabulary: DrugClasses) -> _Lookup:
         for word in drug_class.class_words:
             _add(names_of, normalise_text(word), [*drug_class.class_words, *every_name])
     names_of.pop("", None)
-    single = tuple(sorted(n for n in names_of if " " not in n and n.isalpha() and len(n) >= _MIN_FUZZY_LENGTH))
+    # Misspellings are forgiven for drug names only: class words and programme words are plain
+    # words, and their near neighbours are other words ("demyelinating" is not "remyelinating").
+    drug_names = {normalise_text(name) for drug_class in vocabulary.classes.values()
+                  if drug_class.mechanisms != ("non_drug",) for member in drug_class.members for name in member.names}
+    single = tuple(sorted(n for n in drug_names if " " not in n and n.isalpha() and len(n) >= _MIN_FUZZY_LENGTH))
     return _Lookup({key: tuple(names) for key, names in names_of.items()}, single)
 
 

@@ -68,6 +68,12 @@ def test_a_misspelling_counts_only_for_long_names():
     assert found(table, "ocrevs") == set()  # 6 letters: too short to guess
 
 
+@pytest.mark.parametrize("word", ["demyelinating", "exercises", "mitochondria"])
+def test_plain_words_near_a_class_word_are_searched_as_typed(word):
+    # One letter from "remyelinating" (a class word), "exercise" and "mitochondrial": not misspellings.
+    assert expand_query(word).groups == ((word,),)
+
+
 def test_also_searched_names_the_other_names():
     shown = expand_query("Ocrevus").also_searched
     assert "ocrelizumab" in shown and "RO4964913" in shown and "Ocrevus" not in shown

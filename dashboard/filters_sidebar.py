@@ -5,6 +5,7 @@ import streamlit as st
 
 import app_support
 from mstrials import frame as trial_frame
+from mstrials.drug_classes import load_drug_classes
 from mstrials.frame import (
     OPEN_STATUSES, PHASE_LABELS, RESULTS_CHOICES, SPONSOR_GROUP_LABELS, STATUS_LABELS, STUDY_TYPE_LABELS,
     FilterState, readable_ms_type,
@@ -13,7 +14,7 @@ from mstrials.frame import (
 # Widget key for each FilterState field; the year range is one slider for two fields.
 WIDGET_KEYS = {
     "progressive_only": "f_progressive", "open_only": "f_open", "text": "f_text", "mechanisms": "f_mechanisms",
-    "ms_types": "f_ms_types", "phases": "f_phases", "statuses": "f_statuses", "study_types": "f_study_types",
+    "drug_classes": "f_drug_classes", "ms_types": "f_ms_types", "phases": "f_phases", "statuses": "f_statuses", "study_types": "f_study_types",
     "countries": "f_countries", "sponsor_groups": "f_sponsor_groups", "results": "f_results",
 }
 YEARS_KEY = "f_years"
@@ -49,7 +50,7 @@ def init_from_address(data: app_support.LoadedData, page_name: str) -> tuple[str
     st.session_state["filters_initialised"] = True
     params = {name: st.query_params.get_all(name) for name in st.query_params.keys()}
     unknown = sorted(set(params) - trial_frame.FILTER_PARAMS - ADDRESS_PARAMS_OF_PAGES)
-    allowed = trial_frame.allowed_values(data.table, data.catalogue.mechanisms)
+    allowed = trial_frame.allowed_values(data.table, data.catalogue.mechanisms, load_drug_classes().keys)
     parsed = trial_frame.parse_query_params({k: v for k, v in params.items() if k not in unknown}, allowed)
     _set_widgets(parsed.state, trial_frame.year_bounds(data.table))
     notices = list(parsed.notices)
@@ -123,6 +124,16 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
                     explanation = catalogue.explanation(key) or "No explanation yet."
                     st.markdown(f"- *{app_support.escape_markdown(catalogue.label(key))}*: "
                                 f"{app_support.escape_markdown(explanation)}")
+        drug_classes = load_drug_classes()
+        class_keys = [k for k in drug_classes.keys if k in data.table.members.get("drug_classes", {})]
+        class_keys += [k for k in st.session_state.get(WIDGET_KEYS["drug_classes"], []) if k not in class_keys]
+        st.multiselect(
+            "Drug class (what kind of treatment)", class_keys, key=WIDGET_KEYS["drug_classes"],
+            format_func=lambda k: _with_count(drug_classes.label(k), counts.of("drug_classes", k)),
+            placeholder="Any drug class",
+            help="A finer split inside the mechanisms, e.g. BTK inhibitors versus anti-CD20 antibodies. "
+                 "Given from the treatments tested (not the comparators); many trials have no listed class.",
+        )
         ms_types = sorted(set(data.table.members["ms_types"]) | set(st.session_state.get(WIDGET_KEYS["ms_types"], [])))
         st.multiselect("MS type the trial includes", ms_types, key=WIDGET_KEYS["ms_types"], placeholder="Any type",
                        format_func=lambda k: _with_count(readable_ms_type(k), counts.of("ms_types", k)),

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from mstrials.derive import DERIVED_COLUMNS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Columns copied from the registry record (see mstrials.records.StudyRecord).
 RECORD_COLUMNS: dict[str, str] = {
@@ -62,6 +62,13 @@ TRACKED_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Derived columns added after format 1, by the format that adds them: format 1's script must not
+# create them, so that an old cache and a new one end with the same table.
+DERIVED_COLUMNS_ADDED: dict[int, tuple[str, ...]] = {2: ("drug_classes",)}
+_LATER_COLUMNS = {name for names in DERIVED_COLUMNS_ADDED.values() for name in names}
+_V1_DERIVED_COLUMNS = {name: sql_type for name, sql_type in DERIVED_COLUMNS.items() if name not in _LATER_COLUMNS}
+
+
 def _columns_sql(columns: dict[str, str]) -> str:
     return ",\n    ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
 
@@ -95,7 +102,7 @@ CREATE TABLE studies (
     last_seen_run INTEGER NOT NULL,
     removed_run INTEGER,
     {_columns_sql(RECORD_COLUMNS)},
-    {_columns_sql(DERIVED_COLUMNS)}
+    {_columns_sql(_V1_DERIVED_COLUMNS)}
 );
 CREATE TABLE sites (
     nct_id TEXT NOT NULL REFERENCES studies(nct_id) ON DELETE CASCADE,
@@ -121,7 +128,12 @@ CREATE INDEX changes_by_run ON changes (run_id);
 """
 
 # Each entry upgrades a cache from version N to N + 1; an old cache is migrated on the next write.
-MIGRATIONS: dict[int, str] = {0: SCHEMA_V1}
+# The new columns stay empty until the ingest re-derives every study, which it does because the
+# derivation signature changes with the columns (DERIVATION_CODE_VERSION).
+MIGRATIONS: dict[int, str] = {
+    0: SCHEMA_V1,
+    1: "".join(f"ALTER TABLE studies ADD COLUMN {name} {DERIVED_COLUMNS[name]};\n" for name in DERIVED_COLUMNS_ADDED[2]),
+}
 
 
 class CacheError(RuntimeError):

@@ -1,8 +1,8 @@
 """Everything the product works out from a raw study beyond copying fields: mechanism labels,
-progressive relevance and MS types, and eligibility themes.
+drug classes, progressive relevance and MS types, and eligibility themes.
 
 Derived values are computed once at ingest and stored, so the app loads fast. They carry a
-signature (the vocabulary file's hash and the derivation code's version): when either changes,
+signature (the vocabulary files' hashes and the derivation code's version): when either changes,
 the cache re-derives every stored study from its raw JSON.
 """
 from __future__ import annotations
@@ -12,11 +12,12 @@ import json
 from typing import Any
 
 from mstrials.classify import classify_study, evidence_text
+from mstrials.drug_classes import classes_from_evidence, drug_classes_hash
 from mstrials.eligibility import extract_eligibility
 from mstrials.vocabulary import vocabulary_hash
 
 # Bump when the classifier's or the eligibility parser's code changes what they produce.
-DERIVATION_CODE_VERSION = "2"
+DERIVATION_CODE_VERSION = "3"  # 2: classifier patterns; 3: drug_classes
 
 DERIVED_COLUMNS: dict[str, str] = {
     "progressive": "INTEGER",
@@ -24,6 +25,7 @@ DERIVED_COLUMNS: dict[str, str] = {
     "mechanisms": "TEXT",
     "mechanism_evidence": "TEXT",  # readable one-liner, for the export
     "mechanism_evidence_json": "TEXT",  # structured, for the app
+    "drug_classes": "TEXT",  # data/drug_classes.toml keys of the investigational interventions
     "edss_min": "REAL",
     "edss_max": "REAL",
     "min_age": "REAL",
@@ -45,7 +47,7 @@ _EVIDENCE_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def derivation_signature() -> str:
-    return hashlib.sha256(f"{vocabulary_hash()}:{DERIVATION_CODE_VERSION}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{vocabulary_hash()}:{drug_classes_hash()}:{DERIVATION_CODE_VERSION}".encode()).hexdigest()[:16]
 
 
 def _as_sql(value: Any) -> Any:
@@ -66,6 +68,8 @@ def derive_columns(study: dict) -> dict[str, Any]:
         "mechanisms": "|".join(classification.mechanisms),
         "mechanism_evidence": evidence_text(classification.mechanism_evidence),
         "mechanism_evidence_json": _EVIDENCE_ENCODER.encode(classification.mechanism_evidence),
+        # From the evidence, so only what the classifier judged investigational gets a class.
+        "drug_classes": "|".join(classes_from_evidence(classification.mechanism_evidence)),
         "eligibility_json": themes.to_json(),
     }
     for name, value in themes.to_row().items():

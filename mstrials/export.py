@@ -11,7 +11,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "status", "phases", "study_type", "start_date", "primary_completion_date",
     "completion_date", "last_update", "sponsor", "sponsor_class", "conditions", "interventions",
     "countries", "enrollment", "has_results", "url",
-    "progressive", "ms_types", "mechanisms", "mechanism_evidence",
+    "progressive", "ms_types", "mechanisms", "drug_classes", "mechanism_evidence",
     "edss_min", "edss_max", "min_age", "max_age", "sex", "ms_types_included", "ms_types_excluded",
     "prior_anti_cd20_excluded",
 )

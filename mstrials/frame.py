@@ -27,13 +27,15 @@ from mstrials.study_terms import (  # noqa: F401 - re-exported: the pages read t
     readable_phases,
     readable_status,
 )
+from mstrials.drug_classes import load_drug_classes
+from mstrials.search_terms import expand_query
 
 TRIAL_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "official_title", "acronym", "status", "phases", "study_type", "start_date",
     "primary_completion_date", "completion_date", "first_posted", "last_update", "sponsor",
     "sponsor_class", "collaborators", "conditions", "keywords", "interventions", "countries", "n_sites",
-    "enrollment", "has_results", "url", "progressive", "ms_types", "mechanisms", "edss_min", "edss_max",
-    "min_age", "max_age", "sex", "healthy_volunteers", "ms_types_included", "ms_types_excluded",
+    "enrollment", "has_results", "url", "progressive", "ms_types", "mechanisms", "drug_classes", "edss_min",
+    "edss_max", "min_age", "max_age", "sex", "healthy_volunteers", "ms_types_included", "ms_types_excluded",
     "removed_run",
 )
 
@@ -69,12 +71,16 @@ MS_TYPE_LABELS: dict[str, str] = {
 RESULTS_CHOICES: dict[str, str] = {"any": "Any", "yes": "Results posted", "no": "No results yet"}
 
 # Fields holding several "|"-joined values; each gets one boolean array per value at load time.
-MULTI_VALUED: tuple[str, ...] = ("mechanisms", "phases", "countries", "ms_types")
+MULTI_VALUED: tuple[str, ...] = ("mechanisms", "drug_classes", "phases", "countries", "ms_types")
 SEARCHED_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "official_title", "acronym", "conditions", "keywords", "interventions",
 )
 NUMERIC_COLUMNS: tuple[str, ...] = ("edss_min", "edss_max", "min_age", "max_age", "enrollment", "n_sites", "removed_run")
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def drug_class_label(key: str) -> str:
+    return load_drug_classes().label(key)
 
 
 def readable_ms_type(key: str) -> str:
@@ -214,6 +220,7 @@ class FilterState:
     """What the person chose in the sidebar; round-trips through the page address."""
 
     mechanisms: tuple[str, ...] = ()
+    drug_classes: tuple[str, ...] = ()
     progressive_only: bool = True
     ms_types: tuple[str, ...] = ()
     phases: tuple[str, ...] = ()
@@ -233,7 +240,7 @@ class FilterState:
 
 # One short address parameter per filter field; lists repeat the parameter (country names contain commas).
 PARAM_OF_FIELD: dict[str, str] = {
-    "mechanisms": "mech", "progressive_only": "scope", "ms_types": "mstype", "phases": "phase",
+    "mechanisms": "mech", "drug_classes": "class", "progressive_only": "scope", "ms_types": "mstype", "phases": "phase",
     "statuses": "status", "open_only": "open", "study_types": "type", "countries": "country",
     "sponsor_groups": "sponsor", "start_from": "from", "start_to": "to", "results": "results", "text": "q",
 }
@@ -325,10 +332,11 @@ def to_query_params(state: FilterState) -> dict[str, str | list[str]]:
     return params
 
 
-def allowed_values(table: TrialTable, mechanism_keys: Iterable[str] = ()) -> dict[str, list[str]]:
+def allowed_values(table: TrialTable, mechanism_keys: Iterable[str] = (), class_keys: Iterable[str] = ()) -> dict[str, list[str]]:
     """The values the address may name for each list field."""
     return {
         "mechanisms": sorted(set(table.members["mechanisms"]) | set(mechanism_keys)),
+        "drug_classes": sorted(set(table.members["drug_classes"]) | set(class_keys)),
         "ms_types": sorted(set(table.members["ms_types"]) | set(MS_TYPE_LABELS)),
         "phases": list(PHASE_LABELS),
         "statuses": list(STATUS_LABELS),
@@ -341,7 +349,7 @@ def allowed_values(table: TrialTable, mechanism_keys: Iterable[str] = ()) -> dic
 # ---------------------------------------------------------------- filtering and counts
 
 FACETS: tuple[str, ...] = (
-    "listed", "mechanisms", "progressive_only", "ms_types", "phases", "statuses", "study_types",
+    "listed", "mechanisms", "drug_classes", "progressive_only", "ms_types", "phases", "statuses", "study_types",
     "countries", "sponsor_groups", "start_years", "results", "text",
 )
 
@@ -362,6 +370,8 @@ def facet_masks(table: TrialTable, state: FilterState, include_removed: bool = F
         masks["listed"] = frame["listed"].to_numpy()
     if state.mechanisms:
         masks["mechanisms"] = _any_of(table.members["mechanisms"], state.mechanisms, size)
+    if state.drug_classes:
+        masks["drug_classes"] = _any_of(table.members["drug_classes"], state.drug_classes, size)
     if state.progressive_only:
         masks["progressive_only"] = frame["progressive"].to_numpy()
     if state.ms_types:
@@ -389,11 +399,15 @@ def facet_masks(table: TrialTable, state: FilterState, include_removed: bool = F
     if state.results != "any":
         has = frame["has_results"].to_numpy()
         masks["results"] = has if state.results == "yes" else ~has
-    words = state.text.lower().split()
-    if words:
+    groups = expand_query(state.text).groups
+    if groups:
+        # Every typed word (or drug name) must match; a drug name matches by any of its names.
         mask = np.ones(size, dtype=bool)
-        for word in words:
-            mask &= table.rows_containing(word)
+        for alternatives in groups:
+            found = np.zeros(size, dtype=bool)
+            for alternative in alternatives:
+                found |= table.rows_containing(alternative)
+            mask &= found
         masks["text"] = mask
     return masks
 
@@ -418,6 +432,7 @@ def filter_trials(table: TrialTable, state: FilterState, include_removed: bool =
 WIDENING_STEPS: dict[str, str] = {
     "progressive_only": "Turn off “Progressive MS only”",
     "mechanisms": "Clear “Mechanism”",
+    "drug_classes": "Clear “Drug class”",
     "ms_types": "Clear “MS type the trial includes”",
     "phases": "Clear “Phase”",
     "study_types": "Clear “Study type”",
@@ -468,7 +483,7 @@ def facet_counts(table: TrialTable, state: FilterState) -> FacetCounts:
     size = len(table)
     frame = table.frame
     counts: dict[str, dict[str, int]] = {}
-    for facet, member_field in (("mechanisms", "mechanisms"), ("ms_types", "ms_types"),
+    for facet, member_field in (("mechanisms", "mechanisms"), ("drug_classes", "drug_classes"), ("ms_types", "ms_types"),
                                 ("phases", "phases"), ("countries", "countries")):
         base = combine(masks, size, leave_out=facet)
         counts[facet] = {value: int(np.count_nonzero(base & arr)) for value, arr in table.members[member_field].items()}
@@ -500,11 +515,14 @@ def trials_matching(count: int) -> str:
     return f"{count:,} trial matches" if count == 1 else f"{count:,} trials match"
 
 
-def describe_filters(state: FilterState, mechanism_label=lambda key: key) -> list[str]:
+def describe_filters(state: FilterState, mechanism_label=lambda key: key, class_label=None) -> list[str]:
     """Short phrases naming the active filters, for the line above the results."""
+    class_label = class_label or drug_class_label
     parts: list[str] = ["progressive MS" if state.progressive_only else "all MS"]
     if state.mechanisms:
         parts.append("mechanism: " + ", ".join(mechanism_label(k) for k in state.mechanisms))
+    if state.drug_classes:
+        parts.append("drug class: " + ", ".join(class_label(k) for k in state.drug_classes))
     if state.ms_types:
         parts.append("MS type: " + ", ".join(readable_ms_type(k) for k in state.ms_types))
     if state.phases:
@@ -572,8 +590,8 @@ def people_first_order(trials: pd.DataFrame) -> pd.DataFrame:
 DOWNLOAD_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "status", "phases", "study_type", "start_date", "primary_completion_date",
     "completion_date", "last_update", "sponsor", "sponsor_class", "conditions", "interventions", "countries",
-    "enrollment", "has_results", "url", "progressive", "ms_types", "mechanisms", "edss_min", "edss_max",
-    "min_age", "max_age", "sex",
+    "enrollment", "has_results", "url", "progressive", "ms_types", "mechanisms", "drug_classes", "edss_min",
+    "edss_max", "min_age", "max_age", "sex",
 )
 
 

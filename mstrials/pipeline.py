@@ -102,3 +102,28 @@ def starts_per_year(trials: pd.DataFrame, label: Callable[[str], str]) -> pd.Dat
     counts["year"] = counts["start_year"].astype(int)
     counts["mechanism_label"] = counts["mechanism"].map(label)
     return counts[["year", "mechanism_label", "count"]]
+
+
+def class_phase_counts(trials: pd.DataFrame, mechanism_order: Sequence[str],
+                       classes_under: Callable[[str], Sequence[str]]) -> pd.DataFrame:
+    """Trial counts per (mechanism, drug class under it) row and phase stage column.
+
+    A trial counts in a row when it carries both the mechanism and the class, so a BTK inhibitor
+    trial appears under B cells and under microglia, but never in the anti-CD20 row. Rows are in
+    mechanism order, then in the class file's order; rows without trials are left out.
+    """
+    pairs = by_mechanism(trials)
+    pairs = pairs.assign(drug_class=pairs["drug_classes"].fillna("").str.split("|")).explode("drug_class")
+    pairs = pairs[pairs["drug_class"] != ""]
+    present = set(pairs["mechanism"])
+    rows = []
+    for mechanism in [key for key in mechanism_order if key in present]:
+        of_mechanism = pairs[pairs["mechanism"] == mechanism]
+        for drug_class in classes_under(mechanism):
+            stages = of_mechanism.loc[of_mechanism["drug_class"] == drug_class, "phase_stage"].astype(str)
+            if stages.empty:
+                continue
+            counts = stages.value_counts()
+            rows.append({"mechanism": mechanism, "drug_class": drug_class,
+                         **{stage: int(counts.get(stage, 0)) for stage in PHASE_STAGES}})
+    return pd.DataFrame(rows, columns=["mechanism", "drug_class", *PHASE_STAGES])

@@ -100,11 +100,17 @@ def fetched_within(cache_path: Path, hours: float) -> bool:
 
 
 def reclassify(cache_path: Path, quiet: bool) -> int:
-    connection = connect_readonly(cache_path)
+    if not cache_path.exists():
+        raise CacheError(f"no trial cache at {cache_path}")
     try:
-        up_to_date = read_meta(connection, "derivation_signature") == derivation_signature()
-    finally:
-        connection.close()
+        connection = connect_readonly(cache_path)
+    except CacheError:
+        up_to_date = False  # another format: the staged copy migrates an older one (and refuses a newer)
+    else:
+        try:
+            up_to_date = read_meta(connection, "derivation_signature") == derivation_signature()
+        finally:
+            connection.close()
     if up_to_date:
         if not quiet:
             print("labels are up to date")

@@ -8,7 +8,10 @@ import app_support
 import filters_sidebar
 import quick_check_answers
 from mstrials import frame as trial_frame
+from mstrials.search_terms import expand_query
 from mstrials.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, check_trials
+
+ALSO_SEARCHED_SHOWN = 12
 
 context = app_support.current()
 catalogue = context.catalogue
@@ -42,6 +45,12 @@ else:
 summary = "; ".join(trial_frame.describe_filters(context.state, catalogue.label))
 st.subheader(trial_frame.trials_matching(len(trials)))
 st.caption(f"Showing: {summary}")
+also_searched = expand_query(context.state.text).also_searched
+if also_searched:
+    # The vocabulary's names, not the typed text, but escaped all the same (one helper for all).
+    shown = ", ".join(app_support.escape_markdown(name) for name in also_searched[:ALSO_SEARCHED_SHOWN])
+    more = len(also_searched) - ALSO_SEARCHED_SHOWN
+    st.caption(f"Also searched for: {shown}" + (f" and {more} more names" if more > 0 else ""))
 
 if trials.empty and hidden:
     st.info(f"Your quick check answers rule out {'the one trial' if hidden == 1 else f'all {hidden:,} trials'} "

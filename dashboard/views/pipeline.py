@@ -10,7 +10,15 @@ import app_support
 import filters_sidebar
 from mstrials import frame as trial_frame
 from mstrials import pipeline
+from mstrials.drug_classes import load_drug_classes
 from mstrials.frame import PHASE_STAGES
+
+# The address's phase values behind each pipeline stage (the phase filter matches any of them).
+STAGE_PHASES: dict[str, tuple[str, ...]] = {
+    "Early phase 1": ("EARLY_PHASE1",), "Phase 1": ("PHASE1",), "Phase 1/2": ("PHASE1", "PHASE2"),
+    "Phase 2": ("PHASE2",), "Phase 2/3": ("PHASE2", "PHASE3"), "Phase 3": ("PHASE3",), "Phase 4": ("PHASE4",),
+    "No phase": ("NA",),
+}
 
 context = app_support.current()
 catalogue = context.catalogue
@@ -41,6 +49,34 @@ heatmap.update_layout(height=max(260, 48 * len(matrix) + 90), margin=dict(l=10, 
 st.plotly_chart(heatmap, config={"displayModeBar": False}, width="stretch")
 with st.expander("Show as a table"):
     st.dataframe(matrix, width="stretch")
+
+st.header("Drug classes within each mechanism")
+drug_classes = load_drug_classes()
+class_table = pipeline.class_phase_counts(trials, catalogue.ordered_keys(), drug_classes.under_mechanism)
+if class_table.empty:
+    st.info("None of these trials tests a drug of a listed class.")
+else:
+    st.markdown("The same trials split by the kind of drug tested, for example BTK inhibitors apart from anti-CD20 "
+                "antibodies. Trials whose drugs belong to no listed class are not in this table.")
+    class_matrix = class_table.assign(
+        Mechanism=class_table["mechanism"].map(catalogue.label),
+        **{"Drug class": class_table["drug_class"].map(drug_classes.label)},
+    ).set_index(["Mechanism", "Drug class"])[list(PHASE_STAGES)]
+    class_matrix = class_matrix.loc[:, class_matrix.sum() > 0]
+    st.dataframe(class_matrix, width="stretch", key="class_phase_table")
+    # Keyboard-reachable equivalent of clicking a cell: one link per cell that has trials.
+    base_params = trial_frame.to_query_params(context.state)
+    with st.expander("Open the trials of one cell in Explore"):
+        for row in class_table.to_dict("records"):
+            cells = [(stage, row[stage]) for stage in PHASE_STAGES if row[stage]]
+            st.markdown(f"**{app_support.escape_markdown(catalogue.label(row['mechanism']))} › "
+                        f"{app_support.escape_markdown(drug_classes.label(row['drug_class']))}**")
+            for stage, count in cells:
+                params = {**base_params, "mech": [row["mechanism"]], "class": [row["drug_class"]],
+                          "phase": list(STAGE_PHASES[stage])}
+                st.page_link("views/explore.py", label=f"{stage}: {count} trial{'' if count == 1 else 's'}",
+                             query_params=params)
+        st.caption("Phase 1/2 and 2/3 links open every trial of either phase.")
 
 st.header("Timeline")
 per_mechanism = pipeline.by_mechanism(trials)["mechanism"].value_counts()

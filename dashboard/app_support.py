@@ -148,7 +148,7 @@ def current() -> AppContext:
 
 def show_empty_state(reason: str) -> None:
     st.title("Progressive MS Trial Explorer")
-    st.info(f"{reason} Fetch the multiple sclerosis trials from ClinicalTrials.gov once to get started.", icon=":material/info:")
+    st.info(f"{escape_markdown(reason)} Fetch the multiple sclerosis trials from ClinicalTrials.gov once to get started.", icon=":material/info:")
     st.markdown("In a terminal, in the project folder, run:")
     st.code(REFRESH_COMMAND, language="bash")
     st.markdown("Or import studies you downloaded from ClinicalTrials.gov (JSON, JSON Lines or the zip download):")

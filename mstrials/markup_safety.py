@@ -35,20 +35,17 @@ CLINICALTRIALS_STUDY_URL = "https://clinicaltrials.gov/study/"
 
 def _without_controls(text: str) -> str:
     """Control and format characters (bidi overrides, NUL, ESC…) as spaces; our word joiner is added later."""
+    if text.isprintable():  # the usual case, checked at C speed
+        return text
     return "".join(" " if unicodedata.category(ch) in {"Cc", "Cf"} else ch for ch in text)
 
 
+# Each special character behind a backslash; colons and at signs also get a word joiner (see above).
+_ESCAPES = str.maketrans({ch: "\\" + ch + (WORD_JOINER if ch in ":@" else "") for ch in MARKDOWN_SPECIAL})
+
+
 def _escape_line(line: str) -> str:
-    line = _WWW.sub(r"\1\2" + WORD_JOINER, line)
-    out = []
-    for ch in line:
-        if ch in MARKDOWN_SPECIAL:
-            out.append("\\" + ch)
-            if ch in ":@":
-                out.append(WORD_JOINER)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _WWW.sub(r"\1\2" + WORD_JOINER, line).translate(_ESCAPES)
 
 
 def markdown_text(text: object) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from mstrials import frame as trial_frame
-from mstrials import history, settings
+from mstrials import history, markup_safety, settings
 from mstrials.cache import CacheError, connect_readonly
 from mstrials.frame import FilterState, TrialTable
 from mstrials.mechanism_catalogue import MechanismCatalogue, load_catalogue
@@ -156,7 +156,7 @@ def current() -> AppContext:
 
 def show_empty_state(reason: str) -> None:
     st.title("Progressive MS Trial Explorer")
-    st.info(f"{reason} Fetch the multiple sclerosis trials from ClinicalTrials.gov once to get started.", icon=":material/info:")
+    st.info(f"{escape_markdown(reason)} Fetch the multiple sclerosis trials from ClinicalTrials.gov once to get started.", icon=":material/info:")
     st.markdown("In a terminal, in the project folder, run:")
     st.code(REFRESH_COMMAND, language="bash", wrap_lines=True)
     st.markdown("Or import studies you downloaded from ClinicalTrials.gov (JSON, JSON Lines or the zip download):")
@@ -165,7 +165,7 @@ def show_empty_state(reason: str) -> None:
 
 
 def show_data_as_of(data: LoadedData) -> None:
-    st.caption(f":material/schedule: {data.as_of.sentence()} · {len(data.table.frame[data.table.frame['listed']]):,} MS trials listed")
+    st.caption(f":material/schedule: {escape_markdown(data.as_of.sentence())} · {len(data.table.frame[data.table.frame['listed']]):,} MS trials listed")
     if data.as_of.is_stale():
         days = data.as_of.age_in_days()
         age = f"{days:,} days old" if days is not None else "of unknown date"
@@ -174,12 +174,30 @@ def show_data_as_of(data: LoadedData) -> None:
                 icon=":material/update:")
 
 
-def escape_markdown(text: str | None) -> str:
-    """Registry text shown inside our own markdown: every markdown and HTML character made literal."""
-    if not text:
-        return ""
-    special = "\\`*_{}[]()<>#+-.!|~$:"
-    return "".join("\\" + ch if ch in special else ch for ch in str(text)).replace("\n", " ")
+# Registry or address text shown inside our own markdown (markdown, captions, notices, help, labels).
+escape_markdown = markup_safety.markdown_text
+MAX_NOTICE_LENGTH = 200
+MAX_NOTICES_LISTED = 10
+
+
+def describe_filters_markdown(context: AppContext) -> str:
+    """The active filters as one escaped line: country, type and search words come from outside."""
+    from mstrials.frame import describe_filters
+
+    return "; ".join(escape_markdown(part) for part in describe_filters(context.state, context.catalogue.label))
+
+
+def show_address_notices(notices: tuple[str, ...]) -> None:
+    """One short, collapsed notice for the parts of the address that were ignored, each part escaped."""
+    if not notices:
+        return
+    count = len(notices)
+    with st.expander(f"Ignored {count} part{'' if count == 1 else 's'} of the page address", icon=":material/warning:"):
+        lines = [escape_markdown(notice if len(notice) <= MAX_NOTICE_LENGTH else notice[:MAX_NOTICE_LENGTH] + "…")
+                 for notice in notices[:MAX_NOTICES_LISTED]]
+        if count > MAX_NOTICES_LISTED:
+            lines.append(f"and {count - MAX_NOTICES_LISTED} more")
+        st.markdown("\n".join(f"- {line}" for line in lines))
 
 
 def trial_sites(data: LoadedData, nct_id: str, study: dict) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import streamlit as st
 import app_support
 from mstrials import frame as trial_frame
 from mstrials.drug_classes import load_drug_classes
+from mstrials.markup_safety import plain_label
 from mstrials.frame import (
     OPEN_STATUSES, PHASE_LABELS, RESULTS_CHOICES, SPONSOR_GROUP_LABELS, STATUS_LABELS, STUDY_TYPE_LABELS,
     FilterState, readable_ms_type,
@@ -86,15 +87,15 @@ def context_without_widgets(data: app_support.LoadedData) -> app_support.AppCont
 
 
 def _with_count(label: str, count: int) -> str:
-    return f"{label} ({count:,})"
+    # Option labels of selectboxes and multiselects are plain text: registry names only lose control characters.
+    return f"{plain_label(label)} ({count:,})"
 
 
 def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_support.AppContext:
     state = state_from_widgets(data)
     counts = trial_frame.facet_counts(data.table, state)
     catalogue = data.catalogue
-    for notice in notices:
-        st.warning(notice, icon=":material/warning:")
+    app_support.show_address_notices(notices)
     with st.sidebar:
         st.markdown(f"### Filters · {trial_frame.trials_matching(counts.total)}")
         st.toggle(

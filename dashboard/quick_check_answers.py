@@ -9,6 +9,7 @@ import streamlit as st
 import app_support
 from mstrials.eligibility import MS_TYPES
 from mstrials.frame import readable_ms_type
+from mstrials.markup_safety import plain_label
 from mstrials.patient_match import PatientProfile
 
 ANSWER_KEYS = ("qc_age", "qc_sex", "qc_type", "qc_edss", "qc_country")
@@ -75,7 +76,7 @@ def ask(countries: list[str]) -> PatientProfile | None:
             st.caption("EDSS is the 0–10 disability score your neurologist uses: 6 means you need a stick "
                        "to walk 100 m. Leave it empty if you do not know it.")
             st.selectbox("Country you could travel to", ["", *countries], key="qc_country",
-                         format_func=lambda c: c or "Any country")
+                         format_func=lambda c: plain_label(c) or "Any country")
         st.button("Clear my answers", on_click=clear_answers, icon=":material/restart_alt:")
         st.caption(":material/medical_information: " + app_support.DISCLAIMER)
     return explore_answers()

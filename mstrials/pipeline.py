@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 import pandas as pd
 
 from mstrials.frame import PHASE_STAGES
+from mstrials.markup_safety import hover_text
 
 HOVER_LIMIT = 12
 
@@ -35,12 +36,8 @@ def _hover_list(group: pd.DataFrame) -> str:
     lines = [f"{nct} – {str(title)[:70]}" for nct, title in zip(group["nct_id"], group["title"].fillna(""))][:HOVER_LIMIT]
     if len(group) > HOVER_LIMIT:
         lines.append(f"… and {len(group) - HOVER_LIMIT} more")
-    return "<br>".join(_plain(line) for line in lines)
-
-
-def _plain(text: str) -> str:
     # Plotly hover text understands a few HTML tags; registry text must not bring its own.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "<br>".join(hover_text(line) for line in lines)
 
 
 def mechanism_phase_table(trials: pd.DataFrame, mechanism_order: Sequence[str],
@@ -81,14 +78,14 @@ def timeline_rows(trials: pd.DataFrame, limit: int = 150) -> tuple[pd.DataFrame,
     dated = dated.sort_values("start", ascending=False).head(limit).sort_values("start")
     rows = pd.DataFrame({
         "nct_id": dated["nct_id"],
-        "label": dated["nct_id"] + " · " + dated["title"].fillna("").str.slice(0, 48).map(_plain),
+        "label": dated["nct_id"].map(hover_text) + " · " + dated["title"].fillna("").str.slice(0, 48).map(hover_text),
         # For the hover: the axis shows only the trial number, so the bars keep their room on a phone.
-        "title": dated["title"].fillna("").map(lambda t: _plain(t if len(t) <= 90 else t[:89] + "…")),
+        "title": dated["title"].fillna("").map(lambda t: hover_text(t if len(t) <= 90 else t[:89] + "…")),
         "start": dated["start"],
         "end": dated["primary_completion"],
         "status_group": dated["status"].map(status_group),
-        "status": dated["status_label"],
-        "phase": dated["phase_stage"],
+        "status": dated["status_label"].map(hover_text),
+        "phase": dated["phase_stage"].map(hover_text),
     })
     return rows.reset_index(drop=True), missing
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-NCT_ID = re.compile(r"^NCT\d{8}$")
+NCT_ID = re.compile(r"NCT[0-9]{8}")  # used with fullmatch: ASCII digits, no trailing newline
 STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 
 
@@ -139,7 +139,7 @@ def study_nct_id(study: Any) -> str:
         raise MalformedStudy("no protocolSection")
     identification = protocol.get("identificationModule")
     nct_id = identification.get("nctId") if isinstance(identification, dict) else None
-    if not isinstance(nct_id, str) or not NCT_ID.match(nct_id):
+    if not isinstance(nct_id, str) or not NCT_ID.fullmatch(nct_id):
         raise MalformedStudy(f"no valid protocolSection.identificationModule.nctId (got {nct_id!r:.40})")
     return nct_id
 

@@ -122,6 +122,7 @@ def _readable(value: Any) -> str:
 class Segment:
     text: str
     mark: int | None  # the 1-based number of the highlight this text belongs to, or None
+    opens_mark: bool = True  # False for the later pieces of a highlight cut into lines
 
 
 def highlight_segments(text: str, spans: Iterable[tuple[int, int]]) -> list[Segment]:
@@ -204,3 +205,36 @@ def eligibility_table(themes) -> pd.DataFrame:
             table.append({"Theme": theme.replace("_", " ").capitalize(), "What the study states": "see source",
                           "Source": ", ".join(f"[{n}]" for n in theme_numbers)})
     return pd.DataFrame(table, columns=["Theme", "What the study states", "Source"])
+
+
+CRITERIA_SHOWN_CHARACTERS = 20_000
+
+
+def criteria_excerpt(text: str, limit: int = CRITERIA_SHOWN_CHARACTERS) -> tuple[str, bool]:
+    """The first part of a long criteria text, cut at a line end where one is near; and whether it was cut.
+
+    A registry text can be megabytes long; the page shows this part and links to the full record.
+    """
+    if len(text) <= limit:
+        return text, False
+    cut = text.rfind("\n", 0, limit)
+    return text[: cut if cut > limit // 2 else limit], True
+
+
+def highlight_lines(text: str, spans: Iterable[tuple[int, int]]) -> list[list[Segment]]:
+    """The highlight segments of `text`, cut into its lines (any line break, `\\r` included).
+
+    Each piece of text is split once, so the work stays linear in the length of the text.
+    """
+    from mstrials.markup_safety import LINE_BREAKS
+
+    lines: list[list[Segment]] = [[]]
+    for segment in highlight_segments(text, spans):
+        opens = True
+        for index, piece in enumerate(LINE_BREAKS.split(segment.text)):
+            if index:
+                lines.append([])
+            if piece:
+                lines[-1].append(Segment(piece, segment.mark, opens))
+                opens = False
+    return lines

@@ -4,6 +4,7 @@ Saves a screenshot of every page (desktop 1280×800 and phone width) to test-art
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -11,13 +12,17 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO_ROOT, load_script
+from hostile_study import HOSTILE_ADDRESS, HOSTILE_HOST, HOSTILE_NCT, hostile_study, poison
 from mstrials.frame import trials_matching
+from study_factory import make_study
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -58,10 +63,17 @@ def corpus_cache(corpus_file, ctgov_dir, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def app_url(corpus_cache, browser, tmp_path_factory):
+    with streamlit_server(corpus_cache, tmp_path_factory) as url:
+        warm_up(browser, url)
+        yield url
+
+
+@contextmanager
+def streamlit_server(cache: Path, tmp_path_factory):
     require_chromium()
     port = free_loopback_port()
     log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    env = {**os.environ, "MSTRIALS_CACHE": str(corpus_cache)}
+    env = {**os.environ, "MSTRIALS_CACHE": str(cache)}
     with open(log_path, "w") as log:
         server = subprocess.Popen(
             [str(STREAMLIT), "run", str(REPO_ROOT / "dashboard" / "app.py"), "--server.headless", "true",
@@ -82,7 +94,6 @@ def app_url(corpus_cache, browser, tmp_path_factory):
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not start:\n{log_path.read_text()}")
             time.sleep(0.3)
-        warm_up(browser, url)
         yield url
     finally:
         server.terminate()
@@ -198,7 +209,67 @@ def test_filter_changes_the_table_and_the_address(browser, app_url, corpus_cache
 
 def test_invalid_address_shows_a_notice(browser, app_url):
     page = open_page(browser, f"{app_url}/?scope=all&phase=PHASE9")
-    assert page.get_by_text("Ignored unknown phase value").first.is_visible()
+    notice = page.get_by_text("Ignored 1 part of the page address").first
+    assert notice.is_visible()
+    notice.click()  # collapsed until asked for
+    page.get_by_text("Ignored unknown phase value").first.wait_for(state="visible", timeout=10_000)
+    page.close()
+
+
+LONG_CRITERIA_NCT = "NCT00000077"
+
+
+@pytest.fixture(scope="module")
+def hostile_url(browser, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("hostile-browser") / "trials.sqlite"
+    line = "- Participants must not have taken part in another interventional study within 30 days\n"
+    long_criteria = "Inclusion Criteria:\n\n" + line * (10_000_000 // len(line))
+    studies = [hostile_study(), make_study(nct_id=LONG_CRITERIA_NCT, title="A trial with very long criteria",
+                                           eligibilityModule={"eligibilityCriteria": long_criteria})]
+    source = cache.parent / "studies.json"
+    source.write_text(json.dumps(studies))
+    assert load_script("fetch_trials").main(["--cache", str(cache), "--quiet", "--from-file", str(source)]) == 0
+    with streamlit_server(cache, tmp_path_factory) as url:
+        yield url
+
+
+def assert_no_markup_from_the_data(page) -> None:
+    assert page.locator(f'a[href*="{HOSTILE_HOST}"]').count() == 0
+    assert page.locator(f'img[src*="{HOSTILE_HOST}"]').count() == 0
+    assert page.locator(f'[src*="{HOSTILE_HOST}"], [href*="{HOSTILE_HOST}"]').count() == 0
+    scripts = page.locator("script").evaluate_all("nodes => nodes.map(n => n.textContent)")
+    assert not any("alert(1)" in (text or "") for text in scripts)
+    assert page.locator("i", has_text="slanted").count() == 0
+    assert page.locator(".katex, math").count() == 0  # no maths typeset from `$…$`
+    assert page.get_by_text("alarm").count() == 0 or page.locator('span[style*="red"]', has_text="alarm").count() == 0
+
+
+@pytest.mark.parametrize("path", [
+    f"/trial?nct={HOSTILE_NCT}",
+    "/?" + urllib.parse.urlencode({"scope": "all", "country": poison("country"), "type": poison("studytype")}),
+    "/?" + urllib.parse.urlencode(HOSTILE_ADDRESS),
+    "/pipeline?" + urllib.parse.urlencode({"scope": "all", "country": poison("country")}),
+])
+def test_hostile_text_is_shown_as_text_in_the_browser(browser, hostile_url, path):
+    page = open_page(browser, hostile_url + path)
+    page.get_by_text("Verify your eligibility here").first.wait_for(state="attached", timeout=30_000)
+    page.wait_for_timeout(1500)
+    for expander in page.locator('[data-testid="stExpander"] summary').all():
+        expander.click()  # the collapsed address notice and the criteria, opened
+    page.wait_for_timeout(500)
+    assert not page.locator('[data-testid="stException"]').count()
+    assert_no_markup_from_the_data(page)
+    # The registry text is still there to read, as written.
+    assert f"https://{HOSTILE_HOST}/" in page.evaluate("document.body.innerText").replace("\u2060", "")
+    page.close()
+
+
+def test_ten_megabyte_criteria_do_not_freeze_the_trial_page(browser, hostile_url):
+    page = open_page(browser, f"{hostile_url}/trial?nct={LONG_CRITERIA_NCT}")
+    page.get_by_text("Read the full criteria on ClinicalTrials.gov").first.wait_for(timeout=60_000)
+    link = page.get_by_role("link", name="Read the full criteria on ClinicalTrials.gov")
+    assert link.get_attribute("href") == f"https://clinicaltrials.gov/study/{LONG_CRITERIA_NCT}"
+    page.get_by_text("not medical advice").first.wait_for(state="attached", timeout=30_000)
     page.close()
 
 

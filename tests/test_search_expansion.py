@@ -1,7 +1,6 @@
 """Search that knows drug names: brands, generics, code names and class words find the same trials."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd

@@ -7,6 +7,7 @@ import app_support
 import filters_sidebar
 from mstrials import frame as trial_frame
 from mstrials.history import CHANGE_KIND_LABELS
+from mstrials.markup_safety import study_url
 
 context = app_support.current()
 data = context.data
@@ -15,7 +16,7 @@ catalogue = context.catalogue
 st.title("What changed")
 app_support.show_data_as_of(data)
 st.caption("Follows the filters on the left (including trials no longer listed): "
-           + "; ".join(trial_frame.describe_filters(context.state, catalogue.label)))
+           + app_support.describe_filters_markdown(context))
 
 changes = app_support.load_changes(*app_support.cache_version(data.cache_path))
 matching = trial_frame.filter_trials(data.table, context.state, include_removed=True)
@@ -70,7 +71,7 @@ view = shown.assign(
     title=shown["nct_id"].map(titles["title"]),
     mechanism=shown["nct_id"].map(titles["mechanisms"]).map(
         lambda joined: ", ".join(catalogue.label(k) for k in trial_frame.split_values(joined))),
-    link="https://clinicaltrials.gov/study/" + shown["nct_id"],
+    link=shown["nct_id"].map(study_url),
 )
 st.dataframe(
     view[["when", "change", "link", "before", "after", "title", "mechanism"]], hide_index=True, width="stretch",

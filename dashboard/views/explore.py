@@ -9,6 +9,7 @@ import filters_sidebar
 import quick_check_answers
 from mstrials import frame as trial_frame
 from mstrials.search_terms import expand_query
+from mstrials.markup_safety import study_url
 from mstrials.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, check_trials
 
 ALSO_SEARCHED_SHOWN = 12
@@ -42,7 +43,7 @@ if person is not None:
 else:
     checks = None
 
-summary = "; ".join(trial_frame.describe_filters(context.state, catalogue.label))
+summary = app_support.describe_filters_markdown(context)
 st.subheader(trial_frame.trials_matching(len(trials)))
 st.caption(f"Showing: {summary}")
 also_searched = expand_query(context.state.text).also_searched
@@ -61,6 +62,7 @@ elif trials.empty:
     filters_sidebar.show_no_matches(context)
 else:
     view = trial_frame.results_view(trials, catalogue.label)
+    view["link"] = view["nct_id"].map(study_url)  # our own links, from validated ids only
     column_config = {
         "link": st.column_config.LinkColumn("Trial", display_text=r"https://clinicaltrials\.gov/study/(NCT\d+)",
                                             help="Opens the trial on ClinicalTrials.gov", width=110),
@@ -92,7 +94,7 @@ else:
     selected_rows = selection.selection.rows if selection else []
     if selected_rows:
         chosen = view.iloc[selected_rows[0]]["nct_id"]
-        link_slot.page_link("views/trial.py", label=f"Open the details of {chosen}", icon=":material/description:",
+        link_slot.page_link("views/trial.py", label=f"Open the details of {app_support.escape_markdown(chosen)}", icon=":material/description:",
                             query_params={"nct": chosen})
 
     # The files are built only when a button is pressed: at 100,000 trials that takes a moment.

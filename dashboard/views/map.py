@@ -5,8 +5,8 @@ import streamlit as st
 
 import app_support
 import filters_sidebar
-from mstrials import frame as trial_frame
 from mstrials import site_map
+from mstrials.markup_safety import plain_label, study_url
 
 context = app_support.current()
 data = context.data
@@ -14,7 +14,7 @@ trials = context.filtered()
 
 st.title("Trial sites on a map")
 app_support.show_data_as_of(data)
-st.caption("Follows the filters on the left: " + "; ".join(trial_frame.describe_filters(context.state, context.catalogue.label)))
+st.caption("Follows the filters on the left: " + app_support.describe_filters_markdown(context))
 open_only = st.toggle("Only sites that are recruiting or about to", value=True, key="map_open_sites",
                       help="A site without its own status counts as open when its trial is recruiting. "
                            "Off: every site of the matching trials, including finished ones.")
@@ -37,7 +37,7 @@ st.markdown(
 # The country choice comes before the map: it is the quickest way to "sites near me", and on a phone
 # the map fills the screen and catches the finger that scrolls.
 country = st.selectbox("Sites in one country (to find sites near you)", ["", *sorted(placed["country"].dropna().unique())],
-                       format_func=lambda c: c or "All countries", key="map_country")
+                       format_func=lambda c: plain_label(c) or "All countries", key="map_country")
 listing = placed if not country else placed[placed["country"] == country]
 on_map = listing.dropna(subset=["lat", "lon"])
 if not on_map.empty:
@@ -46,7 +46,7 @@ st.caption("Points placed by country sit at the country's population centre, not
            "The list below the map has every site, including any that could not be placed.")
 titles = trials.set_index("nct_id")["title"]
 listing = listing.assign(title=listing["nct_id"].map(titles),
-                         link="https://clinicaltrials.gov/study/" + listing["nct_id"])
+                         link=listing["nct_id"].map(study_url))
 st.dataframe(
     listing[["link", "title", "facility", "city", "state", "country", "status_label", "placed_by_label"]],
     hide_index=True, width="stretch",

@@ -12,6 +12,7 @@ from mstrials import frame as trial_frame
 from mstrials import pipeline
 from mstrials.drug_classes import load_drug_classes
 from mstrials.frame import PHASE_STAGES
+from mstrials.markup_safety import hover_text, plain_label
 
 # The address's phase values behind each pipeline stage (the phase filter matches any of them).
 STAGE_PHASES: dict[str, tuple[str, ...]] = {
@@ -26,7 +27,7 @@ trials = context.filtered()
 
 st.title("Pipeline")
 app_support.show_data_as_of(context.data)
-st.caption("Follows the filters on the left: " + "; ".join(trial_frame.describe_filters(context.state, catalogue.label)))
+st.caption("Follows the filters on the left: " + app_support.describe_filters_markdown(context))
 if trials.empty:
     filters_sidebar.show_no_matches(context)
     st.stop()
@@ -39,7 +40,7 @@ matrix = pipeline.count_matrix(table)
 hover = table.pivot(index="mechanism_label", columns="stage", values="trials").reindex(
     index=matrix.index, columns=list(PHASE_STAGES)).fillna("")
 heatmap = go.Figure(go.Heatmap(
-    z=matrix.to_numpy(), x=list(matrix.columns), y=list(matrix.index),
+    z=matrix.to_numpy(), x=list(matrix.columns), y=[hover_text(label) for label in matrix.index],
     text=[[str(v) if v else "·" for v in row] for row in matrix.to_numpy()],
     texttemplate="%{text}", customdata=hover.to_numpy(), colorscale="Blues", showscale=False,
     hovertemplate="<b>%{y}</b> · %{x}: %{z} trials<br><br>%{customdata}<extra></extra>", xgap=2, ygap=2,
@@ -82,7 +83,7 @@ st.header("Timeline")
 per_mechanism = pipeline.by_mechanism(trials)["mechanism"].value_counts()
 keys_present = [k for k in catalogue.ordered_keys() if k in per_mechanism.index]
 default = per_mechanism.idxmax()
-mechanism = st.selectbox("Mechanism", keys_present, index=keys_present.index(default), format_func=catalogue.label,
+mechanism = st.selectbox("Mechanism", keys_present, index=keys_present.index(default), format_func=lambda key: plain_label(catalogue.label(key)),
                          key="pipeline_mechanism")
 of_mechanism = trials[trials["mechanisms"].fillna("").str.split("|").map(lambda keys: mechanism in keys)]
 rows, undated = pipeline.timeline_rows(of_mechanism)
@@ -120,7 +121,8 @@ starts = pipeline.starts_per_year(trials, catalogue.label)
 if starts.empty:
     st.info("None of these trials has a start date.")
 else:
-    bars = px.bar(starts, x="year", y="count", color="mechanism_label",
+    # The legend and hover read labels as HTML: escaped copies for the chart, the table keeps the text.
+    bars = px.bar(starts.assign(mechanism_label=starts["mechanism_label"].map(hover_text)), x="year", y="count", color="mechanism_label",
                   labels={"year": "Start year", "count": "Trials started", "mechanism_label": "Mechanism"})
     bars.update_layout(height=380, margin=dict(l=10, r=10, t=10, b=10), bargap=0.1)
     st.plotly_chart(bars, config={"displayModeBar": False}, width="stretch")

@@ -8,6 +8,7 @@ import streamlit as st
 
 import app_support
 from mstrials import trial_detail
+from mstrials.markup_safety import is_nct_id, markdown_fragment, study_url
 from mstrials.frame import split_values
 from mstrials.eligibility import EXCLUDED, OK, UNKNOWN, EligibilityThemes, quick_check
 from quick_check_answers import explore_answers
@@ -15,8 +16,8 @@ from quick_check_answers import explore_answers
 QUESTIONS = {"age": "Age", "sex": "Sex", "ms_type": "Type of MS", "edss": "EDSS score", "country": "Country"}
 VERDICT_WORDS = {OK: "Fits", EXCLUDED: "Excludes you", UNKNOWN: "Not stated or not answered"}
 
-NCT_PATTERN = re.compile(r"^NCT\d{8}$")
 md = app_support.escape_markdown
+SUMMARY_SHOWN_CHARACTERS = 20_000
 
 context = app_support.current()
 data = context.data
@@ -32,13 +33,13 @@ if chosen != asked and chosen:
 if not chosen:
     st.info("Enter a trial number above, or pick a row on the Explore page.")
     st.stop()
-if not NCT_PATTERN.match(chosen):
-    st.warning(f"“{chosen[:20]}” is not a ClinicalTrials.gov number: they look like NCT followed by 8 digits.")
+if not is_nct_id(chosen):
+    st.warning(f"“{md(chosen[:20])}” is not a ClinicalTrials.gov number: they look like NCT followed by 8 digits.")
     st.stop()
 matches = frame[frame["nct_id"] == chosen]
 if matches.empty:
     st.warning(f"{chosen} is not among the multiple sclerosis trials in this cache.")
-    st.markdown(f"[Look it up on ClinicalTrials.gov](https://clinicaltrials.gov/study/{chosen})")
+    st.markdown(f"[Look it up on ClinicalTrials.gov]({study_url(chosen)})")
     st.stop()
 trial = matches.iloc[0]
 details = app_support.load_study_details(*app_support.cache_version(data.cache_path), chosen) or {}
@@ -53,7 +54,7 @@ if not trial["listed"]:
     st.warning("This trial is no longer listed by the registry; the details below are from our last copy.")
 
 enrollment = "not stated" if pd.isna(trial["enrollment"]) else f"{int(trial['enrollment']):,} people"
-st.markdown(f"**Status:** {trial['status_label']} · **Phase:** {trial['phase_stage']} · "
+st.markdown(f"**Status:** {md(trial['status_label'])} · **Phase:** {md(trial['phase_stage'])} · "
             f"**Enrollment:** {enrollment} · **Sites:** {int(trial['n_sites'] or 0):,}")
 def date_text(value) -> str:
     return md(value) if isinstance(value, str) and value else "not stated"
@@ -71,12 +72,12 @@ st.markdown(
     f"**Conditions:** {md(', '.join(split_values(trial['conditions']))) or 'not stated'}  \n"
     f"**Treatments:** {md(', '.join(split_values(trial['interventions']))) or 'not stated'}"
 )
-st.link_button("Open on ClinicalTrials.gov", f"https://clinicaltrials.gov/study/{chosen}", icon=":material/open_in_new:")
+st.link_button("Open on ClinicalTrials.gov", study_url(chosen), icon=":material/open_in_new:")
 
 summary = trial_detail.brief_summary(study)
 if summary:
     with st.expander("Brief summary (from the registry)"):
-        st.text(summary)
+        st.text(summary[:SUMMARY_SHOWN_CHARACTERS] + ("…" if len(summary) > SUMMARY_SHOWN_CHARACTERS else ""))
 
 st.header("How the treatment is meant to work")
 catalogue = context.catalogue
@@ -104,7 +105,7 @@ if answers is not None:
     st.dataframe(pd.DataFrame([
         {"Question": QUESTIONS.get(check.theme, check.theme), "Result": VERDICT_WORDS[check.verdict],
          "Why": check.message} for check in result.checks]), hide_index=True, width="stretch")
-    st.caption(result.summary)
+    st.caption(md(result.summary))
 st.markdown("**What the eligibility criteria say**" + (" (the numbers point to the highlighted sentences below)"
                                                        if themes.sources else ""))
 eligibility = trial_detail.eligibility_table(themes)
@@ -114,30 +115,36 @@ st.dataframe(eligibility, hide_index=True, width="stretch", height=36 * (len(eli
 
 
 def highlighted_criteria(text: str, spans: list[tuple[int, int]]) -> str:
-    """The criteria as our own markdown: every registry character escaped, highlights numbered."""
-    pieces: list[str] = []
-    for segment in trial_detail.highlight_segments(text, spans):
-        lines = segment.text.split("\n")
-        if segment.mark is None:
-            lines = [md(line) for line in lines]
-        else:
+    """The criteria as our own markdown: every registry character escaped, highlights numbered, one pass."""
+    lines = []
+    for line in trial_detail.highlight_lines(text, spans):
+        pieces = []
+        for position, segment in enumerate(line):
+            escaped = markdown_fragment(segment.text, at_line_start=position == 0)
+            if segment.mark is None:
+                pieces.append(escaped)
+                continue
             # A number as well as a colour, so the highlight reads without colour too.
-            lines = [highlight_line(line) for line in lines]
-            lines[0] = f"**\\[{segment.mark}\\]** " + lines[0]
-        pieces.append("\n".join(lines))
-    return "".join(pieces).replace("\n", "  \n")
+            pieces.append((f"**\\[{segment.mark}\\]** " if segment.opens_mark else "") + highlight_piece(escaped))
+        lines.append("".join(pieces))
+    return "  \n".join(lines)
 
 
-def highlight_line(line: str) -> str:
-    # A square bracket would end the highlight early, so brackets stay outside it, escaped.
-    parts = re.split(r"([\[\]])", line)
-    return "".join(md(part) if part in "[]" else f":orange-background[{md(part)}]" if part.strip() else md(part)
+def highlight_piece(escaped: str) -> str:
+    # An escaped square bracket could still end the highlight early, so brackets stay outside it.
+    parts = re.split(r"(\\[\[\]])", escaped)
+    return "".join(part if part in ("\\[", "\\]") else f":orange-background[{part}]" if part.strip(" \u00a0") else part
                    for part in parts)
 
 
 if criteria:
-    with st.expander("Full eligibility criteria (from the registry)", expanded=True):
-        st.markdown(highlighted_criteria(criteria, [(s.start, s.end) for s in themes.sources]))
+    shown, cut = trial_detail.criteria_excerpt(criteria)
+    with st.expander("Full eligibility criteria (from the registry)" if not cut else
+                     "Eligibility criteria (from the registry, first part)", expanded=True):
+        st.markdown(highlighted_criteria(shown, [(s.start, s.end) for s in themes.sources]))
+        if cut:
+            st.markdown(f"The criteria text is {len(criteria):,} characters long; this page shows the first "
+                        f"{len(shown):,}. [Read the full criteria on ClinicalTrials.gov]({study_url(chosen)})")
 else:
     st.caption("The registry data we hold for this trial has no eligibility criteria text.")
 

@@ -1,0 +1,109 @@
+"""Untrusted text (registry records, the page address) made safe for the places the app shows it.
+
+Two targets, because they read different syntax:
+
+- `markdown_text` / `markdown_lines`: for anything Streamlit renders as markdown (st.markdown,
+  captions, notices, help tooltips, widget labels, expander labels). Every markdown punctuation
+  character is backslash-escaped, so no link, emphasis, HTML, maths, table, heading or list can
+  form. Backslashes are not enough for what Streamlit finds in the *decoded* text after parsing
+  (bare-URL and e-mail autolinks, `:emoji:` shortcodes and `:material/icon:` icons), so a word
+  joiner (U+2060, invisible) goes after every colon, after `www` and after `@`. Line breaks,
+  tabs and control characters become spaces, which keeps indented code blocks from forming.
+- `hover_text`: for Plotly hover labels, tick labels and legends, which understand a few HTML
+  tags and `%{…}` template fields: HTML-escaped, with `{` as an entity.
+
+`plain_label` is for widgets that show their options as plain text (selectbox, multiselect):
+only line breaks and control characters are removed, so the text reads exactly as written.
+
+Our own links are built here from validated ids only (`study_url`).
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+WORD_JOINER = "\u2060"
+# ASCII punctuation that means something to CommonMark, GFM, remark-math or Streamlit's directives.
+MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=&\"'@^%;/?")
+LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
+_SPACES = re.compile(r"[ \t]+")
+_WWW = re.compile(r"(w)(ww)(?=\.)", re.IGNORECASE)
+NCT_ID = re.compile(r"NCT[0-9]{8}")
+CLINICALTRIALS_STUDY_URL = "https://clinicaltrials.gov/study/"
+
+
+def _without_controls(text: str) -> str:
+    """Control and format characters (bidi overrides, NUL, ESC…) as spaces; our word joiner is added later."""
+    if text.isprintable():  # the usual case, checked at C speed
+        return text
+    return "".join(" " if unicodedata.category(ch) in {"Cc", "Cf"} else ch for ch in text)
+
+
+# Each special character behind a backslash; colons and at signs also get a word joiner (see above).
+_ESCAPES = str.maketrans({ch: "\\" + ch + (WORD_JOINER if ch in ":@" else "") for ch in MARKDOWN_SPECIAL})
+
+
+def _escape_line(line: str) -> str:
+    return _WWW.sub(r"\1\2" + WORD_JOINER, line).translate(_ESCAPES)
+
+
+def markdown_text(text: object) -> str:
+    """One line of untrusted text for inside our markdown: shown literally, never as markup."""
+    if text is None:
+        return ""
+    flat = LINE_BREAKS.sub(" ", str(text))
+    flat = _SPACES.sub(" ", _without_controls(flat.replace("\t", " "))).strip()
+    return _escape_line(flat)
+
+
+def markdown_fragment(text: str, at_line_start: bool = False) -> str:
+    """A piece of one line of untrusted text, escaped as it stands (spaces kept, nothing trimmed).
+
+    At the start of a line its indentation becomes no-break spaces: they indent the same but
+    cannot start a code block.
+    """
+    text = _without_controls(LINE_BREAKS.sub(" ", text).replace("\t", "    "))
+    if at_line_start:
+        body = text.lstrip(" ")
+        return "\u00a0" * (len(text) - len(body)) + _escape_line(body)
+    return _escape_line(text)
+
+
+def markdown_lines(text: object) -> list[str]:
+    """Untrusted multi-line text as escaped lines (join them with "  \\n" for hard line breaks).
+
+    Leading indentation is kept as no-break spaces: they indent the same but cannot start a code block.
+    """
+    lines = []
+    for raw in LINE_BREAKS.split("" if text is None else str(text)):
+        raw = _without_controls(raw.replace("\t", "    ")).rstrip()
+        body = raw.lstrip(" ")
+        indent = "\u00a0" * (len(raw) - len(body))
+        lines.append(indent + _escape_line(_SPACES.sub(" ", body)))
+    return lines
+
+
+def plain_label(text: object) -> str:
+    """Untrusted text for a widget that shows it as plain text: one line, no control characters."""
+    if text is None:
+        return ""
+    return _SPACES.sub(" ", _without_controls(LINE_BREAKS.sub(" ", str(text)).replace("\t", " "))).strip()
+
+
+def hover_text(text: object) -> str:
+    """Untrusted text for Plotly hover, tick and legend labels: no tags, entities or template fields."""
+    if text is None:
+        return ""
+    escaped = html.escape(plain_label(text), quote=True)
+    return escaped.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def is_nct_id(value: object) -> bool:
+    """A ClinicalTrials.gov number: NCT and exactly eight ASCII digits, nothing before or after."""
+    return isinstance(value, str) and NCT_ID.fullmatch(value) is not None
+
+
+def study_url(nct_id: object) -> str | None:
+    """The study's page on ClinicalTrials.gov, or None when the id is not a valid NCT number."""
+    return CLINICALTRIALS_STUDY_URL + nct_id if is_nct_id(nct_id) else None

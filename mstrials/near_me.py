@@ -136,9 +136,14 @@ def from_km(km: np.ndarray | float, units: str) -> np.ndarray | float:
 
 def haversine_km(lat: np.ndarray, lon: np.ndarray, place_lat: float, place_lon: float) -> np.ndarray:
     """Great-circle km from one point to many (degrees in, NaN where a coordinate is missing)."""
-    lat1, lon1 = np.radians(place_lat), np.radians(place_lon)
     lat2, lon2 = np.radians(np.asarray(lat, dtype="float64")), np.radians(np.asarray(lon, dtype="float64"))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return _haversine_radians(lat2, lon2, np.cos(lat2), place_lat, place_lon)
+
+
+def _haversine_radians(lat2: np.ndarray, lon2: np.ndarray, cos_lat2: np.ndarray, place_lat: float,
+                       place_lon: float) -> np.ndarray:
+    lat1, lon1 = np.radians(place_lat), np.radians(place_lon)
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * cos_lat2 * np.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
@@ -158,6 +163,26 @@ class SiteIndex:
     city: np.ndarray
     country: np.ndarray
     first_site: np.ndarray       # where each trial's sites start (for reduceat); -1 if none
+    # Precomputed once so a query is only the distance formula and a per-trial minimum.
+    lat_radians: np.ndarray = None
+    lon_radians: np.ndarray = None
+    cos_lat: np.ndarray = None
+
+    def __post_init__(self) -> None:
+        self.lat_radians = np.radians(self.lat)
+        self.lon_radians = np.radians(self.lon)
+        self.cos_lat = np.cos(self.lat_radians)
+        self.country_level = self.placed_by == places.PLACED_BY_COUNTRY
+
+    def positions_of(self, ids: np.ndarray) -> np.ndarray:
+        """Row of each NCT id in trial_ids (-1 if absent); the last lookup is kept, as the app asks
+        again and again for the same trials."""
+        cached = getattr(self, "_last_lookup", None)
+        if cached is not None and len(cached[0]) == len(ids) and np.array_equal(cached[0], ids):
+            return cached[1]
+        rows = self.trial_ids.get_indexer(ids)
+        self._last_lookup = (ids.copy(), rows)
+        return rows
 
     @classmethod
     def build(cls, sites: pd.DataFrame, trial_status: Mapping[str, Any] | pd.Series | None = None) -> "SiteIndex":
@@ -168,7 +193,7 @@ class SiteIndex:
         order = np.argsort(nct, kind="stable")
         placed = placed.iloc[order].reset_index(drop=True)
         nct = nct[order]
-        trial_ids = pd.Index(pd.unique(nct))
+        trial_ids = pd.Index(pd.unique(nct), dtype=object)
         trial_of_site = trial_ids.get_indexer(nct)
         placed_by = placed["placed_by"].to_numpy(dtype=object)
         exact_enough = np.isin(placed_by, (places.PLACED_BY_SITE, places.PLACED_BY_CITY))
@@ -183,10 +208,10 @@ class SiteIndex:
         effective = np.where(site_status != "", site_status, overall)
         open_site = np.isin(effective, OPEN_STATUSES)
         trial_has_open = np.zeros(len(trial_ids), dtype=bool)
-        np.logical_or.at(trial_has_open, trial_of_site, open_site)
+        trial_has_open[trial_of_site[open_site]] = True
         preferred = open_site | ~trial_has_open[trial_of_site]
-        country_codes = pd.Series(placed["country"].to_numpy(dtype=object)).map(
-            lambda name: places.country_code(name) or "").to_numpy(dtype=object)
+        codes, names = pd.factorize(pd.Series(placed["country"].to_numpy(dtype=object), dtype=object))
+        country_codes = np.array([places.country_code(name) or "" for name in names] + [""], dtype=object)[codes]
         first_site = np.full(len(trial_ids), -1, dtype=np.int64)
         if len(nct):
             starts = np.flatnonzero(np.r_[True, trial_of_site[1:] != trial_of_site[:-1]])
@@ -221,9 +246,9 @@ def nearest_sites(trials: pd.DataFrame | Iterable[str], sites: SiteIndex | pd.Da
         status = trials.set_index("nct_id")["status"] if isinstance(trials, pd.DataFrame) and "status" in trials else None
         sites = SiteIndex.build(sites, status)
     ids = trials["nct_id"] if isinstance(trials, pd.DataFrame) else pd.Series(list(trials), dtype=object)
-    ids = pd.Series(ids).astype(str).to_numpy()
+    ids = np.asarray(ids, dtype=object)
 
-    distance = haversine_km(sites.lat, sites.lon, place.latitude, place.longitude)
+    distance = _haversine_radians(sites.lat_radians, sites.lon_radians, sites.cos_lat, place.latitude, place.longitude)
     ranked = np.where(sites.preferred & ~np.isnan(distance), distance, np.inf)
     count = len(sites.trial_ids)
     best = np.full(count, np.inf)
@@ -236,10 +261,9 @@ def nearest_sites(trials: pd.DataFrame | Iterable[str], sites: SiteIndex | pd.Da
         first_hit = hits[np.r_[True, sites.trial_of_site[hits][1:] != sites.trial_of_site[hits][:-1]]] if len(hits) else hits
         nearest_position[sites.trial_of_site[first_hit]] = first_hit
     unplaced_here = np.zeros(count, dtype=bool)
-    np.logical_or.at(unplaced_here, sites.trial_of_site,
-                     (sites.placed_by == places.PLACED_BY_COUNTRY) & (sites.country_code == place.country_code))
+    unplaced_here[sites.trial_of_site[sites.country_level & (sites.country_code == place.country_code)]] = True
 
-    rows = sites.trial_ids.get_indexer(ids)
+    rows = sites.positions_of(ids)
     known = rows >= 0
     at = np.where(known, rows, 0)
     position = np.where(known, nearest_position[at], -1)
@@ -247,14 +271,18 @@ def nearest_sites(trials: pd.DataFrame | Iterable[str], sites: SiteIndex | pd.Da
     take = np.where(found, position, 0)
     km = np.where(found, best[at], np.nan)
 
+    found_rows = np.flatnonzero(found)
+    found_sites = position[found_rows]
+
     def pick(values: np.ndarray) -> np.ndarray:
-        if not len(values):
-            return np.full(len(ids), None, dtype=object)
-        return np.where(found, values[take], None)
+        picked = np.full(len(ids), None, dtype=object)
+        if len(found_rows):
+            picked[found_rows] = values[found_sites]
+        return picked
 
     placed_by = pick(sites.placed_by)
     within = found & (km <= within_km) if within_km is not None else found
-    return pd.DataFrame({
+    columns = {
         "nct_id": ids,
         "nearest_distance": from_km(km, units),
         "nearest_site": pick(sites.facility),
@@ -262,10 +290,13 @@ def nearest_sites(trials: pd.DataFrame | Iterable[str], sites: SiteIndex | pd.Da
         "nearest_country": pick(sites.country),
         "nearest_placed_by": placed_by,
         "nearest_exact": placed_by == places.PLACED_BY_SITE,
-        "nearest_site_open": np.where(found, sites.open_site[take] if len(sites.open_site) else False, False),
+        "nearest_site_open": found & (sites.open_site[take] if len(sites.open_site) else False),
         "within": within,
         "unplaced_in_country": np.where(known, unplaced_here[at], False),
-    }, columns=NEAREST_COLUMNS)
+    }
+    # Object columns stay object: converting 100,000 names to string arrays would be most of the query.
+    return pd.DataFrame({name: pd.Series(values, dtype=object if np.asarray(values).dtype == object else None)
+                         for name, values in columns.items()}, columns=NEAREST_COLUMNS)
 
 
 def describe_nearest(row: Mapping[str, Any], place: Place, units: str = "km") -> str:

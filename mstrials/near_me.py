@@ -172,13 +172,17 @@ class SiteIndex:
         self.lat_radians = np.radians(self.lat)
         self.lon_radians = np.radians(self.lon)
         self.cos_lat = np.cos(self.lat_radians)
-        self.country_level = self.placed_by == places.PLACED_BY_COUNTRY
+        # Per country code, the trials with a site placed only at that country's centre.
+        country_level = self.placed_by == places.PLACED_BY_COUNTRY
+        frame = pd.DataFrame({"code": self.country_code[country_level], "trial": self.trial_of_site[country_level]})
+        self.country_level_trials = {code: group["trial"].unique() for code, group in frame.groupby("code") if code}
+        self.usable = self.preferred & ~np.isnan(self.lat)
 
-    def positions_of(self, ids: np.ndarray) -> np.ndarray:
+    def positions_of(self, ids: pd.Series) -> np.ndarray:
         """Row of each NCT id in trial_ids (-1 if absent); the last lookup is kept, as the app asks
-        again and again for the same trials."""
+        again and again for the same trials (comparing two id columns is far quicker than hashing)."""
         cached = getattr(self, "_last_lookup", None)
-        if cached is not None and len(cached[0]) == len(ids) and np.array_equal(cached[0], ids):
+        if cached is not None and cached[0].equals(ids):
             return cached[1]
         rows = self.trial_ids.get_indexer(ids)
         self._last_lookup = (ids.copy(), rows)
@@ -189,12 +193,14 @@ class SiteIndex:
         """`sites` has nct_id, facility, city, state, country, status, latitude, longitude;
         `trial_status` maps NCT id to overall status (used where a site has no status)."""
         placed = places.place_sites(sites.reset_index(drop=True))
-        nct = placed["nct_id"].astype(str).to_numpy()
-        order = np.argsort(nct, kind="stable")
+        # Sorting integer codes is far quicker than sorting a million id strings.
+        codes, uniques = pd.factorize(pd.Series(placed["nct_id"].to_numpy(dtype=object), dtype=object).astype(str),
+                                      sort=True)
+        order = np.argsort(codes, kind="stable")
         placed = placed.iloc[order].reset_index(drop=True)
-        nct = nct[order]
-        trial_ids = pd.Index(pd.unique(nct), dtype=object)
-        trial_of_site = trial_ids.get_indexer(nct)
+        trial_of_site = codes[order]
+        trial_ids = pd.Index(uniques)
+        nct = np.asarray(uniques, dtype=object)[trial_of_site]
         placed_by = placed["placed_by"].to_numpy(dtype=object)
         exact_enough = np.isin(placed_by, (places.PLACED_BY_SITE, places.PLACED_BY_CITY))
         lat = np.where(exact_enough, placed["lat"].to_numpy(dtype="float64"), np.nan)
@@ -245,11 +251,11 @@ def nearest_sites(trials: pd.DataFrame | Iterable[str], sites: SiteIndex | pd.Da
     if isinstance(sites, pd.DataFrame):
         status = trials.set_index("nct_id")["status"] if isinstance(trials, pd.DataFrame) and "status" in trials else None
         sites = SiteIndex.build(sites, status)
-    ids = trials["nct_id"] if isinstance(trials, pd.DataFrame) else pd.Series(list(trials), dtype=object)
-    ids = np.asarray(ids, dtype=object)
+    ids = trials["nct_id"] if isinstance(trials, pd.DataFrame) else pd.Series(list(trials))
+    ids = ids.reset_index(drop=True)
 
     distance = _haversine_radians(sites.lat_radians, sites.lon_radians, sites.cos_lat, place.latitude, place.longitude)
-    ranked = np.where(sites.preferred & ~np.isnan(distance), distance, np.inf)
+    ranked = np.where(sites.usable, distance, np.inf)
     count = len(sites.trial_ids)
     best = np.full(count, np.inf)
     nearest_position = np.full(count, -1, dtype=np.int64)
@@ -261,7 +267,7 @@ def nearest_sites(trials: pd.DataFrame | Iterable[str], sites: SiteIndex | pd.Da
         first_hit = hits[np.r_[True, sites.trial_of_site[hits][1:] != sites.trial_of_site[hits][:-1]]] if len(hits) else hits
         nearest_position[sites.trial_of_site[first_hit]] = first_hit
     unplaced_here = np.zeros(count, dtype=bool)
-    unplaced_here[sites.trial_of_site[sites.country_level & (sites.country_code == place.country_code)]] = True
+    unplaced_here[sites.country_level_trials.get(place.country_code, np.zeros(0, dtype=np.int64))] = True
 
     rows = sites.positions_of(ids)
     known = rows >= 0

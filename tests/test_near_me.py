@@ -231,3 +231,14 @@ def test_export_near_bad_values_exit_2_and_write_nothing(near_cache, tmp_path, c
     assert err and "Traceback" not in "\n".join(err)
     if arguments[0] == "--near" and "Atlantis" in arguments[1]:
         assert len(err) == 1 and "Atlantis" in err[0]
+
+
+def test_a_prepared_index_answers_different_trial_lists_in_their_own_order():
+    sites = pd.DataFrame([site("NCT1", "A", lat=42.36, lon=-71.10, status="RECRUITING"),
+                          site("NCT2", "B", lat=40.71427, lon=-74.00597, status="RECRUITING")])
+    index = SiteIndex.build(sites)
+    first = nearest_sites(["NCT1", "NCT2"], index, BOSTON)
+    again = nearest_sites(["NCT1", "NCT2"], index, BOSTON)
+    reversed_order = nearest_sites(["NCT2", "NCT1", "NCT9"], index, BOSTON)
+    assert list(first["nearest_site"]) == list(again["nearest_site"]) == ["A", "B"]
+    assert list(reversed_order["nearest_site"]) == ["B", "A", None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
-from typing import Iterator, TextIO
+from typing import Iterable, Iterator, Sequence, TextIO
 
 # Column order is part of the export's contract; lists are joined with "|".
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -39,8 +39,8 @@ def _csv_value(value: object) -> object:
     return value
 
 
-def write_csv(rows: Iterator[dict], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+def write_csv(rows: Iterable[dict], out: TextIO, columns: Sequence[str] = EXPORT_COLUMNS) -> int:
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
     count = 0
     for row in rows:

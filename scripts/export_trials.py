@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Export the cached MS studies, one row per study, as CSV or JSON (lists joined with "|").
 
+With --near "City, Country" [--within 50] [--units mi]: only trials with a site within the
+distance, nearest first, with a nearest_site_km (or nearest_site_mi) column.
+
 Exit codes: 0 ok, 1 no usable cache, 2 usage error.
 """
 from __future__ import annotations
@@ -10,7 +13,8 @@ import sys
 
 from mstrials import settings
 from mstrials.cache import CacheError, connect_readonly
-from mstrials.export import export_rows, write_csv, write_json
+from mstrials.export import EXPORT_COLUMNS, export_rows, write_csv, write_json
+from mstrials.near_me import UNITS, UnknownPlace, distance_column, find_place, load_site_index, near_rows, to_km
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,20 +22,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", help=f"cache file (default: ${settings.CACHE_ENV_VAR} or {settings.DEFAULT_CACHE_PATH})")
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
     parser.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
+    parser.add_argument("--near", metavar="PLACE", help='keep trials with a site near "City, Country" and sort by distance')
+    parser.add_argument("--within", type=float, metavar="DISTANCE", help="with --near: only sites within this distance")
+    parser.add_argument("--units", choices=UNITS, default="km", help="units of --within and of the distance column")
     args = parser.parse_args(argv)
+    if args.within is not None and (args.near is None or not args.within > 0):
+        parser.error("--within needs --near and a distance above 0")
+    place = None
+    if args.near is not None:
+        try:
+            place = find_place(args.near)
+        except UnknownPlace as error:
+            print(f"error: --near: {error}", file=sys.stderr)
+            return 2
     cache_path = settings.cache_path(args.cache)
     try:
         connection = connect_readonly(cache_path)
     except CacheError as error:
         print(f"error: {error}; run scripts/fetch_trials.py first", file=sys.stderr)
         return 1
-    write = write_csv if args.format == "csv" else write_json
+    columns = EXPORT_COLUMNS
+    rows = export_rows(connection)
+    if place is not None:
+        within_km = None if args.within is None else to_km(args.within, args.units)
+        rows = near_rows(rows, load_site_index(connection), place, within_km, args.units)
+        columns = (*EXPORT_COLUMNS, distance_column(args.units))
+        if place.note:
+            print(f"note: {place.note}", file=sys.stderr)
+    write = (lambda items, out: write_csv(items, out, columns)) if args.format == "csv" else write_json
     try:
         if args.output == "-":
-            count = write(export_rows(connection), sys.stdout)
+            count = write(rows, sys.stdout)
         else:
             with open(args.output, "w", encoding="utf-8", newline="") as out:
-                count = write(export_rows(connection), out)
+                count = write(rows, out)
     except OSError as error:
         print(f"error: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
         return 1

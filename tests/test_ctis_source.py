@@ -1,0 +1,180 @@
+"""CTIS files and the mapping to the v2 study shape, on the real export and retrieve records."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from mstrials.classify import classify_study
+from mstrials.ctis_source import (
+    age_limits, clean_product_name, ctis_url, is_ctis_number, is_eudract_number, latest_resubmissions,
+    looks_like_ctis, parse_country_statuses, read_ctis_file, split_products, to_v2_study,
+)
+from mstrials.registry_vocab import ctis_phases, ctis_sponsor_class, ctis_status
+from mstrials.sources import SourceError
+from tests.conftest import SHARED_DIR, require_shared
+
+CSV_FILE = SHARED_DIR / "ctis" / "ctis_ms_trials_2025-09-24.csv"
+RETRIEVE_DIR = SHARED_DIR / "ctis" / "retrieve"
+
+
+@pytest.fixture(scope="module")
+def csv_items():
+    return list(read_ctis_file(require_shared(CSV_FILE), warn=pytest.fail))
+
+
+@pytest.fixture(scope="module")
+def csv_studies(csv_items):
+    return {item.study["Trial number"]: to_v2_study(item.study) for item in csv_items}
+
+
+def _ids(study: dict) -> dict[str, str]:
+    return {i["type"]: i["id"] for i in study["protocolSection"]["identificationModule"]["secondaryIdInfos"]}
+
+
+def test_all_104_trials_parse_with_mapped_status_and_phase(csv_items, csv_studies):
+    assert len(csv_items) == 104 and len(csv_studies) == 104
+    statuses = {n: s["protocolSection"]["statusModule"]["overallStatus"] for n, s in csv_studies.items()}
+    assert "UNKNOWN" not in statuses.values()
+    assert all(s["protocolSection"]["designModule"].get("phases") for s in csv_studies.values())
+    raw = {item.study["Trial number"]: item.study for item in csv_items}
+    expected = {"Ongoing, recruiting": "RECRUITING", "Authorised, recruiting": "RECRUITING",
+                "Authorised, recruitment pending": "NOT_YET_RECRUITING", "Ongoing, recruitment ended": "ACTIVE_NOT_RECRUITING",
+                "Ended": "COMPLETED", "Temporarily halted": "SUSPENDED"}
+    assert all(statuses[n] == expected[raw[n]["Overall trial status"]] for n in raw)
+
+
+def test_known_trial_fields(csv_studies):
+    study = csv_studies["2022-501332-42-00"]["protocolSection"]
+    assert study["identificationModule"]["orgStudyIdInfo"]["id"] == "IM047-050"
+    assert study["identificationModule"]["nctId"] is None
+    assert _ids(csv_studies["2022-501332-42-00"])["CTIS"] == "2022-501332-42-00"
+    assert study["designModule"]["phases"] == ["PHASE3"]
+    assert study["statusModule"]["startDateStruct"]["date"] == "2025-02-26"
+    assert study["statusModule"]["lastUpdatePostDateStruct"]["date"] == "2025-04-16"
+    assert study["sponsorCollaboratorsModule"]["leadSponsor"] == {"name": "Celgene International II S.a.r.l.", "class": "INDUSTRY"}
+    places = {(loc["country"], loc["status"]) for loc in study["contactsLocationsModule"]["locations"]}
+    assert places == {("Spain", "RECRUITING"), ("Poland", "RECRUITING"), ("Portugal", "RECRUITING"),
+                      ("Italy", "RECRUITING"), ("Romania", "RECRUITING")}
+    assert study["eligibilityModule"]["minimumAge"] == "0 Years" and study["eligibilityModule"]["maximumAge"] == "17 Years"
+
+
+def test_ocrevus_trial_product_name_and_label(csv_studies):
+    study = copy.deepcopy(csv_studies["2024-513193-22-00"])
+    names = [i["name"] for i in study["protocolSection"]["armsInterventionsModule"]["interventions"]]
+    assert names == ["Ocrevus"]
+    assert study["protocolSection"]["eligibilityModule"]["minimumAge"] == "18 Years"
+    assert "maximumAge" not in study["protocolSection"]["eligibilityModule"]
+    assert study["protocolSection"]["eligibilityModule"]["sex"] == "ALL"
+    # The title names ocrelizumab; take it away so only the product name can give the label.
+    identification = study["protocolSection"]["identificationModule"]
+    identification.update(nctId="NCT00000000", briefTitle="A trial", officialTitle="A trial")
+    assert "b_cell" in classify_study(study).mechanisms
+
+
+def test_titles_keep_multi_line_cells_as_one_line(csv_studies):
+    title = csv_studies["2024-513193-22-00"]["protocolSection"]["identificationModule"]["briefTitle"]
+    assert title.endswith("(BLOOMS): a randomized controlled trial") and "\n" not in title
+
+
+@pytest.mark.parametrize("name", ["2023-505613-24-00", "2024-510663-34-00"])
+def test_retrieve_records_map_with_countries_and_sites(name):
+    path = require_shared(RETRIEVE_DIR / f"{name}.json")
+    assert looks_like_ctis(path)
+    (item,) = list(read_ctis_file(path))
+    study = to_v2_study(item.study)
+    section = study["protocolSection"]
+    locations = section["contactsLocationsModule"]["locations"]
+    sites = [loc for loc in locations if loc.get("facility")]
+    raw_sites = sum(len(p["trialSites"]) for p in item.study["authorizedApplication"]["authorizedPartsII"])
+    assert len(sites) == raw_sites > 0 and all(site.get("city") for site in sites)
+    assert {p["mscInfo"]["countryName"] for p in item.study["authorizedApplication"]["authorizedPartsII"]} <= {loc["country"] for loc in locations}
+    ids = _ids(study)
+    assert ids["CTIS"] == name and is_eudract_number(ids["EUDRACT_NUMBER"]) and ids["REGISTRY"].startswith("NCT")
+    assert section["statusModule"]["overallStatus"] == "RECRUITING"  # public status code 4
+    assert section["designModule"]["phases"] == ["PHASE2"]
+    assert "Inclusion Criteria:" in section["eligibilityModule"]["eligibilityCriteria"]
+    assert section["outcomesModule"]["primaryOutcomes"]
+
+
+def test_search_page_and_record_list_files(tmp_path):
+    records = [json.loads(p.read_text()) for p in sorted(require_shared(RETRIEVE_DIR).glob("*.json"))]
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"pagination": {"page": 1, "totalRecords": 2}, "data": [
+        {"ctNumber": "2024-512345-10-00", "ctStatus": 5, "ctTitle": "A trial", "trialPhase": "Therapeutic use (Phase IV)",
+         "trialCountries": ["Spain:4", "France:8"], "product": "Kesimpta 20 mg solution for injection in pre-filled pen"},
+        {"ctNumber": "not a number"}]}))
+    warnings = []
+    items = list(read_ctis_file(page, warn=warnings.append))
+    assert len(items) == 1 and len(warnings) == 1 and "item 2" in warnings[0]
+    section = to_v2_study(items[0].study)["protocolSection"]
+    assert section["statusModule"]["overallStatus"] == "ACTIVE_NOT_RECRUITING"
+    assert {(l["country"], l["status"]) for l in section["contactsLocationsModule"]["locations"]} == {("Spain", "RECRUITING"), ("France", "COMPLETED")}
+    assert section["armsInterventionsModule"]["interventions"][0]["name"] == "Kesimpta"
+    listed = tmp_path / "records.json"
+    listed.write_text(json.dumps(records))
+    assert [i.study["ctNumber"] for i in read_ctis_file(listed)] == [r["ctNumber"] for r in records]
+
+
+def test_malformed_csv_rows_are_skipped_and_other_files_refused(tmp_path):
+    text = require_shared(CSV_FILE).read_text(encoding="utf-8-sig")
+    header, rest = text.split("\n", 1)
+    broken = tmp_path / "export.csv"
+    broken.write_text("\ufeff" + header + "\nnot-a-number,x,y\n" + rest, encoding="utf-8")
+    warnings = []
+    assert len(list(read_ctis_file(broken, warn=warnings.append))) == 104
+    assert len(warnings) == 1 and "line 2" in warnings[0]
+    other = tmp_path / "studies.json"
+    other.write_text(json.dumps({"studies": []}))
+    assert not looks_like_ctis(other)
+    with pytest.raises(SourceError, match="studies.json") as caught:
+        list(read_ctis_file(other))
+    assert "\n" not in str(caught.value)
+    assert not looks_like_ctis(b"NCT id,Title\nNCT1,x\n")
+
+
+def test_numbers_and_links():
+    assert is_ctis_number("2022-501332-42-00")
+    assert not is_ctis_number("2022-401332-42-00") and not is_ctis_number("2022-501332-42")
+    assert not is_ctis_number("２022-501332-42-00")  # full-width digit
+    assert is_eudract_number("2019-003842-34") and not is_eudract_number("2019-003842-34-00")
+    assert latest_resubmissions(["2022-501332-42-00", "2023-500001-11-00", "2022-501332-42-02", "2022-501332-42-01"]) == [
+        "2022-501332-42-02", "2023-500001-11-00"]
+    assert ctis_url("2022-501332-42-00") == "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT=2022-501332-42-00"
+    with pytest.raises(ValueError):
+        ctis_url("2022-501332-42-00&x=<script>")
+
+
+def test_vocabularies():
+    assert ctis_status("Ongoing, recruiting") == ctis_status("Authorised, recruiting") == ctis_status(4) == "RECRUITING"
+    assert ctis_status("Authorised, recruitment pending") == ctis_status(2) == "NOT_YET_RECRUITING"
+    assert ctis_status("Ongoing, recruitment ended") == "ACTIVE_NOT_RECRUITING"
+    assert ctis_status("Ended") == ctis_status("8") == "COMPLETED"
+    assert ctis_status("Temporarily halted") == "SUSPENDED"
+    assert ctis_status("Revoked") == "TERMINATED" and ctis_status("Cancelled") == "WITHDRAWN"
+    assert ctis_status("Something new") == ctis_status(99) == ctis_status(True) == "UNKNOWN"
+    assert ctis_phases("Therapeutic confirmatory  (Phase III)") == ("PHASE3",)
+    assert ctis_phases("Phase I and Phase II (Integrated)- First administration to humans") == ("PHASE1", "PHASE2")
+    assert ctis_phases("Phase III and phase IV (Integrated)") == ("PHASE3", "PHASE4")
+    assert ctis_phases("Human Pharmacology (Phase I)- Bioequivalence Study") == ("PHASE1",)
+    assert ctis_phases("Therapeutic exploratory (Phase II)") == ("PHASE2",)
+    assert ctis_phases("Therapeutic use (Phase IV)") == ("PHASE4",)
+    assert ctis_phases("N/A") == ()
+    assert ctis_sponsor_class("Pharmaceutical company, Pharmaceutical company") == "INDUSTRY"
+    assert ctis_sponsor_class("Hospital/Clinic/Other health care facility") == "OTHER"
+    assert ctis_sponsor_class("Unheard-of type", commercial=True) == "INDUSTRY"
+
+
+def test_cell_parsers():
+    assert clean_product_name("Ocrevus 300 mg concentrate for solution for infusion") == "Ocrevus"
+    assert clean_product_name("AUBAGIO 14 mg film-coated tablets") == "AUBAGIO"
+    assert clean_product_name("Fenebrutinib") == "Fenebrutinib"
+    assert split_products("Glatiramyl 40 mg/ml, oplossing voor injectie, Zeposia 0.92 mg hard capsules, Zeposia 0.92 mg hard capsules") == [
+        "Glatiramyl 40 mg/ml, oplossing voor injectie", "Zeposia 0.92 mg hard capsules"]
+    assert parse_country_statuses("Belgium:Ongoing, recruitment ended, France:Ended\nAustria:Authorised, recruiting") == [
+        ("Belgium", "Ongoing, recruitment ended"), ("France", "Ended"), ("Austria", "Authorised, recruiting")]
+    assert age_limits("18-64 years, 65+ years") == {"minimumAge": "18 Years", "stdAges": ["ADULT", "OLDER_ADULT"]}
+    assert age_limits("65+ years, 18-64 years", "65-84 years") == {"minimumAge": "18 Years", "maximumAge": "84 Years", "stdAges": ["ADULT", "OLDER_ADULT"]}
+    assert age_limits("0-17 years", "6-11 years, 12-17 years") == {"minimumAge": "6 Years", "maximumAge": "17 Years", "stdAges": ["CHILD"]}
+    assert age_limits("N/A") == {}

@@ -170,7 +170,7 @@ def show_data_as_of(data: LoadedData) -> None:
         days = data.as_of.age_in_days()
         age = f"{days:,} days old" if days is not None else "of unknown date"
         st.info(f"These registry data are {age}: statuses may have changed since. "
-                f"To bring them up to date, run `{REFRESH_COMMAND}` in the project folder.",
+                f"To bring them up to date, run {escape_markdown(REFRESH_COMMAND)} in the project folder.",
                 icon=":material/update:")
 
 

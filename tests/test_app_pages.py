@@ -389,5 +389,7 @@ def test_old_data_gets_a_calm_notice_with_the_refresh_command(small_cache, monke
     at = app_for(small_cache, monkeypatch, page="explore")
     no_errors(at)
     notices = [info.value for info in at.info if "days old" in info.value]
-    assert notices and "scripts/fetch_trials.py" in notices[0]
+    from mstrials.markup_safety import markdown_text
+
+    assert notices and markdown_text("scripts/fetch_trials.py") in notices[0]
     assert any("Registry data up to 25 Sep 2025" in c.value for c in at.caption)

@@ -110,7 +110,7 @@ def test_search_page_and_record_list_files(tmp_path):
     assert len(items) == 1 and len(warnings) == 1 and "item 2" in warnings[0]
     section = to_v2_study(items[0].study)["protocolSection"]
     assert section["statusModule"]["overallStatus"] == "ACTIVE_NOT_RECRUITING"
-    assert {(l["country"], l["status"]) for l in section["contactsLocationsModule"]["locations"]} == {("Spain", "RECRUITING"), ("France", "COMPLETED")}
+    assert {(loc["country"], loc["status"]) for loc in section["contactsLocationsModule"]["locations"]} == {("Spain", "RECRUITING"), ("France", "COMPLETED")}
     assert section["armsInterventionsModule"]["interventions"][0]["name"] == "Kesimpta"
     listed = tmp_path / "records.json"
     listed.write_text(json.dumps(records))

@@ -43,6 +43,7 @@ class AppContext:
     state: FilterState
     mask: np.ndarray  # which rows of data.table.frame pass the filters
     counts: trial_frame.FacetCounts
+    near: object = None  # near_place.NearQuery when a place is set
 
     @property
     def table(self) -> TrialTable:
@@ -184,7 +185,10 @@ def describe_filters_markdown(context: AppContext) -> str:
     """The active filters as one escaped line: country, type and search words come from outside."""
     from mstrials.frame import describe_filters
 
-    return "; ".join(escape_markdown(part) for part in describe_filters(context.state, context.catalogue.label))
+    parts = describe_filters(context.state, context.catalogue.label)
+    if context.near is not None:
+        parts.append(f"a site {context.near.words()}")
+    return "; ".join(escape_markdown(part) for part in parts)
 
 
 def show_address_notices(notices: tuple[str, ...]) -> None:

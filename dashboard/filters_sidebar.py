@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import app_support
+import near_place
 from mstrials import frame as trial_frame
 from mstrials.drug_classes import load_drug_classes
 from mstrials.markup_safety import plain_label
@@ -20,7 +21,7 @@ WIDGET_KEYS = {
 }
 YEARS_KEY = "f_years"
 ALL_KEYS = (*WIDGET_KEYS.values(), YEARS_KEY)
-ADDRESS_PARAMS_OF_PAGES = {"nct"}  # page-specific parameters the filters leave alone
+ADDRESS_PARAMS_OF_PAGES = {"nct", "compare"}  # page-specific parameters the filters leave alone
 
 
 def keep_filter_state() -> None:
@@ -32,6 +33,7 @@ def keep_filter_state() -> None:
     for key in ALL_KEYS:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+    near_place.keep_state()
 
 
 def _set_widgets(state: FilterState, year_bounds: tuple[int, int]) -> None:
@@ -50,11 +52,12 @@ def init_from_address(data: app_support.LoadedData, page_name: str) -> tuple[str
         return ()
     st.session_state["filters_initialised"] = True
     params = {name: st.query_params.get_all(name) for name in st.query_params.keys()}
-    unknown = sorted(set(params) - trial_frame.FILTER_PARAMS - ADDRESS_PARAMS_OF_PAGES)
+    unknown = sorted(set(params) - trial_frame.FILTER_PARAMS - ADDRESS_PARAMS_OF_PAGES - set(near_place.NEAR_PARAMS))
     allowed = trial_frame.allowed_values(data.table, data.catalogue.mechanisms, load_drug_classes().keys)
     parsed = trial_frame.parse_query_params({k: v for k, v in params.items() if k not in unknown}, allowed)
     _set_widgets(parsed.state, trial_frame.year_bounds(data.table))
     notices = list(parsed.notices)
+    near_place.init_from_address(notices)
     if unknown:
         notices.append(f"Ignored unknown address parameter(s): {', '.join(unknown)}")
     return tuple(notices)
@@ -78,12 +81,17 @@ def _reset() -> None:
     data = app_support.load_data()
     if not isinstance(data, str):
         _set_widgets(FilterState(), trial_frame.year_bounds(data.table))
+        st.session_state[near_place.PLACE_KEY] = ""
 
 
 def context_without_widgets(data: app_support.LoadedData) -> app_support.AppContext:
     state = state_from_widgets(data)
     mask = trial_frame.filter_mask(data.table, state)
-    return app_support.AppContext(data=data, state=state, mask=mask, counts=trial_frame.FacetCounts(total=int(mask.sum())))
+    near = near_place.current_query()
+    if near is not None:
+        mask = near_place.narrow(data, mask, near)
+    return app_support.AppContext(data=data, state=state, mask=mask, counts=trial_frame.FacetCounts(total=int(mask.sum())),
+                                  near=near)
 
 
 def _with_count(label: str, count: int) -> str:
@@ -110,6 +118,7 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
         st.text_input("Search titles, conditions and treatments", key=WIDGET_KEYS["text"],
                       placeholder="e.g. ocrelizumab, walking, NCT01234567",
                       help="Every word must appear somewhere in the trial's titles, conditions, keywords or treatments.")
+        near = near_place.render()
         keys = catalogue.ordered_keys()
         keys += [k for k in st.session_state.get(WIDGET_KEYS["mechanisms"], []) if k not in keys]
         st.multiselect(
@@ -169,13 +178,16 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
                  help="Whether the trial has posted results on ClinicalTrials.gov.")
         st.button("Reset filters", on_click=_reset, width="stretch")
     mask = trial_frame.filter_mask(data.table, state)
-    return app_support.AppContext(data=data, state=state, mask=mask, counts=counts)
+    if near is not None:
+        mask = near_place.narrow(data, mask, near)
+    return app_support.AppContext(data=data, state=state, mask=mask, counts=counts, near=near)
 
 
 def write_address(state: FilterState) -> None:
     """Put the filters in the address so a copied link reproduces the view."""
-    wanted = trial_frame.to_query_params(state)
-    current = {name: st.query_params.get_all(name) for name in st.query_params.keys() if name in trial_frame.FILTER_PARAMS}
+    wanted = {**trial_frame.to_query_params(state), **near_place.address_params()}
+    kept = trial_frame.FILTER_PARAMS | set(near_place.NEAR_PARAMS)
+    current = {name: st.query_params.get_all(name) for name in st.query_params.keys() if name in kept}
     normalised = {k: (v if isinstance(v, list) else [v]) for k, v in wanted.items()}
     if current != normalised:
         st.query_params.from_dict(wanted)

@@ -381,9 +381,11 @@ def test_every_page_says_how_fresh_the_data_is(small_cache, monkeypatch, page):
     assert any(c.value.startswith(":material/schedule: Registry data up to") for c in at.caption)
 
 
-def test_old_data_gets_a_calm_notice_with_the_refresh_command(small_cache, monkeypatch):
+def test_old_data_gets_a_calm_notice_with_the_refresh_command(small_cache, monkeypatch, tmp_path):
+    import shutil
     import sqlite3
 
+    small_cache = Path(shutil.copy(small_cache, tmp_path / "copy.sqlite"))  # the shared cache stays as it was
     with sqlite3.connect(small_cache) as connection:
         connection.execute("UPDATE runs SET data_timestamp = '2025-09-25'")
     at = app_for(small_cache, monkeypatch, page="explore")
@@ -393,3 +395,35 @@ def test_old_data_gets_a_calm_notice_with_the_refresh_command(small_cache, monke
 
     assert notices and markdown_text("scripts/fetch_trials.py") in notices[0]
     assert any("Registry data up to 25 Sep 2025" in c.value for c in at.caption)
+
+
+def test_near_a_place_keeps_trials_with_a_site_nearby_nearest_first(small_cache, monkeypatch, tmp_path):
+    """Boston, 50 km: only trials with a site placed within 50 km, the nearest first, with the distance."""
+    import shutil
+    import sqlite3
+
+    small_cache = Path(shutil.copy(small_cache, tmp_path / "copy.sqlite"))  # the shared cache stays as it was
+    with sqlite3.connect(small_cache) as connection:
+        ids = [row[0] for row in connection.execute("SELECT nct_id FROM studies WHERE is_ms = 1 ORDER BY nct_id")]
+        connection.execute("DELETE FROM sites")
+        # Cambridge MA (about 5 km from Boston), Worcester MA (about 60 km), a country-level-only site.
+        rows = [(ids[0], 0, "Far Clinic", "Worcester", "Massachusetts", "United States", "RECRUITING", 42.2626, -71.8023),
+                (ids[1], 0, "Near Hospital", "Cambridge", "Massachusetts", "United States", "RECRUITING", 42.3736, -71.1097),
+                (ids[2], 0, "Somewhere", None, None, "United States", "RECRUITING", None, None)]
+        connection.executemany("INSERT INTO sites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    at = app_for(small_cache, monkeypatch, page="explore", scope="all", near="Boston, United States", within="100")
+    no_errors(at)
+    table = at.dataframe[0].value
+    assert list(table["nct_id"]) == [ids[1], ids[0]]
+    assert table["nearest"].iloc[0].startswith("5 km") or table["nearest"].iloc[0].startswith("4 km")
+    at = app_for(small_cache, monkeypatch, page="explore", scope="all", near="Boston, United States", within="50")
+    no_errors(at)
+    assert list(at.dataframe[0].value["nct_id"]) == [ids[1]]
+
+
+def test_trial_page_shows_what_taking_part_involves_and_whom_to_contact(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, page="trial", nct="NCT00000012")
+    no_errors(at)
+    headers = [h.value for h in at.header]
+    assert "What taking part involves" in headers and "Who to contact" in headers
+    assert "Chance of placebo or sham" in all_text(at)

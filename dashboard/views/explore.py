@@ -1,11 +1,13 @@
 """Explore: the filtered list of trials, downloads, and the patient quick check."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 import app_support
 import filters_sidebar
+import near_place
 import quick_check_answers
 from mstrials import frame as trial_frame
 from mstrials.search_terms import expand_query
@@ -28,6 +30,12 @@ st.caption("Looking for a trial to join? Tick “Recruiting or not yet recruitin
 
 person = quick_check_answers.ask(context.table.values_of("countries"))
 trials = trial_frame.people_first_order(context.filtered())
+nearest_text = None
+if context.near is not None and not trials.empty:
+    # Nearest first: the reason someone typed a place.
+    distances, nearest_text = near_place.nearest_words(context.data, trials, context.near)
+    order = np.argsort(distances.to_numpy(), kind="stable")
+    trials, nearest_text = trials.iloc[order], nearest_text.iloc[order]
 hidden = 0
 if person is not None:
     checks = check_trials(trials, person)
@@ -76,6 +84,11 @@ else:
         "sponsor": st.column_config.TextColumn("Sponsor"),
         "countries_text": st.column_config.TextColumn("Countries"),
     }
+    if nearest_text is not None:
+        view.insert(1, "nearest", nearest_text.loc[trials.index].to_numpy())
+        column_config["nearest"] = st.column_config.TextColumn(
+            f"Nearest open site ({context.near.units})", width="medium",
+            help="Distance from the place you chose to the trial's nearest recruiting site")
     if checks is not None:
         view.insert(2, "quick_check", checks.loc[trials.index, "explanation"].to_numpy())
         column_config["quick_check"] = st.column_config.TextColumn("Your quick check", width="medium")
@@ -85,7 +98,8 @@ else:
     # The link to the ticked trial goes above the table, where it is seen on a phone too.
     link_slot = st.container()
     # Status straight after the trial number: on a phone only the first columns fit on screen.
-    order = ["link", "status_label", *(["quick_check"] if checks is not None else []), "title", "phase_stage",
+    order = ["link", "status_label", *(["nearest"] if nearest_text is not None else []),
+             *(["quick_check"] if checks is not None else []), "title", "phase_stage",
              "mechanism_labels", "start_date", "primary_completion_date", "sponsor", "countries_text"]
     selection = st.dataframe(
         view, hide_index=True, width="stretch", column_config=column_config, column_order=order,

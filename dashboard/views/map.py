@@ -40,7 +40,26 @@ country = st.selectbox("Sites in one country (to find sites near you)", ["", *so
                        format_func=lambda c: plain_label(c) or "All countries", key="map_country")
 listing = placed if not country else placed[placed["country"] == country]
 on_map = listing.dropna(subset=["lat", "lon"])
-if not on_map.empty:
+near = context.near
+if near is not None:
+    # Centred on the chosen place, with the distance drawn as a ring around it.
+    import pydeck
+
+    sites_layer = pydeck.Layer("ScatterplotLayer", on_map[["lat", "lon"]], get_position="[lon, lat]",
+                               get_radius=3000, radius_min_pixels=3, get_fill_color=[180, 30, 45, 200])
+    ring = pydeck.Layer("ScatterplotLayer", [{"lat": near.place.latitude, "lon": near.place.longitude}],
+                        get_position="[lon, lat]", get_radius=near.within_km * 1000, stroked=True, filled=False,
+                        get_line_color=[20, 60, 160, 255], line_width_min_pixels=2)
+    centre = pydeck.Layer("ScatterplotLayer", [{"lat": near.place.latitude, "lon": near.place.longitude}],
+                          get_position="[lon, lat]", get_radius=1500, radius_min_pixels=5,
+                          get_fill_color=[20, 60, 160, 255])
+    zoom = 9 if near.within_km <= 30 else 8 if near.within_km <= 60 else 7 if near.within_km <= 120 else 5
+    st.pydeck_chart(pydeck.Deck(layers=[sites_layer, ring, centre], map_style=None,
+                                initial_view_state=pydeck.ViewState(latitude=near.place.latitude,
+                                                                    longitude=near.place.longitude, zoom=zoom)),
+                    height=380)
+    st.caption(app_support.escape_markdown(f"The blue ring: {near.words()}."))
+elif not on_map.empty:
     st.map(on_map, latitude="lat", longitude="lon", size=6000, height=380)
 st.caption("Points placed by country sit at the country's population centre, not at the hospital. "
            "The list below the map has every site, including any that could not be placed.")

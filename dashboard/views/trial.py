@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import app_support
+from mstrials import contacts, near_me, participation
 from mstrials import trial_detail
 from mstrials.markup_safety import is_nct_id, markdown_fragment, study_url
 from mstrials.frame import split_values
@@ -95,6 +96,14 @@ if not mechanism_keys:
     st.write("No mechanism label.")
 st.caption("Labels are given automatically from the treatments the registry lists; check them against the record.")
 
+st.header("What taking part involves")
+for question, fact in participation.taking_part(study).items():
+    line = f"**{md(question)}:** {md(fact.answer)}"
+    if fact.stated:
+        line += f"  \n*From {md(fact.where or 'the record')}:* “{md(fact.source)}”"
+    st.markdown(line)
+st.caption("Read from the trial's design and arms as the registry lists them; the study team can tell you more.")
+
 st.header("Who can take part")
 themes = EligibilityThemes.from_json(details.get("eligibility_json"))
 criteria = trial_detail.criteria_text(study)
@@ -171,6 +180,43 @@ else:
     st.dataframe(sites[["facility", "city", "state", "country", "status_label", "placed_by"]].rename(columns={
         "facility": "Site", "city": "City", "state": "State", "country": "Country", "status_label": "Site status",
         "placed_by": "Map position from"}), hide_index=True, width="stretch")
+
+st.header("Who to contact")
+near = getattr(context, "near", None)
+trial_contacts = contacts.study_contacts(study, near.place if near is not None else None)
+
+
+def contact_markdown(person: contacts.Contact) -> str:
+    """A contact in words; phone and e-mail become links only when we validated them (built by us)."""
+    who = md(person.name or "Unnamed contact") + (f" ({md(person.role)})" if person.role else "")
+    parts = [who]
+    if person.phone:
+        parts.append(f"[{md(person.phone)}]({person.phone_href})" if person.phone_href else md(person.phone))
+    if person.email:
+        parts.append(f"[{md(person.email)}]({person.email_href})" if person.email_href else md(person.email))
+    return " · ".join(parts)
+
+
+if not trial_contacts.any:
+    st.caption("The record in this copy names no contacts: see the trial on ClinicalTrials.gov.")
+else:
+    for person in trial_contacts.central:
+        st.markdown("- " + contact_markdown(person))
+    with_contacts = [site for site in trial_contacts.sites if site.contacts]
+    if with_contacts:
+        heading = "Site contacts, nearest first" if near is not None else "Site contacts"
+        with st.expander(f"{heading} ({len(with_contacts)} sites)", expanded=near is not None):
+            for site in with_contacts[:50]:
+                distance = ""
+                if site.distance_km is not None and near is not None:
+                    distance = f" — {near_me.from_km(site.distance_km, near.units):,.0f} {near.units}"
+                st.markdown(f"**{md(site.where())}**{distance}  \n" +
+                            "  \n".join(contact_markdown(person) for person in site.contacts))
+    plain = "\n".join([person.as_text() for person in trial_contacts.central] +
+                       [f"{site.where()}: " + "; ".join(p.as_text() for p in site.contacts)
+                        for site in with_contacts])
+    st.download_button("Contacts as plain text", data=plain, file_name=f"{chosen}-contacts.txt",
+                       mime="text/plain", icon=":material/download:", on_click="ignore")
 
 st.header("History")
 changes = app_support.load_changes(*app_support.cache_version(data.cache_path))

@@ -1,0 +1,154 @@
+""""Near a place": the sidebar's place box and distance, their address parameters, and the near-me filter.
+
+The place is a city with its country, found offline in the same gazetteer the map uses; the
+distances come from mstrials.near_me. A country-level guess never counts as "within".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import app_support
+from mstrials import near_me
+
+PLACE_KEY, WITHIN_KEY, UNITS_KEY = "f_near", "f_within", "f_units"
+NEAR_PARAMS = {"near": PLACE_KEY, "within": WITHIN_KEY, "units": UNITS_KEY}
+DEFAULT_WITHIN, DEFAULT_UNITS = 100, "km"
+MAX_PLACE_LENGTH = 120
+
+
+@dataclass(frozen=True)
+class NearQuery:
+    place: near_me.Place
+    within: float      # in `units`
+    units: str
+
+    @property
+    def within_km(self) -> float:
+        return near_me.to_km(self.within, self.units)
+
+    def words(self) -> str:
+        return f"within {self.within:g} {self.units} of {self.place.name}"
+
+
+@st.cache_resource(show_spinner="Placing the trial sites…", max_entries=2)
+def site_index(path: str, modified_ns: int) -> near_me.SiteIndex:
+    from pathlib import Path
+
+    from mstrials.cache import connect_readonly
+
+    connection = connect_readonly(Path(path))
+    try:
+        return near_me.load_site_index(connection)
+    finally:
+        connection.close()
+
+
+def keep_state() -> None:
+    for key in NEAR_PARAMS.values():
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def init_from_address(notices: list[str]) -> None:
+    """Set the place box from `near`, `within` and `units` in the address (first run only)."""
+    place = st.query_params.get("near")
+    if place:
+        st.session_state[PLACE_KEY] = place[:MAX_PLACE_LENGTH]
+    units = st.query_params.get("units")
+    if units in near_me.UNITS:
+        st.session_state[UNITS_KEY] = units
+    elif units:
+        notices.append(f"Ignored units={units!r} in the address (use km or mi)")
+    within = st.query_params.get("within")
+    if within:
+        try:
+            value = float(within)
+        except ValueError:
+            value = None
+        if value in near_me.DISTANCE_CHOICES_KM:
+            st.session_state[WITHIN_KEY] = int(value)
+        else:
+            notices.append(f"Ignored within={within!r} in the address (use one of 25, 50, 100, 250, 500)")
+
+
+def address_params() -> dict[str, str]:
+    text = (st.session_state.get(PLACE_KEY) or "").strip()
+    if not text:
+        return {}
+    params = {"near": text}
+    if st.session_state.get(WITHIN_KEY, DEFAULT_WITHIN) != DEFAULT_WITHIN:
+        params["within"] = str(st.session_state[WITHIN_KEY])
+    if st.session_state.get(UNITS_KEY, DEFAULT_UNITS) != DEFAULT_UNITS:
+        params["units"] = st.session_state[UNITS_KEY]
+    return params
+
+
+def current_query() -> NearQuery | None:
+    """The place chosen in the sidebar, read without drawing it (for pages without the filters)."""
+    text = (st.session_state.get(PLACE_KEY) or "").strip()
+    if not text:
+        return None
+    try:
+        place = near_me.find_place(text)
+    except near_me.UnknownPlace:
+        return None
+    return NearQuery(place=place, within=float(st.session_state.get(WITHIN_KEY, DEFAULT_WITHIN)),
+                     units=st.session_state.get(UNITS_KEY, DEFAULT_UNITS))
+
+
+def render() -> NearQuery | None:
+    """The sidebar's place box; returns the query when a place is set and found."""
+    st.text_input("Near a place (city, country)", key=PLACE_KEY, max_chars=MAX_PLACE_LENGTH,
+                  placeholder="e.g. Boston, United States",
+                  help="Keeps trials with a site within the distance, nearest first. Found offline; "
+                       "sites known only by their country never count as near.")
+    left, right = st.columns([3, 2])
+    st.session_state.setdefault(WITHIN_KEY, DEFAULT_WITHIN)
+    left.selectbox("Within", near_me.DISTANCE_CHOICES_KM, key=WITHIN_KEY)
+    right.radio("Units", near_me.UNITS, key=UNITS_KEY, horizontal=True,
+                format_func=lambda unit: "km" if unit == "km" else "miles")
+    text = (st.session_state.get(PLACE_KEY) or "").strip()
+    if not text:
+        return None
+    try:
+        place = near_me.find_place(text)
+    except near_me.UnknownPlace as error:
+        suggestions = near_me.suggest_places(text.split(",")[0], limit=5)
+        hint = f" Did you mean: {'; '.join(suggestions)}?" if suggestions else ""
+        st.warning(app_support.escape_markdown(f"{str(error).capitalize()}.{hint}"), icon=":material/location_off:")
+        return None
+    st.caption(app_support.escape_markdown(f"Using {place.name}" + (f" ({place.note})" if place.note else "")))
+    return NearQuery(place=place, within=float(st.session_state.get(WITHIN_KEY, DEFAULT_WITHIN)),
+                     units=st.session_state.get(UNITS_KEY, DEFAULT_UNITS))
+
+
+def nearest(data: app_support.LoadedData, trials: pd.DataFrame, query: NearQuery) -> pd.DataFrame:
+    """nearest_sites for `trials`, indexed like `trials`."""
+    index = site_index(*app_support.cache_version(data.cache_path))
+    result = near_me.nearest_sites(trials, index, query.place, within_km=query.within_km, units=query.units)
+    result.index = trials.index
+    return result
+
+
+def narrow(data: app_support.LoadedData, mask: np.ndarray, query: NearQuery) -> np.ndarray:
+    """The filter mask, keeping only trials with a site within the distance."""
+    frame = data.table.frame
+    chosen = frame[mask]
+    if chosen.empty:
+        return mask
+    within = nearest(data, chosen, query)["within"].to_numpy(dtype=bool)
+    narrowed = mask.copy()
+    narrowed[np.flatnonzero(mask)[~within]] = False
+    return narrowed
+
+
+def nearest_words(data: app_support.LoadedData, trials: pd.DataFrame, query: NearQuery) -> tuple[pd.Series, pd.Series]:
+    """Per trial (indexed like `trials`): the distance to its nearest open site, and that in words."""
+    result = nearest(data, trials, query)
+    words = pd.Series([near_me.describe_nearest(row, query.place, query.units) for row in result.to_dict("records")],
+                      index=trials.index)
+    return result["nearest_distance"].astype(float), words

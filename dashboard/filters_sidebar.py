@@ -18,7 +18,9 @@ WIDGET_KEYS = {
     "progressive_only": "f_progressive", "open_only": "f_open", "text": "f_text", "mechanisms": "f_mechanisms",
     "drug_classes": "f_drug_classes", "ms_types": "f_ms_types", "phases": "f_phases", "statuses": "f_statuses", "study_types": "f_study_types",
     "countries": "f_countries", "sponsor_groups": "f_sponsor_groups", "results": "f_results",
+    "accepts_edss": "f_accepts_edss",
 }
+EDSS_CHOICES = [None, *(step / 2 for step in range(0, 20))]
 YEARS_KEY = "f_years"
 ALL_KEYS = (*WIDGET_KEYS.values(), YEARS_KEY)
 ADDRESS_PARAMS_OF_PAGES = {"nct", "compare"}  # page-specific parameters the filters leave alone
@@ -173,6 +175,11 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
             st.session_state[YEARS_KEY] = (min(max(start, low), high), max(min(end, high), low))
             st.slider("Start year", min_value=low, max_value=high, key=YEARS_KEY,
                       help="Trials without a start date are left out once you narrow the years.")
+        st.selectbox("Accepts EDSS", EDSS_CHOICES, key=WIDGET_KEYS["accepts_edss"],
+                     format_func=lambda score: "Any EDSS" if score is None else f"{score:.1f}",
+                     help="Keeps trials whose stated EDSS window includes this score, and trials whose criteria "
+                          "state no window (check those with the team). EDSS runs from 0 (no disability) to 10; "
+                          "6.0 means needing a cane or crutch to walk about 100 m.")
         st.radio("Results", list(RESULTS_CHOICES), key=WIDGET_KEYS["results"], horizontal=True,
                  format_func=lambda k: _with_count(RESULTS_CHOICES[k], counts.of("results", k)),
                  help="Whether the trial has posted results on ClinicalTrials.gov.")

@@ -233,6 +233,7 @@ class FilterState:
     start_to: int | None = None
     results: str = "any"
     text: str = ""
+    accepts_edss: float | None = None  # keep trials whose stated EDSS window includes this score
 
     def replace(self, **changes) -> "FilterState":
         return dataclasses.replace(self, **changes)
@@ -243,6 +244,7 @@ PARAM_OF_FIELD: dict[str, str] = {
     "mechanisms": "mech", "drug_classes": "class", "progressive_only": "scope", "ms_types": "mstype", "phases": "phase",
     "statuses": "status", "open_only": "open", "study_types": "type", "countries": "country",
     "sponsor_groups": "sponsor", "start_from": "from", "start_to": "to", "results": "results", "text": "q",
+    "accepts_edss": "edss",
 }
 FILTER_PARAMS = frozenset(PARAM_OF_FIELD.values())
 MAX_TEXT_LENGTH = 200
@@ -252,6 +254,17 @@ MAX_TEXT_LENGTH = 200
 class ParsedFilters:
     state: FilterState
     notices: tuple[str, ...] = ()
+
+
+def _edss_score(text: str) -> float | None:
+    """An EDSS score from the address: 0 to 10 in half steps."""
+    try:
+        score = float(text)
+    except ValueError:
+        return None
+    if not 0 <= score <= 10 or score * 2 != int(score * 2):
+        return None
+    return score
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:
@@ -304,6 +317,12 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], allowed: Mappi
                 values[field_name] = raw[-1]
             else:
                 notices.append(f"Ignored results={raw[-1]!r} in the address (use yes, no or any)")
+        elif field_name == "accepts_edss":
+            score = _edss_score(raw[-1])
+            if score is None:
+                notices.append(f"Ignored edss={raw[-1]!r} in the address (expected an EDSS score from 0 to 10)")
+            else:
+                values[field_name] = score
         elif field_name == "text":
             values[field_name] = raw[-1][:MAX_TEXT_LENGTH]
     state = FilterState(**values)
@@ -350,7 +369,7 @@ def allowed_values(table: TrialTable, mechanism_keys: Iterable[str] = (), class_
 
 FACETS: tuple[str, ...] = (
     "listed", "mechanisms", "drug_classes", "progressive_only", "ms_types", "phases", "statuses", "study_types",
-    "countries", "sponsor_groups", "start_years", "results", "text",
+    "countries", "sponsor_groups", "start_years", "results", "text", "accepts_edss",
 )
 
 
@@ -399,6 +418,11 @@ def facet_masks(table: TrialTable, state: FilterState, include_removed: bool = F
     if state.results != "any":
         has = frame["has_results"].to_numpy()
         masks["results"] = has if state.results == "yes" else ~has
+    if state.accepts_edss is not None:
+        # A trial whose criteria state no window stays in: only a stated bound may leave a trial out.
+        low, high = frame["edss_min"].to_numpy(dtype=float), frame["edss_max"].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            masks["accepts_edss"] = ~(low > state.accepts_edss) & ~(high < state.accepts_edss)
     groups = expand_query(state.text).groups
     if groups:
         # Every typed word (or drug name) must match; a drug name matches by any of its names.
@@ -441,6 +465,7 @@ WIDENING_STEPS: dict[str, str] = {
     "start_years": "Widen “Start year” (trials without a start date come back too)",
     "results": "Set “Results” to “Any”",
     "text": "Clear the search words",
+    "accepts_edss": "Clear “Accepts EDSS”",
 }
 
 
@@ -541,6 +566,8 @@ def describe_filters(state: FilterState, mechanism_label=lambda key: key, class_
         parts.append(f"started {state.start_from or '…'}–{state.start_to or '…'}")
     if state.results != "any":
         parts.append(RESULTS_CHOICES[state.results].lower())
+    if state.accepts_edss is not None:
+        parts.append(f"accepting EDSS {state.accepts_edss:.1f} (or not saying)")
     if state.text:
         parts.append(f"matching “{state.text}”")
     return parts
@@ -558,6 +585,9 @@ RESULT_COLUMNS: dict[str, str] = {
     "primary_completion_date": "Primary completion",
     "sponsor": "Sponsor",
     "countries_text": "Countries",
+    "edss_window": "EDSS window",
+    "ages": "Ages",
+    "ms_types_accepted": "MS types accepted",
 }
 
 
@@ -575,8 +605,42 @@ def results_view(trials: pd.DataFrame, mechanism_label=lambda key: key) -> pd.Da
         "primary_completion_date": trials["primary_completion_date"].fillna(""),
         "sponsor": trials["sponsor"].fillna(""),
         "countries_text": trials["countries_text"],
+        "edss_window": [edss_window_text(low, high) for low, high in zip(trials["edss_min"], trials["edss_max"])],
+        "ages": [age_range_text(low, high) for low, high in zip(trials["min_age"], trials["max_age"])],
+        "ms_types_accepted": _map_distinct(trials["ms_types_included"].fillna(""), _ms_types_text).astype(object),
     })
     return view.reset_index(drop=True)
+
+
+def _known(value) -> bool:
+    return value is not None and not (isinstance(value, float) and np.isnan(value))
+
+
+def edss_window_text(low, high) -> str:
+    """The EDSS window in words: "3.0–6.5", "up to 6.5", "4.0 or more", "not stated"."""
+    if _known(low) and _known(high):
+        return f"{float(low):.1f}–{float(high):.1f}"
+    if _known(high):
+        return f"up to {float(high):.1f}"
+    if _known(low):
+        return f"{float(low):.1f} or more"
+    return "not stated"
+
+
+def age_range_text(low, high) -> str:
+    if _known(low) and _known(high):
+        return f"{float(low):g}–{float(high):g}"
+    if _known(low):
+        return f"{float(low):g} or older"
+    if _known(high):
+        return f"up to {float(high):g}"
+    return "not stated"
+
+
+def _ms_types_text(joined: str) -> str:
+    keys = split_values(joined)
+    return ", ".join(key if key in ("PPMS", "SPMS", "RRMS", "RMS", "CIS", "RIS") else readable_ms_type(key)
+                     for key in keys) or "not stated"
 
 
 def people_first_order(trials: pd.DataFrame) -> pd.DataFrame:

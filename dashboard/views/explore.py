@@ -1,6 +1,8 @@
 """Explore: the filtered list of trials, downloads, and the patient quick check."""
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -15,6 +17,7 @@ from mstrials.markup_safety import study_url
 from mstrials.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, check_trials
 
 ALSO_SEARCHED_SHOWN = 12
+ELIGIBILITY_COLUMNS = {"edss_window": "EDSS window", "ages": "Ages", "ms_types_accepted": "MS types accepted"}
 
 context = app_support.current()
 catalogue = context.catalogue
@@ -83,6 +86,9 @@ else:
         "primary_completion_date": st.column_config.TextColumn("Primary completion", width="small"),
         "sponsor": st.column_config.TextColumn("Sponsor"),
         "countries_text": st.column_config.TextColumn("Countries"),
+        "edss_window": st.column_config.TextColumn("EDSS window", help="From the criteria text; check the record"),
+        "ages": st.column_config.TextColumn("Ages", width="small"),
+        "ms_types_accepted": st.column_config.TextColumn("MS types accepted"),
     }
     if nearest_text is not None:
         view.insert(1, "nearest", nearest_text.loc[trials.index].to_numpy())
@@ -95,15 +101,22 @@ else:
     st.caption("Open or about-to-open trials first, newest start first; click a column heading to sort. "
                "Tick the box at the start of a row to see that trial's details; the Trial column opens "
                "ClinicalTrials.gov.")
+    extra_columns = st.multiselect(
+        "More columns", list(ELIGIBILITY_COLUMNS), key="explore_extra_columns",
+        format_func=ELIGIBILITY_COLUMNS.get, placeholder="Add eligibility columns (EDSS window, ages, MS types)",
+    )
     # The link to the ticked trial goes above the table, where it is seen on a phone too.
     link_slot = st.container()
     # Status straight after the trial number: on a phone only the first columns fit on screen.
     order = ["link", "status_label", *(["nearest"] if nearest_text is not None else []),
              *(["quick_check"] if checks is not None else []), "title", "phase_stage",
-             "mechanism_labels", "start_date", "primary_completion_date", "sponsor", "countries_text"]
+             "mechanism_labels", *extra_columns, "start_date", "primary_completion_date", "sponsor", "countries_text"]
     selection = st.dataframe(
         view, hide_index=True, width="stretch", column_config=column_config, column_order=order,
-        on_select="rerun", selection_mode="single-row", key="results_table", height=min(38 + 35 * len(view), 560),
+        on_select="rerun", selection_mode="single-row", height=min(38 + 35 * len(view), 560),
+        # Streamlit keeps a selection by row position: a key per list of trials forgets it when the list
+        # changes, so a ticked row can never point at another trial after a filter change.
+        key="results_table_" + hashlib.sha1("|".join(view["nct_id"]).encode()).hexdigest()[:16],
     )
     selected_rows = selection.selection.rows if selection else []
     if selected_rows:

@@ -24,6 +24,7 @@ st.set_page_config(page_title="Progressive MS Trial Explorer", page_icon=":mater
 PAGES = {
     "explore": st.Page(str(HERE / "views" / "explore.py"), title="Explore trials", icon=":material/search:", url_path="explore", default=True),
     "trial": st.Page(str(HERE / "views" / "trial.py"), title="Trial details", icon=":material/description:", url_path="trial"),
+    "compare": st.Page(str(HERE / "views" / "compare.py"), title="Compare", icon=":material/compare_arrows:", url_path="compare"),
     "pipeline": st.Page(str(HERE / "views" / "pipeline.py"), title="Pipeline", icon=":material/bar_chart:", url_path="pipeline"),
     "map": st.Page(str(HERE / "views" / "map.py"), title="Map", icon=":material/map:", url_path="map"),
     "changes": st.Page(str(HERE / "views" / "changes.py"), title="What changed", icon=":material/notifications:", url_path="changes"),

@@ -238,3 +238,49 @@ def highlight_lines(text: str, spans: Iterable[tuple[int, int]]) -> list[list[Se
                 lines[-1].append(Segment(piece, segment.mark, opens))
                 opens = False
     return lines
+
+
+MAX_COMPARED = 5
+
+
+def comparison_table(trials: pd.DataFrame, details: dict[str, dict], nearest: dict[str, str] | None = None) -> pd.DataFrame:
+    """2–5 trials side by side: one row per aspect, one column per trial (NCT id), plain text.
+
+    `trials` are rows of the app's frame; `details` maps NCT id to its stored details
+    (eligibility_json, raw_json); `nearest` maps NCT id to the nearest site in words, when a place is set.
+    """
+    from mstrials.eligibility import EligibilityThemes
+
+    columns: dict[str, list[str]] = {}
+    aspects = ["Title", "Status", "Phase", "EDSS window", "MS types taken", "MS types not taken", "Ages",
+               "Key exclusions", "Primary outcome themes"]
+    if nearest is not None:
+        aspects.append("Nearest open site")
+    for _, trial in trials.iterrows():
+        nct_id = trial["nct_id"]
+        own = details.get(nct_id) or {}
+        themes = EligibilityThemes.from_json(own.get("eligibility_json"))
+        eligibility = eligibility_table(themes).set_index("Theme")["What the study states"]
+        exclusions = [
+            label for label in ("Earlier anti-CD20 treatment (e.g. ocrelizumab, rituximab)", "Earlier stem cell transplant",
+                                "Recent steroids")
+            if str(eligibility.get(label, "")).startswith("exclude")
+        ]
+        for label in ("Time without relapses", "Time without steroids"):
+            if eligibility.get(label, "not stated") != "not stated":
+                exclusions.append(f"{label.lower()}: {eligibility[label]}")
+        outcomes = outcome_measures(parse_raw(own.get("raw_json")))
+        primary = outcomes[outcomes["kind"] == "Primary"]["themes"] if not outcomes.empty else pd.Series(dtype=str)
+        primary_themes = sorted({theme for joined in primary for theme in joined.split("; ") if theme})
+        values = [
+            str(trial.get("title") or ""), str(trial.get("status_label") or ""), str(trial.get("phase_stage") or ""),
+            str(eligibility.get("EDSS (disability score)", "not stated")),
+            str(eligibility.get("MS types taken", "not stated")), str(eligibility.get("MS types not taken", "not stated")),
+            str(eligibility.get("Age", "not stated")),
+            "; ".join(exclusions) or "none of the key ones stated",
+            ", ".join(primary_themes) or "not stated",
+        ]
+        if nearest is not None:
+            values.append(nearest.get(nct_id, "no site that can be placed"))
+        columns[nct_id] = values
+    return pd.DataFrame(columns, index=pd.Index(aspects, name="Aspect"))

@@ -23,6 +23,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = {
     "explore": "/",
     "trial": f"/trial?nct={FULL_RECORD}",
+    "compare": f"/compare?compare={FULL_RECORD}&compare=NCT06113666",
     "pipeline": "/pipeline",
     "map": "/map",
     "changes": "/changes",

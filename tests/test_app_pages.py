@@ -427,3 +427,24 @@ def test_trial_page_shows_what_taking_part_involves_and_whom_to_contact(small_ca
     headers = [h.value for h in at.header]
     assert "What taking part involves" in headers and "Who to contact" in headers
     assert "Chance of placebo or sham" in all_text(at)
+
+
+def test_compare_puts_trials_side_by_side_from_the_address(small_cache, monkeypatch):
+    import sqlite3
+
+    with sqlite3.connect(small_cache) as connection:
+        ids = [row[0] for row in connection.execute(
+            "SELECT nct_id FROM studies WHERE is_ms = 1 AND removed_run IS NULL ORDER BY nct_id")][:2]
+    at = app_for(small_cache, monkeypatch, page="compare", compare=ids)
+    no_errors(at)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ids
+    assert {"EDSS window", "MS types taken", "Ages", "Key exclusions", "Primary outcome themes"} <= set(table.index)
+    assert at.query_params["compare"] == ids
+
+
+def test_compare_asks_for_two_trials_and_ignores_bad_ids(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, page="compare", compare=["NCT1", "javascript:alert(1)"])
+    no_errors(at)
+    assert not at.dataframe
+    assert any("at least two" in info.value for info in at.info)

@@ -6,8 +6,9 @@ Registry text stays plain text here; the page decides how to show it safely. Hig
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
@@ -125,27 +126,34 @@ class Segment:
     opens_mark: bool = True  # False for the later pieces of a highlight cut into lines
 
 
-def highlight_segments(text: str, spans: Iterable[tuple[int, int]]) -> list[Segment]:
-    """Cut `text` into plain and highlighted pieces; spans are clamped, sorted and overlaps merged.
+def merged_highlights(spans: Iterable[tuple[int, int]], length: int) -> tuple[list[tuple[int, int]], list[int | None]]:
+    """Source spans clamped to the text, overlaps merged, in text order; and for each source span
+    the 1-based number of the merged highlight that shows it (None when it falls outside the text).
 
-    Each merged span keeps the number of its first source span, so the table of themes and the
-    highlighted text refer to the same number.
+    Numbering the merged highlights, not the sources, keeps the theme table's citations and the
+    numbers in the text the same set: two overlapping sources cite one highlight.
     """
-    numbered = []
-    for number, (start, end) in enumerate(spans, start=1):
-        start, end = max(0, int(start)), min(len(text), int(end))
-        if start < end:
-            numbered.append((start, end, number))
-    numbered.sort()
+    clamped = []
+    for index, (start, end) in enumerate(spans):
+        start, end = max(0, int(start)), min(length, int(end))
+        clamped.append((start, end, index))
+    numbers: list[int | None] = [None] * len(clamped)
     merged: list[list[int]] = []
-    for start, end, number in numbered:
+    for start, end, index in sorted(item for item in clamped if item[0] < item[1]):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
-            merged.append([start, end, number])
+            merged.append([start, end])
+        numbers[index] = len(merged)
+    return [(start, end) for start, end in merged], numbers
+
+
+def highlight_segments(text: str, spans: Iterable[tuple[int, int]]) -> list[Segment]:
+    """Cut `text` into plain and highlighted pieces, the highlights numbered 1, 2, … in text order."""
+    merged, _ = merged_highlights(spans, len(text))
     segments: list[Segment] = []
     position = 0
-    for start, end, number in merged:
+    for number, (start, end) in enumerate(merged, start=1):
         if position < start:
             segments.append(Segment(text[position:start], None))
         segments.append(Segment(text[start:end], number))
@@ -155,11 +163,26 @@ def highlight_segments(text: str, spans: Iterable[tuple[int, int]]) -> list[Segm
     return segments
 
 
-def eligibility_table(themes) -> pd.DataFrame:
-    """The eligibility themes as readable rows; "#" lists the numbers of the highlighted sources."""
+_REGISTRY_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=])")
+
+
+def registry_unescape(text: str) -> str:
+    """The registry's criteria come with markdown backslash escapes (`6\\.`, `\\<`): the characters alone."""
+    return _REGISTRY_ESCAPE.sub(r"\1", text)
+
+
+def eligibility_table(themes, citation_numbers: Sequence[int | None] | None = None) -> pd.DataFrame:
+    """The eligibility themes as readable rows; "Source" lists the numbers of the highlights in the text.
+
+    `citation_numbers` gives each source's highlight number (see merged_highlights); without it the
+    sources are numbered against the whole criteria text.
+    """
+    if citation_numbers is None:
+        _, citation_numbers = merged_highlights([(s.start, s.end) for s in themes.sources], 1 << 62)
     numbers: dict[str, list[int]] = {}
-    for number, source in enumerate(themes.sources, start=1):
-        numbers.setdefault(source.theme, []).append(number)
+    for source, number in zip(themes.sources, citation_numbers):
+        if number is not None and number not in numbers.get(source.theme, []):
+            numbers.setdefault(source.theme, []).append(number)
 
     def yes_no(value: bool | None, yes: str) -> str | None:
         return None if value is None else (yes if value else "not excluded")

@@ -117,7 +117,11 @@ if answers is not None:
     st.caption(md(result.summary))
 st.markdown("**What the eligibility criteria say**" + (" (the numbers point to the highlighted sentences below)"
                                                        if themes.sources else ""))
-eligibility = trial_detail.eligibility_table(themes)
+shown, cut = trial_detail.criteria_excerpt(criteria) if criteria else ("", False)
+source_spans = [(source.start, source.end) for source in themes.sources]
+# The table cites the highlights as numbered in the text shown below, so every number can be found there.
+_, citation_numbers = trial_detail.merged_highlights(source_spans, len(shown))
+eligibility = trial_detail.eligibility_table(themes, citation_numbers)
 st.dataframe(eligibility, hide_index=True, width="stretch", height=36 * (len(eligibility) + 1) + 2,
              column_config={"Source": st.column_config.TextColumn("Source", width="small",
                                                                  help="Numbers of the highlighted sentences below")})
@@ -129,7 +133,7 @@ def highlighted_criteria(text: str, spans: list[tuple[int, int]]) -> str:
     for line in trial_detail.highlight_lines(text, spans):
         pieces = []
         for position, segment in enumerate(line):
-            escaped = markdown_fragment(segment.text, at_line_start=position == 0)
+            escaped = markdown_fragment(trial_detail.registry_unescape(segment.text), at_line_start=position == 0)
             if segment.mark is None:
                 pieces.append(escaped)
                 continue
@@ -147,15 +151,15 @@ def highlight_piece(escaped: str) -> str:
 
 
 if criteria:
-    shown, cut = trial_detail.criteria_excerpt(criteria)
     with st.expander("Full eligibility criteria (from the registry)" if not cut else
                      "Eligibility criteria (from the registry, first part)", expanded=True):
-        st.markdown(highlighted_criteria(shown, [(s.start, s.end) for s in themes.sources]))
+        st.markdown(highlighted_criteria(shown, source_spans))
         if cut:
             st.markdown(f"The criteria text is {len(criteria):,} characters long; this page shows the first "
                         f"{len(shown):,}. [Read the full criteria on ClinicalTrials.gov]({study_url(chosen)})")
 else:
-    st.caption("The registry data we hold for this trial has no eligibility criteria text.")
+    st.info("The criteria are not in this copy of the registry data: read them on ClinicalTrials.gov "
+            f"([{chosen}]({study_url(chosen)})).", icon=":material/info:")
 
 st.header("What the trial measures")
 outcomes = trial_detail.outcome_measures(study)

@@ -6,11 +6,13 @@ Exit codes: 0 ok, 1 no usable cache, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
+from pathlib import Path
 
 from mstrials import settings
 from mstrials.cache import CacheError, connect_readonly
-from mstrials.export import export_rows, write_csv, write_json
+from mstrials.export import export_rows, write_csv, write_json, write_replacing
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,15 +25,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         connection = connect_readonly(cache_path)
     except CacheError as error:
-        print(f"error: {error}; run scripts/fetch_trials.py first", file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)
         return 1
     write = write_csv if args.format == "csv" else write_json
     try:
         if args.output == "-":
             count = write(export_rows(connection), sys.stdout)
         else:
-            with open(args.output, "w", encoding="utf-8", newline="") as out:
-                count = write(export_rows(connection), out)
+            count = write_replacing(Path(args.output), lambda out: write(export_rows(connection), out))
+    except sqlite3.DatabaseError as error:
+        print(f"error: the cache at {cache_path} cannot be read ({error}); nothing was exported", file=sys.stderr)
+        return 1
     except OSError as error:
         print(f"error: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 failed (the previous cache is left exactly as it was), 2 usa
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -61,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     except (api.ApiError, SourceError, CacheError) as error:
         print(f"error: {error}; the cache at {cache_path} was left as it was", file=sys.stderr)
         return 1
+    except (sqlite3.Error, OSError) as error:  # the cache file misbehaving outside a staged run
+        print(f"error: cannot use the cache at {cache_path} ({error}); it was left as it was", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"\ninterrupted; the cache at {cache_path} was left as it was", file=sys.stderr)
         return 1
@@ -72,6 +76,8 @@ def reclassify(cache_path: Path, quiet: bool) -> int:
     connection = connect_readonly(cache_path)
     try:
         up_to_date = read_meta(connection, "derivation_signature") == derivation_signature()
+    except sqlite3.DatabaseError as error:
+        raise CacheError(f"{cache_path} cannot be read ({error})") from error
     finally:
         connection.close()
     if up_to_date:

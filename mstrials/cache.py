@@ -312,6 +312,7 @@ def staged_copy(path: Path) -> Iterator[sqlite3.Connection]:
         if real.exists():
             shutil.copyfile(real, partial)
         connection = sqlite3.connect(partial, isolation_level=None)
+        cache_version(connection, path)  # before anything else touches a file that may not be a cache
         connection.execute("PRAGMA journal_mode = OFF")  # the copy is private: the rename is our journal
         connection.execute("PRAGMA synchronous = OFF")
         connection.execute("PRAGMA foreign_keys = ON")

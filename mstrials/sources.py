@@ -50,22 +50,23 @@ def _size_words(count: int) -> str:
     return f"{count / 1024**3:g} GiB" if count >= 1024**3 else f"{count / 1024**2:g} MiB"
 
 
-def _read_capped(stream: io.BufferedIOBase, limit: int, label: str) -> bytes:
-    """Read a decompressing stream in chunks, refusing it once it passes `limit` bytes."""
+def _read_capped(stream: io.BufferedIOBase, allowed: int, label: str, limit: int) -> bytes:
+    """Read a decompressing stream in chunks, refusing it once it passes the `allowed` bytes left
+    of the file's `limit`."""
     chunks, total = [], 0
     while chunk := stream.read(1024 * 1024):
         total += len(chunk)
-        if total > limit:
+        if total > allowed:
             raise SourceError(f"{label}: expands to more than {_size_words(limit)} when decompressed; not imported")
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _decode(raw: bytes, label: str, limit: int) -> str:
+def _decode(raw: bytes, label: str, allowed: int, limit: int) -> str:
     if raw[:2] == b"\x1f\x8b":
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
-                raw = _read_capped(stream, limit, label)
+                raw = _read_capped(stream, allowed, label, limit)
         except _ARCHIVE_ERRORS as error:
             raise SourceError(f"{label}: the gzip data is damaged ({_one_line(error)})") from error
     try:
@@ -143,7 +144,7 @@ def read_study_file(path: str | Path, max_bytes: int | None = None) -> Iterator[
     if zipfile.is_zipfile(io.BytesIO(raw)):
         yield from _zip_items(raw, label, limit)
         return
-    yield from _items_from_text(_decode(raw, label, limit), label)
+    yield from _items_from_text(_decode(raw, label, limit, limit), label)
 
 
 def _zip_items(raw: bytes, label: str, limit: int) -> Iterator[SourceItem]:
@@ -160,10 +161,10 @@ def _zip_items(raw: bytes, label: str, limit: int) -> Iterator[SourceItem]:
             member_label = f"{label}:{name}"
             try:
                 with archive.open(name) as stream:
-                    data = _read_capped(stream, remaining, label)
+                    data = _read_capped(stream, remaining, label, limit)
             except SourceError:
                 raise
             except _ARCHIVE_ERRORS as error:
                 raise SourceError(f"{member_label}: cannot be unpacked ({_one_line(error)})") from error
             remaining -= len(data)
-            yield from _items_from_text(_decode(data, member_label, remaining), member_label)
+            yield from _items_from_text(_decode(data, member_label, remaining, limit), member_label)

@@ -132,7 +132,7 @@ CACHE_TABLES = frozenset({"meta", "runs", "studies", "sites", "changes"})
 
 
 def not_a_cache(path: Path, why: str) -> CacheError:
-    return CacheError(f"{path} is not a trial cache ({why}); move it away or pass --cache")
+    return CacheError(f"{path} could not be read: it is not a trial cache ({why}); move it away or pass --cache")
 
 
 def newer_release(path: Path, version: int) -> CacheError:

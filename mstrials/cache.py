@@ -300,42 +300,40 @@ def staged_copy(path: Path) -> Iterator[sqlite3.Connection]:
     check_cache_file(path)
     real = Path(os.path.realpath(path))
     check_cache_file(real)
-    try:
-        lock = writer_lock(real)
-        lock.__enter__()
-    except OSError as error:
-        raise CacheError(f"cannot write a cache at {path} ({_one_line(error)})") from error
-    partial = _partial_path(real)
-    connection = None
-    try:
-        _remove_stale_partials(real)
-        if real.exists():
-            shutil.copyfile(real, partial)
-        connection = sqlite3.connect(partial, isolation_level=None)
-        cache_version(connection, path)  # before anything else touches a file that may not be a cache
-        connection.execute("PRAGMA journal_mode = OFF")  # the copy is private: the rename is our journal
-        connection.execute("PRAGMA synchronous = OFF")
-        connection.execute("PRAGMA foreign_keys = ON")
-        migrate(connection, path)
-        connection.execute("BEGIN")
-        yield connection
-        connection.execute("COMMIT")
-        connection.close()
-        fd = os.open(partial, os.O_RDONLY)
+    with contextlib.ExitStack() as held:
         try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(partial, real)
-        _fsync_directory(real.parent)  # so the rename itself survives a power cut
-    except (sqlite3.Error, OSError) as error:
-        _discard(connection, partial)
-        raise CacheError(f"cannot write the cache at {path} ({_one_line(error)})") from error
-    except BaseException:
-        _discard(connection, partial)
-        raise
-    finally:
-        lock.__exit__(None, None, None)
+            held.enter_context(writer_lock(real))
+        except OSError as error:
+            raise CacheError(f"cannot write a cache at {path} ({_one_line(error)})") from error
+        partial = _partial_path(real)
+        connection = None
+        try:
+            _remove_stale_partials(real)
+            if real.exists():
+                shutil.copyfile(real, partial)
+            connection = sqlite3.connect(partial, isolation_level=None)
+            cache_version(connection, path)  # before anything else touches a file that may not be a cache
+            connection.execute("PRAGMA journal_mode = OFF")  # the copy is private: the rename is our journal
+            connection.execute("PRAGMA synchronous = OFF")
+            connection.execute("PRAGMA foreign_keys = ON")
+            migrate(connection, path)
+            connection.execute("BEGIN")
+            yield connection
+            connection.execute("COMMIT")
+            connection.close()
+            fd = os.open(partial, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(partial, real)
+            _fsync_directory(real.parent)  # so the rename itself survives a power cut
+        except (sqlite3.Error, OSError) as error:
+            _discard(connection, partial)
+            raise CacheError(f"cannot write the cache at {path} ({_one_line(error)})") from error
+        except BaseException:
+            _discard(connection, partial)
+            raise
 
 
 def _discard(connection: sqlite3.Connection | None, partial: Path) -> None:

@@ -274,7 +274,10 @@ def test_a_cache_path_that_cannot_be_a_file_fails_in_one_line(tmp_path, capsys, 
         capsys.readouterr()
         assert run() == 1
         assert_one_line_failure(capsys, str(target))
-    assert (tmp_path / "x.txt").read_text() == "notes" if where != "folder" else target.is_dir()
+    if where == "folder":
+        assert target.is_dir() and not any(target.iterdir())
+    else:
+        assert (tmp_path / "x.txt").read_text() == "notes"
 
 
 def _limit_file_size(limit: int):

@@ -113,7 +113,7 @@ def mutated_input(draw):
     return shape, bytes(data[:position]) + DEEP.encode() + bytes(data[position:])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_input())
 def test_any_mutation_gives_the_right_data_or_one_line_and_an_untouched_cache(case):
     shape, data = case

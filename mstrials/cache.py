@@ -140,12 +140,61 @@ class CacheError(RuntimeError):
     """The cache cannot be used as asked; one line for the person at the keyboard."""
 
 
+CACHE_TABLES = frozenset({"meta", "runs", "studies", "sites", "changes"})
+
+
+def not_a_cache(path: Path, why: str) -> CacheError:
+    return CacheError(f"{path} could not be read: it is not a trial cache ({why}); move it away or pass --cache")
+
+
+def newer_release(path: Path, version: int) -> CacheError:
+    return CacheError(
+        f"{path} was written by a newer release of this tool (cache format {version}, this one knows "
+        f"{SCHEMA_VERSION}): update this tool"
+    )
+
+
+def check_cache_file(path: Path) -> None:
+    """Refuse a cache path that is a folder or lies under a regular file, before SQLite sees it."""
+    if path.is_dir():
+        raise not_a_cache(path, "it is a folder")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise CacheError(f"cannot keep a cache at {path}: {parent} is a file, not a folder")
+            break
+
+
+def cache_version(connection: sqlite3.Connection, path: Path) -> int:
+    """The cache format, after checking the file is SQLite and holds our tables (CacheError if not)."""
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as error:
+        raise not_a_cache(path, str(error)) from error
+    if version > SCHEMA_VERSION:
+        raise newer_release(path, version)
+    if version == 0 and tables:
+        raise not_a_cache(path, "a SQLite database of something else")
+    if version > 0 and not CACHE_TABLES <= tables:
+        raise not_a_cache(path, "its tables are missing")
+    return version
+
+
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """Open the cache for reading only; raise CacheError when it is missing or not a cache."""
+    check_cache_file(path)
     if not path.exists():
-        raise CacheError(f"no trial cache at {path}")
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
+        raise CacheError(f"no trial cache at {path}; run scripts/fetch_trials.py first")
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error as error:
+        raise not_a_cache(path, str(error)) from error
+    try:
+        version = cache_version(connection, path)
+    except CacheError:
+        connection.close()
+        raise
     if version != SCHEMA_VERSION:
         connection.close()
         raise CacheError(
@@ -155,10 +204,8 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def migrate(connection: sqlite3.Connection) -> None:
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise CacheError(f"the cache was written by a newer release (format {version}); update this tool")
+def migrate(connection: sqlite3.Connection, path: Path | None = None) -> None:
+    version = cache_version(connection, path or Path("the cache"))
     while version < SCHEMA_VERSION:
         connection.executescript(MIGRATIONS[version])
         version += 1
@@ -236,6 +283,12 @@ def _fsync_directory(folder: Path) -> None:
         os.close(fd)
 
 
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return " ".join(str(error).split())[:200] or type(error).__name__
+
+
 def _partial_path(path: Path) -> Path:
     return path.with_name(f"{path.name}.partial-{os.getpid()}")
 
@@ -249,18 +302,33 @@ def _remove_stale_partials(path: Path) -> None:
 
 @contextlib.contextmanager
 def staged_copy(path: Path) -> Iterator[sqlite3.Connection]:
-    """A writable private copy of the cache; published atomically only if the block succeeds."""
-    with writer_lock(path):
-        _remove_stale_partials(path)
-        partial = _partial_path(path)
-        if path.exists():
-            shutil.copyfile(path, partial)
-        connection = sqlite3.connect(partial, isolation_level=None)
+    """A writable private copy of the cache; published atomically only if the block succeeds.
+
+    A symlinked cache is resolved once: the lock, the copy and the rename all happen at the real
+    file, so the link stays a link and every writer, whichever name it used, takes the same lock.
+    Problems with the cache file itself (not SQLite, disk full, unwritable folder) become one-line
+    CacheErrors; the private copy is always removed.
+    """
+    check_cache_file(path)
+    real = Path(os.path.realpath(path))
+    check_cache_file(real)
+    with contextlib.ExitStack() as held:
         try:
+            held.enter_context(writer_lock(real))
+        except OSError as error:
+            raise CacheError(f"cannot write a cache at {path} ({_one_line(error)})") from error
+        partial = _partial_path(real)
+        connection = None
+        try:
+            _remove_stale_partials(real)
+            if real.exists():
+                shutil.copyfile(real, partial)
+            connection = sqlite3.connect(partial, isolation_level=None)
+            cache_version(connection, path)  # before anything else touches a file that may not be a cache
             connection.execute("PRAGMA journal_mode = OFF")  # the copy is private: the rename is our journal
             connection.execute("PRAGMA synchronous = OFF")
             connection.execute("PRAGMA foreign_keys = ON")
-            migrate(connection)
+            migrate(connection, path)
             connection.execute("BEGIN")
             yield connection
             connection.execute("COMMIT")
@@ -270,10 +338,19 @@ def staged_copy(path: Path) -> Iterator[sqlite3.Connection]:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            os.replace(partial, path)
-            _fsync_directory(path.parent)  # so the rename itself survives a power cut
+            os.replace(partial, real)
+            _fsync_directory(real.parent)  # so the rename itself survives a power cut
+        except (sqlite3.Error, OSError) as error:
+            _discard(connection, partial)
+            raise CacheError(f"cannot write the cache at {path} ({_one_line(error)})") from error
         except BaseException:
-            connection.close()
-            with contextlib.suppress(OSError):
-                partial.unlink()
+            _discard(connection, partial)
             raise
+
+
+def _discard(connection: sqlite3.Connection | None, partial: Path) -> None:
+    if connection is not None:
+        with contextlib.suppress(sqlite3.Error):
+            connection.close()
+    with contextlib.suppress(OSError):
+        partial.unlink()

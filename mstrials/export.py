@@ -1,10 +1,14 @@
 """Export layer: one row per MS study still listed by the registry, as CSV or JSON."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
 import sqlite3
-from typing import Iterable, Iterator, Sequence, TextIO
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence, TextIO
 
 # Column order is part of the export's contract; lists are joined with "|".
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -54,3 +58,26 @@ def write_json(rows: Iterator[dict], out: TextIO) -> int:
     json.dump(items, out, ensure_ascii=False, indent=1)
     out.write("\n")
     return len(items)
+
+
+def write_replacing(path: Path, write: Callable[[TextIO], int]) -> int:
+    """Write through a temporary file beside `path` that replaces it only when `write` succeeded,
+    so a failed export leaves the previous file as it was and never a half-written one."""
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            count = write(out)
+        if path.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return count

@@ -122,21 +122,34 @@ class PreparedStudy:
 def prepare_study(item: IncomingStudy) -> PreparedStudy:
     """Validate, flatten, check MS and derive labels for one study (pure: runs in worker processes)."""
     try:
+        return _prepare(item)
+    except RecursionError:
+        return PreparedStudy(item.position, problem="nested too deeply to read")
+
+
+def _prepare(item: IncomingStudy) -> PreparedStudy:
+    try:
         study = item.parsed()
     except json.JSONDecodeError as error:
         return PreparedStudy(item.position, problem=f"not JSON ({error.msg})")
+    except ValueError as error:  # e.g. a number with more digits than Python converts
+        return PreparedStudy(item.position, problem=f"not JSON ({' '.join(str(error).split())[:120]})")
     try:
         record = normalise_study(study)
     except MalformedStudy as error:
         return PreparedStudy(item.position, problem=str(error))
     raw_json = json.dumps(study, ensure_ascii=False, separators=(",", ":"))
+    try:
+        raw_bytes = raw_json.encode()
+    except UnicodeEncodeError:  # a lone surrogate escape such as "\ud800" cannot be stored as text
+        return PreparedStudy(item.position, problem="holds text that is not valid Unicode")
     is_ms = is_ms_study(study)
     return PreparedStudy(
         position=item.position,
         nct_id=record.nct_id,
         is_ms=is_ms,
         raw_json=raw_json,
-        content_hash=hashlib.sha1(raw_json.encode()).hexdigest(),
+        content_hash=hashlib.sha1(raw_bytes).hexdigest(),
         columns=record_columns(record),
         sites=tuple(
             (s.facility, s.city, s.state, s.country, s.status, s.latitude, s.longitude) for s in record.sites

@@ -9,11 +9,13 @@ Exit codes: 0 ok, 1 no usable cache, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
+from pathlib import Path
 
 from mstrials import settings
 from mstrials.cache import CacheError, connect_readonly
-from mstrials.export import EXPORT_COLUMNS, export_rows, write_csv, write_json
+from mstrials.export import EXPORT_COLUMNS, export_rows, write_csv, write_json, write_replacing
 from mstrials.near_me import UNITS, UnknownPlace, distance_column, find_place, load_site_index, near_rows, to_km
 
 
@@ -39,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         connection = connect_readonly(cache_path)
     except CacheError as error:
-        print(f"error: {error}; run scripts/fetch_trials.py first", file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)
         return 1
     columns = EXPORT_COLUMNS
     rows = export_rows(connection)
@@ -54,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.output == "-":
             count = write(rows, sys.stdout)
         else:
-            with open(args.output, "w", encoding="utf-8", newline="") as out:
-                count = write(rows, out)
+            count = write_replacing(Path(args.output), lambda out: write(rows, out))
+    except sqlite3.DatabaseError as error:
+        print(f"error: the cache at {cache_path} cannot be read ({error}); nothing was exported", file=sys.stderr)
+        return 1
     except OSError as error:
         print(f"error: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 failed (the previous cache is left exactly as it was), 2 usa
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -77,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     except (api.ApiError, SourceError, CacheError, SuddenDrop) as error:
         print(f"error: {error}; the cache at {cache_path} was left as it was", file=sys.stderr)
         return 1
+    except (sqlite3.Error, OSError) as error:  # the cache file misbehaving outside a staged run
+        print(f"error: cannot use the cache at {cache_path} ({error}); it was left as it was", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"\ninterrupted; the cache at {cache_path} was left as it was", file=sys.stderr)
         return 1
@@ -91,6 +95,8 @@ def fetched_within(cache_path: Path, hours: float) -> bool:
     connection = connect_readonly(cache_path)
     try:
         run = last_api_run(connection)
+    except sqlite3.DatabaseError as error:
+        raise CacheError(f"{cache_path} cannot be read ({error})") from error
     finally:
         connection.close()
     if run is None:
@@ -109,6 +115,8 @@ def reclassify(cache_path: Path, quiet: bool) -> int:
     else:
         try:
             up_to_date = read_meta(connection, "derivation_signature") == derivation_signature()
+        except sqlite3.DatabaseError as error:
+            raise CacheError(f"{cache_path} cannot be read ({error})") from error
         finally:
             connection.close()
     if up_to_date:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .registry_vocab import ctis_phases, ctis_sponsor_class, ctis_status, ctis_status_label
-from .sources import SourceError, SourceItem, _decode
+from .sources import MAX_DECOMPRESSED_BYTES, SourceError, SourceItem, _decode
 
 CTIS_NUMBER = re.compile(r"([0-9]{4})-(5[0-9]{5})-([0-9]{2})-([0-9]{2})", re.ASCII)
 EUDRACT_NUMBER = re.compile(r"[0-9]{4}-[0-9]{6}-[0-9]{2}", re.ASCII)
@@ -526,7 +526,7 @@ def looks_like_ctis(source: str | Path | bytes) -> bool:
     """Whether a file (path) or its bytes is a CTIS CSV export, search page or retrieve record(s)."""
     try:
         raw = source if isinstance(source, bytes) else Path(source).read_bytes()
-        text = _decode(raw, "file")
+        text = _decode(raw, "file", MAX_DECOMPRESSED_BYTES, MAX_DECOMPRESSED_BYTES)
     except (OSError, SourceError):
         return False
     if _looks_like_csv_export(text):
@@ -549,7 +549,7 @@ def read_ctis_file(path: str | Path, warn=None) -> Iterator[SourceItem]:
         raw = path.read_bytes()
     except OSError as error:
         raise SourceError(f"{path}: cannot read ({error.strerror or error})") from error
-    text = _decode(raw, label)
+    text = _decode(raw, label, MAX_DECOMPRESSED_BYTES, MAX_DECOMPRESSED_BYTES)
     if _looks_like_csv_export(text):
         yield from _csv_items(text.lstrip("\ufeff"), label, warn)
         return

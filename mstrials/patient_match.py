@@ -68,8 +68,30 @@ def summarise(checks: dict[str, tuple[str, str]], answered: tuple[str, ...]) -> 
         return VERDICT_EXCLUDED, "Excluded: " + " ".join(excluded)
     unknown = [THEME_WORDS[t] for t in answered if checks[t][0] == UNKNOWN]
     if unknown:
-        return VERDICT_NOT_STATED, f"Not stated: {', '.join(unknown)}. Nothing stated excludes you."
+        hints = [checks[t][1] for t in answered if checks[t][0] == UNKNOWN and "conditions and title" in checks[t][1]]
+        return VERDICT_NOT_STATED, " ".join([f"Not stated: {', '.join(unknown)}. Nothing stated excludes you.", *hints])
     return VERDICT_OK, VERDICT_OK
+
+
+_SHORT_TYPE = {"PROGRESSIVE_UNSPECIFIED": "progressive MS", "RMS": "relapsing MS"}
+
+
+def _type_from_conditions(listed: str, ms_type: str) -> tuple[str, str] | None:
+    """A hedged type answer from the trial's conditions and title, for criteria that name no type.
+
+    Never "excluded": only an explicit statement in the criteria may exclude.
+    """
+    types = split_values(listed)
+    if not types:
+        return None
+    named = ", ".join(_SHORT_TYPE.get(kind, kind) for kind in types)
+    progressive_person = ms_type in ("PPMS", "SPMS", "PROGRESSIVE_UNSPECIFIED")
+    if ms_type in types or (progressive_person and "PROGRESSIVE_UNSPECIFIED" in types):
+        return UNKNOWN, f"The criteria do not say which types of MS; the trial's conditions and title list {named}."
+    if ms_type == "PROGRESSIVE_UNSPECIFIED" and {"PPMS", "SPMS"} & set(types):
+        return UNKNOWN, f"The criteria do not say which types of MS; the trial's conditions and title list {named}."
+    return UNKNOWN, (f"Likely not: the criteria do not say which types of MS, but the trial's conditions and title "
+                     f"list {named}. Check with the team.")
 
 
 def check_trials(trials: pd.DataFrame, profile: PatientProfile) -> pd.DataFrame:
@@ -79,6 +101,9 @@ def check_trials(trials: pd.DataFrame, profile: PatientProfile) -> pd.DataFrame:
     criteria = trials[list(CRITERIA_COLUMNS)].astype(object).where(trials[list(CRITERIA_COLUMNS)].notna(), None)
     criteria_keys = list(criteria.itertuples(index=False, name=None))
     by_criteria = {key: quick_check(themes_from_row(key), person) for key in set(criteria_keys)}
+    # The trial's own conditions and title (mstrials.classify), used when the criteria name no type.
+    listed_types = (trials["ms_types"].fillna("").astype(str).tolist() if "ms_types" in trials
+                    else [""] * len(trials))
     country_lists = trials["countries"].fillna("").astype(str).tolist()
     by_countries = {}
     if profile.country is not None:
@@ -90,6 +115,10 @@ def check_trials(trials: pd.DataFrame, profile: PatientProfile) -> pd.DataFrame:
     for key, joined in zip(criteria_keys, country_lists):
         result = by_criteria[key]
         checks = {check.theme: (check.verdict, check.message) for check in result.checks}
+        if profile.ms_type is not None and not key[5] and not key[6]:
+            from_conditions = _type_from_conditions(listed_types[len(verdicts)], profile.ms_type)
+            if from_conditions:
+                checks["ms_type"] = from_conditions
         if profile.country is not None:
             country = by_countries[joined]
             checks["country"] = (country.verdict, country.message)

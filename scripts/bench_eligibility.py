@@ -73,11 +73,32 @@ def bench_many(count: int, texts: list[str]) -> None:
     print(f"{count} criteria texts (average {average:,.0f} characters): {seconds:.2f} s = {count / seconds:,.0f} texts/second")
 
 
+DEVSET = REPO_ROOT / "tests" / "devset"
+TARGET_UNSEEN_EXACT = 0.95
+
+
+def bench_windows() -> None:
+    """Exact EDSS-window accuracy on the written dev texts and the frozen unseen texts."""
+    for split in ("dev", "unseen"):
+        path = DEVSET / f"eligibility_edss_{split}.jsonl"
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        right = 0
+        for row in rows:
+            themes = extract_eligibility(study(row["criteria"]))
+            right += (themes.edss_min, themes.edss_max) == (row["edss_min"], row["edss_max"])
+        share = right / len(rows)
+        line = f"EDSS window exact, {split}: {right}/{len(rows)} ({share:.0%})"
+        if split == "unseen":
+            line += f"  target >= {TARGET_UNSEEN_EXACT:.0%}: {'MEETS' if share >= TARGET_UNSEEN_EXACT else 'MISSES'}"
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--megabytes", type=int, default=10)
     args = parser.parse_args()
+    bench_windows()
     texts = criteria_texts()
     print(f"{len(texts)} distinct criteria texts ({len(texts) - len(MADE_UP)} real ones from {SHARED})")
     bench_big(args.megabytes, texts)

@@ -90,3 +90,44 @@ def test_row_joins_types_with_a_bar():
     row = themes_of(sections(["Primary or secondary progressive MS"], ["Relapsing-remitting MS"])).to_row()
     assert row["ms_types_included"] == "PPMS|SPMS"
     assert row["ms_types_excluded"] == "RRMS"
+
+
+# Issue 9 §2: "MS or CIS" and "any form of MS" take every type; a PPMS person is never turned away.
+import re as _re  # noqa: E402
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from mstrials.eligibility import extract_eligibility as _extract  # noqa: E402
+from mstrials.eligibility.quickcheck import EXCLUDED as _EXCLUDED, Person as _Person, quick_check as _quick_check  # noqa: E402
+
+
+def _themes(criteria: str):
+    return _extract({"protocolSection": {"eligibilityModule": {"eligibilityCriteria": criteria}}})
+
+
+@pytest.mark.parametrize("bullet", [
+    "Diagnosed with multiple sclerosis (MS) or clinically isolated syndrome (CIS)",
+    "A diagnosis of multiple sclerosis or CIS according to the 2017 McDonald criteria",
+    "Any form of MS (relapsing or progressive)",
+    "People with any type of multiple sclerosis, aged 18 to 65",
+])
+def test_generic_ms_lists_take_progressive_people(bullet):
+    themes = _themes(f"Inclusion Criteria:\n\n* {bullet}\n\nExclusion Criteria:\n\n* Pregnancy")
+    assert "PPMS" in themes.ms_types_included and "SPMS" in themes.ms_types_included
+    check = _quick_check(themes, _Person(age=50, sex="FEMALE", ms_type="PPMS", edss=6.0)).check("ms_type")
+    assert check.verdict != _EXCLUDED
+
+
+_NAMES = {"PPMS": ["primary progressive MS", "PPMS", "primary-progressive multiple sclerosis"],
+          "SPMS": ["secondary progressive MS", "SPMS", "secondary-progressive multiple sclerosis"],
+          "RRMS": ["relapsing-remitting MS", "RRMS"], "CIS": ["clinically isolated syndrome (CIS)"]}
+
+
+@given(mine=st.sampled_from(["PPMS", "SPMS", "RRMS"]), others=st.lists(st.sampled_from(list(_NAMES)), max_size=3),
+       joiner=st.sampled_from([" or ", " and ", ", ", " / ", " and/or "]), pick=st.integers(0, 2),
+       lead=st.sampled_from(["Diagnosis of ", "Participants with ", "Confirmed diagnosis of multiple sclerosis (MS): "]))
+def test_own_type_in_an_inclusion_list_never_excludes(mine, others, joiner, pick, lead):
+    names = [_NAMES[mine][pick % len(_NAMES[mine])]] + [_NAMES[o][0] for o in others if o != mine]
+    criteria = f"Inclusion Criteria:\n\n* {lead}{joiner.join(names)}\n\nExclusion Criteria:\n\n* Pregnancy"
+    check = _quick_check(_themes(criteria), _Person(age=50, sex="FEMALE", ms_type=mine, edss=6.0)).check("ms_type")
+    assert check.verdict != _EXCLUDED, criteria

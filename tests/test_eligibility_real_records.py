@@ -2,7 +2,7 @@
 
 The expected values were worked out by reading each record's eligibility text:
 
-* NCT03569618: MS or CIS (CIS is the only named type); "A clinical relapse within the last 30
+* NCT03569618: "MS or CIS" takes every type of MS and CIS (issue 9); "A clinical relapse within the last 30
   days" and "Steroid treatment ... within the last 30 days" are exclusions; no EDSS.
 * NCT06113666: "Currently in an attack phase of MS and/or on treatment with steroids" excludes
   current steroid use, with no time window; nothing else of ours.
@@ -29,7 +29,7 @@ from mstrials.eligibility import extract_eligibility
 
 EXPECTED = {
     "NCT03569618": dict(edss_min=None, edss_max=None, min_age=18.0, max_age=71.0, sex="ALL", healthy_volunteers=False,
-                        ms_types_included="CIS", ms_types_excluded="", prior_anti_cd20_excluded=None,
+                        ms_types_included="PPMS|SPMS|RRMS|CIS", ms_types_excluded="", prior_anti_cd20_excluded=None,
                         prior_stem_cell_transplant_excluded=None, relapse_free_months=1, steroid_free_days=30),
     "NCT06113666": dict(edss_min=None, edss_max=None, min_age=18.0, max_age=None, sex="ALL", healthy_volunteers=False,
                         ms_types_included="", ms_types_excluded="", prior_anti_cd20_excluded=None,

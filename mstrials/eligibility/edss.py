@@ -80,6 +80,7 @@ _RANGE = re.compile(
     rf"(?P<lo>{_NUM})\s*(?:points?\s+)?(?:\(\s*inclusive\s*\)\s*)?"
     rf"(?:{_DASH}|to|through|thru|until|till|(?:and\s+)?up\s+to)\s*(?:an?\s+)?{_SCALE_AGAIN}(?P<hi>{_NUM})"
 )
+_GE_BEFORE_RANGE = re.compile(rf"(?:{_GE_WORDS}|{_GE_SYMBOL})\s*")
 _ONE_SIDED = re.compile(rf"(?:{_OP})\s*(?:an?\s+)?{_SCALE_AGAIN}(?:score\s+)?(?:of\s+|than\s+)?(?P<v>{_NUM})")
 _POSTFIX = re.compile(
     rf"(?P<v>{_NUM})\s*(?:points?\s+)?(?:"
@@ -102,6 +103,7 @@ _START = re.compile(
 _LABEL_BEFORE_NUMBER = re.compile(
     r"(?:visit|day|week|month|part|cohort|arm|group|appendix|section|table|criterion|item|phase|stage|grade|version|v|#|no\.?)\s*-?\s*$"
 )
+_CITATION_AROUND = re.compile(r"\[\s*[0-9]{1,3}(?:\s*[,\-–]\s*[0-9]{1,3})*\s*\]")
 # What may stand between the scale's name and its bound ("score", "at screening", "of").
 _FILLER_STOP = re.compile(
     r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b|\bpoints?\b|sustain|confirm"
@@ -228,6 +230,10 @@ def _parse_one(low: str, at: int, limit: int) -> tuple[Window | None, int] | Non
     EDSS window (a value off the scale, a unit after it), and (window, end) otherwise.
     """
     match = _BETWEEN.match(low, at, limit) or _RANGE.match(low, at, limit)
+    if not match:
+        # ">= 3.0 to 8.0, inclusive": a range with a redundant "at least" before it.
+        opener = _GE_BEFORE_RANGE.match(low, at, limit)
+        match = _RANGE.match(low, opener.end(), limit) if opener else None
     if match:
         low_value, high_value = _score(match.group("lo")), _score(match.group("hi"))
         if _UNIT_AFTER.match(low, match.end(), limit):
@@ -307,6 +313,10 @@ def _parse_after(low: str, start: int, limit: int) -> tuple[tuple[Window, ...], 
         filler = low[start:match.start()]
         if len(filler) > 80 or _FILLER_STOP.search(filler):
             return None
+        if match.group()[0].isdigit() and _CITATION_AROUND.match(low, max(0, match.start() - 1), limit):
+            # "EDSS [5] score of < 5.5": a reference number in brackets, not a score.
+            position = _CITATION_AROUND.match(low, match.start() - 1, limit).end()
+            continue
         if match.group()[0].isdigit():
             digits = re.match(r"[0-9]+", low[match.start():limit]).group()
             if len(digits) >= 4 or _LABEL_BEFORE_NUMBER.search(low, max(start, match.start() - 16), match.start()):

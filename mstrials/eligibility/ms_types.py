@@ -25,10 +25,13 @@ PROGRESSIVE_UNSPECIFIED = "PROGRESSIVE_UNSPECIFIED"
 MS_TYPES = (PPMS, SPMS, RRMS, CIS, PROGRESSIVE_UNSPECIFIED)
 
 # Short stems, shared with other themes where possible: each costs one pass over the text.
-KEYWORDS = ("progressive", "relaps", "^rms", "^rrms", "^pms", "^ppms", "^spms", "^nrspms", "^aspms", "^cis", "isolated")
+KEYWORDS = ("^any", "^all", "progressive", "relaps", "^rms", "^rrms", "^pms", "^ppms", "^spms", "^nrspms", "^aspms", "^cis", "isolated")
 
 _TYPE = re.compile(
-    r"(?P<prms>progressive[\s-]+relapsing|\bprms\b)"
+    # "any form of MS", "all types of MS", "multiple sclerosis (MS) or CIS": every type is taken.
+    r"(?P<any>\b(?:any|all)\s+(?:(?:clinical|disease)\s+)?(?:forms?|types?|subtypes?|courses?|phenotypes?)\s+of\s+(?:multiple\s+sclerosis|ms)\b"
+    r"|\bmultiple\s+sclerosis\s*(?:\(\s*ms\s*\)\s*)?(?:,\s*|\s+(?:or|and/or)\s+)(?=clinically[\s-]+isolated|cis\b))"
+    r"|(?P<prms>progressive[\s-]+relapsing|\bprms\b)"
     r"|(?P<both>primary\s*(?:-\s*)?(?:or|and|and/or|/|,)\s*(?:-\s*)?secondary[\s-]*progressive"
     r"|secondary\s*(?:-\s*)?(?:or|and|and/or|/)\s*primary[\s-]*progressive)"
     r"|(?P<ppms>\bppms\b|primary[\s-]*progressive(?![\s-]+(?:aphasia|supranuclear|apraxia|non-?fluent|lateral|ataxia)))"
@@ -80,6 +83,8 @@ def _clause_before(low: str, at: int) -> str:
 
 
 def _types_in(match: re.Match) -> tuple[str, ...]:
+    if match.group("any"):
+        return (PPMS, SPMS, RRMS)
     if match.group("both"):
         return (PPMS, SPMS)
     for group, kind in (("ppms", PPMS), ("spms", SPMS), ("rrms", RRMS), ("cis", CIS), ("progressive", PROGRESSIVE_UNSPECIFIED)):
@@ -103,6 +108,8 @@ def read_ms_types(text: CriteriaText) -> MsTypeResult:
                 continue
             if word == "cis" and _CARCINOMA_NEARBY.search(low, max(0, match.start() - 40), match.end() + 30):
                 continue
+            if match.group("any") and (sentence.section == EXCLUSION or _EXCLUSION_LEAD.match(low)):
+                continue  # "any form of MS other than RRMS": the types that follow say it
             for kind in _types_in(match):
                 mentions.append((kind, match.start(), match.end()))
         if not mentions:

@@ -93,7 +93,6 @@ def test_row_joins_types_with_a_bar():
 
 
 # Issue 9 §2: "MS or CIS" and "any form of MS" take every type; a PPMS person is never turned away.
-import re as _re  # noqa: E402
 
 from hypothesis import given, strategies as st  # noqa: E402
 

@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from mstrials import frame as trial_frame
-from mstrials import history, markup_safety, settings
-from mstrials.cache import CacheError, connect_readonly
-from mstrials.frame import FilterState, TrialTable
-from mstrials.mechanism_catalogue import MechanismCatalogue, load_catalogue
+from mstrials.explore import frame as trial_frame
+from mstrials.store import history
+from mstrials import markup_safety, settings
+from mstrials.store.cache import CacheError, connect_readonly
+from mstrials.explore.frame import FilterState, TrialTable
+from mstrials.labels.mechanism_catalogue import MechanismCatalogue, load_catalogue
 
 REFRESH_COMMAND = ".venv/bin/python scripts/fetch_trials.py"
 IMPORT_COMMAND = ".venv/bin/python scripts/fetch_trials.py --from-file ctg-studies.json.zip"
@@ -183,7 +184,7 @@ MAX_NOTICES_LISTED = 10
 
 def describe_filters_markdown(context: AppContext) -> str:
     """The active filters as one escaped line: country, type and search words come from outside."""
-    from mstrials.frame import describe_filters
+    from mstrials.explore.frame import describe_filters
 
     parts = describe_filters(context.state, context.catalogue.label)
     if context.near is not None:
@@ -206,7 +207,7 @@ def show_address_notices(notices: tuple[str, ...]) -> None:
 
 def trial_sites(data: LoadedData, nct_id: str, study: dict) -> pd.DataFrame:
     """One trial's sites, placed: from the cache's site table, else from its stored record."""
-    from mstrials import site_map, trial_detail
+    from mstrials.explore import site_map, trial_detail
 
     sites = load_sites(*cache_version(data.cache_path))
     mine = sites[sites["nct_id"] == nct_id]

@@ -5,10 +5,10 @@ import streamlit as st
 
 import app_support
 import near_place
-from mstrials import frame as trial_frame
-from mstrials.drug_classes import load_drug_classes
+from mstrials.explore import frame as trial_frame
+from mstrials.labels.drug_classes import load_drug_classes
 from mstrials.markup_safety import plain_label
-from mstrials.frame import (
+from mstrials.explore.frame import (
     OPEN_STATUSES, PHASE_LABELS, RESULTS_CHOICES, SPONSOR_GROUP_LABELS, STATUS_LABELS, STUDY_TYPE_LABELS,
     FilterState, readable_ms_type,
 )

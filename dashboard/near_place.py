@@ -1,7 +1,7 @@
 """"Near a place": the sidebar's place box and distance, their address parameters, and the near-me filter.
 
 The place is a city with its country, found offline in the same gazetteer the map uses; the
-distances come from mstrials.near_me. A country-level guess never counts as "within".
+distances come from mstrials.explore.near_me. A country-level guess never counts as "within".
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import app_support
-from mstrials import near_me
+from mstrials.explore import near_me
 
 PLACE_KEY, WITHIN_KEY, UNITS_KEY = "f_near", "f_within", "f_units"
 NEAR_PARAMS = {"near": PLACE_KEY, "within": WITHIN_KEY, "units": UNITS_KEY}
@@ -38,7 +38,7 @@ class NearQuery:
 def site_index(path: str, modified_ns: int) -> near_me.SiteIndex:
     from pathlib import Path
 
-    from mstrials.cache import connect_readonly
+    from mstrials.store.cache import connect_readonly
 
     connection = connect_readonly(Path(path))
     try:

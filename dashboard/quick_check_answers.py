@@ -7,10 +7,10 @@ from __future__ import annotations
 import streamlit as st
 
 import app_support
-from mstrials.eligibility import MS_TYPES
-from mstrials.frame import readable_ms_type
+from mstrials.labels.eligibility import MS_TYPES
+from mstrials.explore.frame import readable_ms_type
 from mstrials.markup_safety import plain_label
-from mstrials.patient_match import PatientProfile
+from mstrials.explore.patient_match import PatientProfile
 
 ANSWER_KEYS = ("qc_age", "qc_sex", "qc_type", "qc_edss", "qc_country")
 SEX_CHOICES = {"": "Prefer not to say", "FEMALE": "Female", "MALE": "Male"}

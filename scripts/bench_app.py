@@ -33,9 +33,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "ctgov" / "corpus" / "ms_studies_2025-09-25.jsonl.gz"
 
-from mstrials import frame as trial_frame  # noqa: E402
-from mstrials.cache import connect_readonly  # noqa: E402
-from mstrials.mechanism_catalogue import load_catalogue  # noqa: E402
+from mstrials.explore import frame as trial_frame  # noqa: E402
+from mstrials.store.cache import connect_readonly  # noqa: E402
+from mstrials.labels.mechanism_catalogue import load_catalogue  # noqa: E402
 from mstrials import near_me  # noqa: E402
 
 NEAR_PLACE = "Boston, United States"

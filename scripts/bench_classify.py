@@ -20,9 +20,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from mstrials.classify import classify_study, evidence_text  # noqa: E402
-from mstrials.quality import DEVSET_PATH, UNSEEN_PATH, DevsetReport, evaluate, iter_corpus, load_devset  # noqa: E402
-from mstrials.vocabulary import default_vocabulary, vocabulary_hash  # noqa: E402
+from mstrials.labels.classify import classify_study, evidence_text  # noqa: E402
+from mstrials.tooling.devset_scoring import DEVSET_PATH, UNSEEN_PATH, DevsetReport, evaluate, iter_corpus, load_devset  # noqa: E402
+from mstrials.labels.vocabulary import default_vocabulary, vocabulary_hash  # noqa: E402
 
 SHARED_DIR = Path(os.environ.get("MSTRIALS_SHARED", REPO_ROOT.parent / "shared"))
 DEFAULT_CORPUS = SHARED_DIR / "ctgov" / "corpus" / "ms_studies_2025-09-25.jsonl.gz"

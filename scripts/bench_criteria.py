@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from mstrials.markup_safety import markdown_fragment
-from mstrials.trial_detail import highlight_lines
+from mstrials.explore.trial_detail import highlight_lines
 
 LINE = "- Participants must not have [taken] part in another study within 30 days (EDSS 3.0 to 6.5)\n"
 

@@ -22,7 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 SHARED = REPO_ROOT.parent / "shared" / "ctgov"
 
-from mstrials.eligibility import extract_eligibility  # noqa: E402
+from mstrials.labels.eligibility import extract_eligibility  # noqa: E402
 
 MADE_UP = [
     "Inclusion Criteria:\n\n* Age 18 to 65 years\n* Diagnosis of SPMS per the 2017 McDonald criteria\n"

@@ -34,7 +34,7 @@ def measure_naive(path: Path) -> int:
 
 
 def measure_ingest(path: Path) -> int:
-    from mstrials.refresh import import_files
+    from mstrials.store.refresh import import_files
 
     with tempfile.TemporaryDirectory() as folder:
         summary = import_files(Path(folder) / "bench.sqlite", [path])

@@ -1,4 +1,4 @@
-"""How well and how fast `mstrials.places` puts sites on the map.
+"""How well and how fast `mstrials.explore.places` puts sites on the map.
 
 Prints the placement rate over the corpus' first sites (the corpus has no geoPoints, so every
 site is placed by city or country name) and the time to place 100,000 site rows, once with the

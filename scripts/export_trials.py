@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 from mstrials import settings
-from mstrials.cache import CacheError, connect_readonly
-from mstrials.export import EXPORT_COLUMNS, export_rows, write_csv, write_json, write_replacing
-from mstrials.near_me import UNITS, UnknownPlace, distance_column, find_place, load_site_index, near_rows, to_km
+from mstrials.store.cache import CacheError, connect_readonly
+from mstrials.store.export import EXPORT_COLUMNS, export_rows, write_csv, write_json, write_replacing
+from mstrials.explore.near_me import UNITS, UnknownPlace, distance_column, find_place, load_site_index, near_rows, to_km
 
 
 def main(argv: list[str] | None = None) -> int:

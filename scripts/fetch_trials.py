@@ -13,12 +13,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from mstrials import api, settings
-from mstrials.cache import CacheError, connect_readonly, last_api_run, read_meta, staged_copy
-from mstrials.derive import derivation_signature
-from mstrials.ingest import RunSummary, SuddenDrop, rederive_if_stale
-from mstrials.refresh import import_files, refresh_from_api
-from mstrials.sources import SourceError
+from mstrials.sources import ctgov_api as api
+from mstrials import settings
+from mstrials.store.cache import CacheError, connect_readonly, last_api_run, read_meta, staged_copy
+from mstrials.labels.derive import derivation_signature
+from mstrials.store.ingest import RunSummary, SuddenDrop, rederive_if_stale
+from mstrials.store.refresh import import_files, refresh_from_api
+from mstrials.sources.ctgov_files import SourceError
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -151,7 +151,7 @@ def main() -> None:
     from werkzeug.serving import run_simple
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from mstrials.sources import read_study_file
+    from mstrials.sources.ctgov_files import read_study_file
 
     parser = argparse.ArgumentParser(description="loopback stand-in for the ClinicalTrials.gov API v2")
     parser.add_argument("files", nargs="+", type=Path)

@@ -21,7 +21,7 @@ import pytest
 
 from conftest import REPO_ROOT, load_script
 from hostile_study import HOSTILE_ADDRESS, HOSTILE_HOST, HOSTILE_NCT, hostile_study, poison
-from mstrials.frame import trials_matching
+from mstrials.explore.frame import trials_matching
 from study_factory import make_study
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

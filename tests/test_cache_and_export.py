@@ -9,8 +9,8 @@ import sqlite3
 import pytest
 
 from conftest import load_script
-from mstrials.cache import SCHEMA_VERSION, CacheError, connect_readonly, staged_copy
-from mstrials.export import EXPORT_COLUMNS
+from mstrials.store.cache import SCHEMA_VERSION, CacheError, connect_readonly, staged_copy
+from mstrials.store.export import EXPORT_COLUMNS
 from study_factory import make_study
 
 fetch_trials = load_script("fetch_trials")
@@ -123,7 +123,7 @@ def test_reclassify_relabels_only_when_the_signature_changed(cache, capsys):
 
 
 def test_a_study_listed_again_after_removal_is_recorded(tmp_path):
-    from mstrials.ingest import IncomingStudy, RunSummary, run_ingest
+    from mstrials.store.ingest import IncomingStudy, RunSummary, run_ingest
 
     cache_path = tmp_path / "trials.sqlite"
     one, two = make_study(nct_id="NCT00000031"), make_study(nct_id="NCT00000032")

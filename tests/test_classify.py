@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mstrials.classify import Classification, classify_study, evidence_text
-from mstrials.vocabulary import (
+from mstrials.labels.classify import Classification, classify_study, evidence_text
+from mstrials.labels.vocabulary import (
     DEFAULT_VOCABULARY_PATH,
     GROUP_NAMES,
     MECHANISM_KEYS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mstrials.classify import MS_TYPES, PROGRESSIVE_MS_TYPES, _classify, classify_study, evidence_text
-from mstrials.vocabulary import MECHANISM_KEYS, default_vocabulary
+from mstrials.labels.classify import MS_TYPES, PROGRESSIVE_MS_TYPES, _classify, classify_study, evidence_text
+from mstrials.labels.vocabulary import MECHANISM_KEYS, default_vocabulary
 
 # Words the classifier reacts to, so generated text reaches the interesting branches.
 VOCABULARY_WORDS = [

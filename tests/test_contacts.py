@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from mstrials.contacts import email_href, phone_href, study_contacts
-from mstrials.near_me import Place
+from mstrials.explore.contacts import email_href, phone_href, study_contacts
+from mstrials.explore.near_me import Place
 from study_factory import make_study
 
 BOSTON = Place(name="Boston, Massachusetts, United States", country="United States", country_code="US",

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mstrials import trial_detail
-from mstrials.eligibility import extract_eligibility
+from mstrials.explore import trial_detail
+from mstrials.labels.eligibility import extract_eligibility
 
 
 def numbers_in_text(text: str, spans) -> set[int]:

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from mstrials.api import ApiError, Listing
-from mstrials.ctis_api import CtisClient, ctis_settings, fetch_search_pages, fetch_trial
+from mstrials.sources.ctgov_api import ApiError, Listing
+from mstrials.sources.ctis_api import CtisClient, ctis_settings, fetch_search_pages, fetch_trial
 from tests.conftest import SHARED_DIR, require_shared
 from tests.fake_ctis_api import API_PREFIX, FakeCtisApi, Fault
 

@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from mstrials.classify import classify_study
-from mstrials.ctis_source import (
+from mstrials.labels.classify import classify_study
+from mstrials.sources.ctis_files import (
     age_limits, clean_product_name, ctis_url, is_ctis_number, is_eudract_number, latest_resubmissions,
     looks_like_ctis, parse_country_statuses, read_ctis_file, split_products, to_v2_study,
 )
-from mstrials.registry_vocab import ctis_phases, ctis_sponsor_class, ctis_status
-from mstrials.sources import SourceError
+from mstrials.sources.ctis_vocab import ctis_phases, ctis_sponsor_class, ctis_status
+from mstrials.sources.ctgov_files import SourceError
 from tests.conftest import SHARED_DIR, require_shared
 
 CSV_FILE = SHARED_DIR / "ctis" / "ctis_ms_trials_2025-09-24.csv"

@@ -7,7 +7,7 @@ import sqlite3
 
 from conftest import load_script
 from fake_api import FakeCtgovApi
-from mstrials import history
+from mstrials.store import history
 from study_factory import make_study
 from test_fetch_api import run_fetch, serve
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from mstrials.classify import classify_study
-from mstrials.quality import DEVSET_PATH, UNSEEN_PATH, corpus_by_id, evaluate, load_devset
-from mstrials.vocabulary import MECHANISM_KEYS
+from mstrials.labels.classify import classify_study
+from mstrials.tooling.devset_scoring import DEVSET_PATH, UNSEEN_PATH, corpus_by_id, evaluate, load_devset
+from mstrials.labels.vocabulary import MECHANISM_KEYS
 
 MIN_MACRO_F1 = 0.97
 MIN_PROGRESSIVE_ACCURACY = 0.99
@@ -84,7 +84,7 @@ def test_progressive_accuracy_on_the_devset(devset_report):
 
 
 def test_key_scores_precision_recall_f1():
-    from mstrials.quality import key_scores
+    from mstrials.tooling.devset_scoring import key_scores
 
     gold = [{"b_cell"}, {"b_cell", "microglia"}, {"other"}, {"non_drug"}]
     predicted = [{"b_cell"}, {"b_cell"}, {"b_cell"}, {"non_drug", "other"}]
@@ -98,7 +98,7 @@ def test_key_scores_precision_recall_f1():
 
 
 def test_macro_f1_averages_only_keys_seen_in_gold_or_predictions():
-    from mstrials.quality import key_scores, macro_f1
+    from mstrials.tooling.devset_scoring import key_scores, macro_f1
 
     scores = key_scores([{"b_cell"}, {"other"}], [{"b_cell"}, {"non_drug"}])
     # b_cell 1.0, other 0.0 (missed), non_drug 0.0 (spurious); the ten unseen keys do not count.
@@ -106,7 +106,7 @@ def test_macro_f1_averages_only_keys_seen_in_gold_or_predictions():
 
 
 def test_exact_matches_counts_trials_with_the_same_key_set():
-    from mstrials.quality import DevLabel
+    from mstrials.tooling.devset_scoring import DevLabel
 
     labels = [DevLabel("NCT1", frozenset({"b_cell"}), False, ""), DevLabel("NCT2", frozenset({"other"}), True, ""),
               DevLabel("NCT3", frozenset({"non_drug"}), False, "")]
@@ -122,7 +122,7 @@ def test_exact_matches_counts_trials_with_the_same_key_set():
 
 
 def test_accuracy():
-    from mstrials.quality import accuracy
+    from mstrials.tooling.devset_scoring import accuracy
 
     assert accuracy([True, False, True, False], [True, True, True, False]) == 0.75
     with pytest.raises(ValueError):
@@ -138,7 +138,7 @@ def test_accuracy():
     ],
 )
 def test_load_devset_rejects_bad_rows(tmp_path, row, message):
-    from mstrials.quality import DevsetError
+    from mstrials.tooling.devset_scoring import DevsetError
 
     path = tmp_path / "devset.csv"
     path.write_text("nct_id,mechanisms,progressive,why\n" + row + "\n", encoding="utf-8")
@@ -147,7 +147,7 @@ def test_load_devset_rejects_bad_rows(tmp_path, row, message):
 
 
 def test_load_devset_rejects_duplicates(tmp_path):
-    from mstrials.quality import DevsetError
+    from mstrials.tooling.devset_scoring import DevsetError
 
     path = tmp_path / "devset.csv"
     path.write_text("nct_id,mechanisms,progressive,why\nNCT1,other,false,a\nNCT1,other,false,b\n", encoding="utf-8")

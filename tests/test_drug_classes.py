@@ -11,10 +11,10 @@ import pytest
 
 from conftest import load_script
 from study_factory import make_study
-from mstrials.classify import classify_study
-from mstrials.derive import derive_columns
-from mstrials.drug_classes import DrugClassError, classes_from_evidence, load_drug_classes
-from mstrials.vocabulary import MECHANISM_KEYS
+from mstrials.labels.classify import classify_study
+from mstrials.labels.derive import derive_columns
+from mstrials.labels.drug_classes import DrugClassError, classes_from_evidence, load_drug_classes
+from mstrials.labels.vocabulary import MECHANISM_KEYS
 
 fetch_trials = load_script("fetch_trials")
 export_trials = load_script("export_trials")
@@ -195,7 +195,7 @@ def test_a_cache_of_the_previous_format_is_upgraded_and_relabelled(tmp_path, cap
 
 
 def test_a_fresh_cache_and_an_upgraded_one_have_the_same_columns(tmp_path):
-    from mstrials import cache as trial_cache
+    from mstrials.store import cache as trial_cache
 
     def columns(connection: sqlite3.Connection) -> list[str]:
         return sorted(row[1] for row in connection.execute("PRAGMA table_info(studies)"))
@@ -229,7 +229,7 @@ def test_pipeline_shows_btk_inhibitors_apart_from_anti_cd20(tmp_path, monkeypatc
     at.switch_page("views/pipeline.py")
     at = at.run()
     assert not at.exception, [e.value for e in at.exception]
-    from mstrials.vocabulary import default_vocabulary
+    from mstrials.labels.vocabulary import default_vocabulary
 
     table = next(d.value for d in at.dataframe if "Drug class" in (d.value.index.names or []))
     b_cell = table.xs(default_vocabulary().label("b_cell"), level="Mechanism")

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from mstrials.eligibility import age_to_years, extract_eligibility
+from mstrials.labels.eligibility import age_to_years, extract_eligibility
 
 DAY = 1 / 365.25
 

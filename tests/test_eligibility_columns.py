@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mstrials import frame as F
+from mstrials.explore import frame as F
 from test_frame import rows
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from mstrials.eligibility import extract_eligibility
-from mstrials.eligibility.themes import EDSS
+from mstrials.labels.eligibility import extract_eligibility
+from mstrials.labels.eligibility.themes import EDSS
 
 
 def study(criteria: str) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from mstrials.eligibility import extract_eligibility
+from mstrials.labels.eligibility import extract_eligibility
 
 
 def window(criteria: str) -> tuple[float | None, float | None]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from mstrials.eligibility import extract_eligibility
-from mstrials.eligibility.themes import PRIOR_ANTI_CD20, RELAPSE, STEROIDS
+from mstrials.labels.eligibility import extract_eligibility
+from mstrials.labels.eligibility.themes import PRIOR_ANTI_CD20, RELAPSE, STEROIDS
 
 
 def themes_of(criteria: str):
@@ -144,6 +144,6 @@ def test_anti_cd20_source_points_at_the_sentence():
     (4, "w", 1), (6, "w", 2), (8, "w", 2), (12, "w", 3), (52, "w", 12), (3, "m", 3), (2, "y", 24),
 ])
 def test_months_round_up_so_nobody_inside_the_window_is_told_ok(count, unit, months):
-    from mstrials.eligibility.exclusions import months_of
+    from mstrials.labels.eligibility.exclusions import months_of
 
     assert months_of(count, unit) == months

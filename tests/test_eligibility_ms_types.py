@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from mstrials.eligibility import extract_eligibility
-from mstrials.eligibility.themes import MS_TYPES_THEME
+from mstrials.labels.eligibility import extract_eligibility
+from mstrials.labels.eligibility.themes import MS_TYPES_THEME
 
 
 def themes_of(criteria: str):
@@ -96,8 +96,8 @@ def test_row_joins_types_with_a_bar():
 
 from hypothesis import given, strategies as st  # noqa: E402
 
-from mstrials.eligibility import extract_eligibility as _extract  # noqa: E402
-from mstrials.eligibility.quickcheck import EXCLUDED as _EXCLUDED, Person as _Person, quick_check as _quick_check  # noqa: E402
+from mstrials.labels.eligibility import extract_eligibility as _extract  # noqa: E402
+from mstrials.labels.eligibility.quickcheck import EXCLUDED as _EXCLUDED, Person as _Person, quick_check as _quick_check  # noqa: E402
 
 
 def _themes(criteria: str):

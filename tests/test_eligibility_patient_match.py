@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mstrials import frame as F
-from mstrials.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, PatientProfile, check_trials
+from mstrials.explore import frame as F
+from mstrials.explore.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, PatientProfile, check_trials
 
 
 def trials(*specs: dict) -> pd.DataFrame:
@@ -43,7 +43,7 @@ _WRITTEN = [
 
 
 def test_written_texts_give_no_false_exclusion_for_ppms_edss_6_age_50():
-    from mstrials.eligibility import EXCLUDED, Person, extract_eligibility, quick_check
+    from mstrials.labels.eligibility import EXCLUDED, Person, extract_eligibility, quick_check
 
     person = Person(age=50, sex="FEMALE", ms_type="PPMS", edss=6.0)
     for criteria in _WRITTEN:

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mstrials.eligibility import EligibilityThemes, Person, extract_eligibility, quick_check
+from mstrials.labels.eligibility import EligibilityThemes, Person, extract_eligibility, quick_check
 
 US_SITES = ("United States", "Canada")
 

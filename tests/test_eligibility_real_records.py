@@ -25,7 +25,7 @@ import json
 
 import pytest
 
-from mstrials.eligibility import extract_eligibility
+from mstrials.labels.eligibility import extract_eligibility
 
 EXPECTED = {
     "NCT03569618": dict(edss_min=None, edss_max=None, min_age=18.0, max_age=71.0, sex="ALL", healthy_volunteers=False,

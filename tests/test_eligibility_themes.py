@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mstrials.eligibility import ROW_KEYS, EligibilityThemes, extract_eligibility
-from mstrials.eligibility.themes import themes_from_text
+from mstrials.labels.eligibility import ROW_KEYS, EligibilityThemes, extract_eligibility
+from mstrials.labels.eligibility.themes import themes_from_text
 
 CRITERIA = (
     "Inclusion Criteria:\n\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from mstrials.eligibility import extract_eligibility
+from mstrials.labels.eligibility import extract_eligibility
 
 
 def themes_of(criteria: str):

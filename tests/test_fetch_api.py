@@ -12,8 +12,8 @@ import pytest
 
 from conftest import load_script
 from fake_api import FakeCtgovApi, Fault
-from mstrials.cache import connect_readonly
-from mstrials.export import export_rows
+from mstrials.store.cache import connect_readonly
+from mstrials.store.export import export_rows
 from study_factory import make_study, nct_id_of
 
 fetch_trials = load_script("fetch_trials")
@@ -239,7 +239,7 @@ def test_duplicate_studies_across_pages_are_kept_once(tmp_path, loopback_api):
 
 
 def test_unknown_parameter_gets_a_plain_text_400_reported_in_one_line(loopback_api):
-    from mstrials.api import ApiClient, ApiError, FetchSettings
+    from mstrials.sources.ctgov_api import ApiClient, ApiError, FetchSettings
 
     base_url = serve(loopback_api, FakeCtgovApi(small_studies()))
     with ApiClient(FetchSettings(base_url=base_url, min_interval_seconds=0, retries=0)) as client:

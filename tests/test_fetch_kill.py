@@ -11,7 +11,7 @@ import time
 
 from conftest import REPO_ROOT
 from fake_api import FakeCtgovApi, Fault
-from mstrials.cache import connect_readonly
+from mstrials.store.cache import connect_readonly
 from study_factory import make_study
 
 
@@ -66,7 +66,7 @@ def test_sigkill_mid_fetch_leaves_the_old_cache(tmp_path, loopback_api):
 
 
 def test_a_second_writer_is_refused_while_one_is_running(tmp_path):
-    from mstrials.cache import CacheError, staged_copy
+    from mstrials.store.cache import CacheError, staged_copy
 
     cache = tmp_path / "trials.sqlite"
     with staged_copy(cache):

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from conftest import load_script
 from fake_api import FakeCtgovApi, Fault
-from mstrials import api
+from mstrials.sources import ctgov_api as api
 from study_factory import make_study, nct_id_of
 from test_fetch_api import changes, exported_ids, file_digest, run_fetch, serve, small_studies
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from conftest import load_script
-from mstrials import frame as F
-from mstrials.cache import connect_readonly
+from mstrials.explore import frame as F
+from mstrials.store.cache import connect_readonly
 from study_factory import make_study
 
 fetch_trials = load_script("fetch_trials")
@@ -256,8 +256,8 @@ def test_app_logic_modules_do_not_import_streamlit():
     import subprocess
     import sys
 
-    modules = "mstrials.frame, mstrials.history, mstrials.patient_match, mstrials.pipeline, mstrials.site_map, " \
-              "mstrials.trial_detail, mstrials.mechanism_catalogue"
+    modules = "mstrials.explore.frame, mstrials.store.history, mstrials.explore.patient_match, mstrials.explore.pipeline, mstrials.explore.site_map, " \
+              "mstrials.explore.trial_detail, mstrials.labels.mechanism_catalogue"
     code = f"import sys, {modules}; print('streamlit' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

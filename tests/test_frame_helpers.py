@@ -6,11 +6,12 @@ import sqlite3
 
 import pandas as pd
 
-from mstrials import frame as F
-from mstrials import history, pipeline, site_map, trial_detail
-from mstrials.eligibility import EligibilityThemes, SourceSnippet
-from mstrials.mechanism_catalogue import FALLBACK_GROUP, load_catalogue
-from mstrials.patient_match import (
+from mstrials.explore import frame as F
+from mstrials.store import history
+from mstrials.explore import pipeline, site_map, trial_detail
+from mstrials.labels.eligibility import EligibilityThemes, SourceSnippet
+from mstrials.labels.mechanism_catalogue import FALLBACK_GROUP, load_catalogue
+from mstrials.explore.patient_match import (
     VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, PatientProfile, check_trials,
 )
 

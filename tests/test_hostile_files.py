@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT, load_script
-from mstrials import sources
-from mstrials.cache import SCHEMA_VERSION, CacheError, staged_copy
+from mstrials.sources import ctgov_files as sources
+from mstrials.store.cache import SCHEMA_VERSION, CacheError, staged_copy
 from study_factory import make_study
 
 fetch_trials = load_script("fetch_trials")
@@ -77,8 +77,8 @@ def test_a_deeply_nested_first_json_lines_line_is_skipped_too(tmp_path, capsys):
 
 def test_deep_nesting_inside_a_parsed_study_is_a_malformed_record(tmp_path, capsys):
     # Deep enough for normalise/dumps to recurse too far, shallow enough for json.loads to build it.
-    from mstrials.ingest import prepare_study
-    from mstrials.sources import SourceItem
+    from mstrials.store.ingest import prepare_study
+    from mstrials.sources.ctgov_files import SourceItem
 
     study = make_study(nct_id="NCT00000043")
     nested: list = []

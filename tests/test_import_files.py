@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import load_script
-from mstrials.cache import connect_readonly
-from mstrials.export import export_rows
+from mstrials.store.cache import connect_readonly
+from mstrials.store.export import export_rows
 from study_factory import make_study, nct_id_of
 
 fetch_trials = load_script("fetch_trials")

@@ -12,7 +12,7 @@ from mstrials import markup_safety
 from mstrials.markup_safety import (
     MARKDOWN_SPECIAL, hover_text, is_nct_id, markdown_fragment, markdown_lines, markdown_text, plain_label, study_url,
 )
-from mstrials.records import MalformedStudy, study_nct_id
+from mstrials.sources.ctgov_records import MalformedStudy, study_nct_id
 from study_factory import make_study
 
 WORD_JOINER = "\u2060"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from mstrials.ms_filter import is_ms_study
+from mstrials.labels.ms_filter import is_ms_study
 from study_factory import make_study
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from conftest import load_script
-from mstrials.near_me import (
+from mstrials.explore.near_me import (
     KM_PER_MILE, Place, SiteIndex, UnknownPlace, describe_nearest, find_place, haversine_km, nearest_sites,
     suggest_places,
 )

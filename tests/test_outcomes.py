@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from mstrials.outcomes import THEME_LABELS, THEMES, outcome_themes, trial_outcome_themes
+from mstrials.labels.outcomes import THEME_LABELS, THEMES, outcome_themes, trial_outcome_themes
 
 
 def test_themes_come_in_the_fixed_order_with_a_plain_label_each():

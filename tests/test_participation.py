@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from mstrials.participation import NOT_STATED, taking_part
+from mstrials.explore.participation import NOT_STATED, taking_part
 from study_factory import make_study
 
 

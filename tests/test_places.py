@@ -8,7 +8,7 @@ import time
 import pandas as pd
 import pytest
 
-from mstrials.places import country_code, place_sites, placement_summary, study_sites
+from mstrials.explore.places import country_code, place_sites, placement_summary, study_sites
 
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from mstrials.records import MalformedStudy, normalise_study
-from mstrials.sources import SourceError, read_study_file
+from mstrials.sources.ctgov_records import MalformedStudy, normalise_study
+from mstrials.sources.ctgov_files import SourceError, read_study_file
 from study_factory import make_study
 
 

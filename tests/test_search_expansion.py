@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 from conftest import load_script
-from mstrials import frame as trial_frame
-from mstrials.cache import connect_readonly
-from mstrials.drug_classes import load_drug_classes
-from mstrials.frame import FilterState, filter_trials, prepare_trials
-from mstrials.search_terms import expand_query
+from mstrials.explore import frame as trial_frame
+from mstrials.store.cache import connect_readonly
+from mstrials.labels.drug_classes import load_drug_classes
+from mstrials.explore.frame import FilterState, filter_trials, prepare_trials
+from mstrials.explore.search_terms import expand_query
 
 fetch_trials = load_script("fetch_trials")
 

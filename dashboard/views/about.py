@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import app_support
-from mstrials import history
+from mstrials.store import history
 
 RUN_MODES = {"full": "full fetch", "incremental": "update fetch", "import": "import of downloaded files"}
 

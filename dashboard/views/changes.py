@@ -5,8 +5,8 @@ import streamlit as st
 
 import app_support
 import filters_sidebar
-from mstrials import frame as trial_frame
-from mstrials.history import CHANGE_KIND_LABELS
+from mstrials.explore import frame as trial_frame
+from mstrials.store.history import CHANGE_KIND_LABELS
 from mstrials.markup_safety import study_url
 
 context = app_support.current()

@@ -5,7 +5,7 @@ import streamlit as st
 
 import app_support
 import near_place
-from mstrials import trial_detail
+from mstrials.explore import trial_detail
 from mstrials.markup_safety import is_nct_id, plain_label
 
 context = app_support.current()

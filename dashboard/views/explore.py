@@ -11,10 +11,10 @@ import app_support
 import filters_sidebar
 import near_place
 import quick_check_answers
-from mstrials import frame as trial_frame
-from mstrials.search_terms import expand_query
+from mstrials.explore import frame as trial_frame
+from mstrials.explore.search_terms import expand_query
 from mstrials.markup_safety import study_url
-from mstrials.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, check_trials
+from mstrials.explore.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, check_trials
 
 ALSO_SEARCHED_SHOWN = 12
 ELIGIBILITY_COLUMNS = {"edss_window": "EDSS window", "ages": "Ages", "ms_types_accepted": "MS types accepted"}

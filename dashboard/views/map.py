@@ -5,7 +5,7 @@ import streamlit as st
 
 import app_support
 import filters_sidebar
-from mstrials import site_map
+from mstrials.explore import site_map
 from mstrials.markup_safety import plain_label, study_url
 
 context = app_support.current()

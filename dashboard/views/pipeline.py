@@ -8,10 +8,10 @@ import streamlit as st
 
 import app_support
 import filters_sidebar
-from mstrials import frame as trial_frame
-from mstrials import pipeline
-from mstrials.drug_classes import load_drug_classes
-from mstrials.frame import PHASE_STAGES
+from mstrials.explore import frame as trial_frame
+from mstrials.explore import pipeline
+from mstrials.labels.drug_classes import load_drug_classes
+from mstrials.explore.frame import PHASE_STAGES
 from mstrials.markup_safety import hover_text, plain_label
 
 # The address's phase values behind each pipeline stage (the phase filter matches any of them).

@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 import app_support
-from mstrials import contacts, near_me, participation
-from mstrials import trial_detail
+from mstrials.explore import contacts, near_me, participation
+from mstrials.explore import trial_detail
 from mstrials.markup_safety import is_nct_id, markdown_fragment, study_url
-from mstrials.frame import split_values
-from mstrials.eligibility import EXCLUDED, OK, UNKNOWN, EligibilityThemes, quick_check
+from mstrials.explore.frame import split_values
+from mstrials.labels.eligibility import EXCLUDED, OK, UNKNOWN, EligibilityThemes, quick_check
 from quick_check_answers import explore_answers
 
 QUESTIONS = {"age": "Age", "sex": "Sex", "ms_type": "Type of MS", "edss": "EDSS score", "country": "Country"}

@@ -1,6 +1,6 @@
 """The patient quick check over a whole table of trials.
 
-Each trial's verdict comes from mstrials.eligibility.quick_check, so the list and the Trial page
+Each trial's verdict comes from mstrials.labels.eligibility.quick_check, so the list and the Trial page
 always agree. To stay fast on large tables it runs once per distinct set of stated criteria (and
 once per distinct country list), not once per trial: most trials share the same few values.
 Only the themes the person answered count: a question they skipped is neither a yes nor a no.
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mstrials.eligibility import EXCLUDED, UNKNOWN, EligibilityThemes, Person, quick_check
-from mstrials.frame import split_values
+from mstrials.labels.eligibility import EXCLUDED, UNKNOWN, EligibilityThemes, Person, quick_check
+from mstrials.explore.frame import split_values
 
 VERDICT_OK = "No stated criterion excludes you"
 VERDICT_EXCLUDED = "Excluded"
@@ -27,7 +27,7 @@ THEME_WORDS = {"age": "age", "sex": "sex", "ms_type": "type of MS", "edss": "EDS
 class PatientProfile:
     age: float | None = None
     sex: str | None = None  # "FEMALE" or "MALE"
-    ms_type: str | None = None  # one of mstrials.eligibility.MS_TYPES
+    ms_type: str | None = None  # one of mstrials.labels.eligibility.MS_TYPES
     edss: float | None = None
     country: str | None = None
 
@@ -101,7 +101,7 @@ def check_trials(trials: pd.DataFrame, profile: PatientProfile) -> pd.DataFrame:
     criteria = trials[list(CRITERIA_COLUMNS)].astype(object).where(trials[list(CRITERIA_COLUMNS)].notna(), None)
     criteria_keys = list(criteria.itertuples(index=False, name=None))
     by_criteria = {key: quick_check(themes_from_row(key), person) for key in set(criteria_keys)}
-    # The trial's own conditions and title (mstrials.classify), used when the criteria name no type.
+    # The trial's own conditions and title (mstrials.labels.classify), used when the criteria name no type.
     listed_types = (trials["ms_types"].fillna("").astype(str).tolist() if "ms_types" in trials
                     else [""] * len(trials))
     country_lists = trials["countries"].fillna("").astype(str).tolist()

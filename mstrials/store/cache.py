@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from mstrials.derive import DERIVED_COLUMNS
+from mstrials.labels.derive import DERIVED_COLUMNS
 
 SCHEMA_VERSION = 2
 
-# Columns copied from the registry record (see mstrials.records.StudyRecord).
+# Columns copied from the registry record (see mstrials.sources.ctgov_records.StudyRecord).
 RECORD_COLUMNS: dict[str, str] = {
     "title": "TEXT",
     "official_title": "TEXT",

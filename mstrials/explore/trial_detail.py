@@ -12,7 +12,7 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from mstrials.frame import readable_ms_type
+from mstrials.explore.frame import readable_ms_type
 
 
 def parse_raw(raw_json: str | None) -> dict:
@@ -48,7 +48,7 @@ def collaborators(study: dict) -> list[str]:
 
 def _outcome_themes(measure: str, description: str | None) -> tuple[str, ...]:
     try:
-        from mstrials.outcomes import THEME_LABELS, outcome_themes
+        from mstrials.labels.outcomes import THEME_LABELS, outcome_themes
     except ImportError:
         return ()
     try:
@@ -272,7 +272,7 @@ def comparison_table(trials: pd.DataFrame, details: dict[str, dict], nearest: di
     `trials` are rows of the app's frame; `details` maps NCT id to its stored details
     (eligibility_json, raw_json); `nearest` maps NCT id to the nearest site in words, when a place is set.
     """
-    from mstrials.eligibility import EligibilityThemes
+    from mstrials.labels.eligibility import EligibilityThemes
 
     columns: dict[str, list[str]] = {}
     aspects = ["Title", "Status", "Phase", "EDSS window", "MS types taken", "MS types not taken", "Ages",

@@ -11,10 +11,10 @@ import hashlib
 import json
 from typing import Any
 
-from mstrials.classify import classify_study, evidence_text
-from mstrials.drug_classes import classes_from_evidence, drug_classes_hash
-from mstrials.eligibility import extract_eligibility
-from mstrials.vocabulary import vocabulary_hash
+from mstrials.labels.classify import classify_study, evidence_text
+from mstrials.labels.drug_classes import classes_from_evidence, drug_classes_hash
+from mstrials.labels.eligibility import extract_eligibility
+from mstrials.labels.vocabulary import vocabulary_hash
 
 # Bump when the classifier's or the eligibility parser's code changes what they produce.
 DERIVATION_CODE_VERSION = "4"  # 2: classifier patterns; 3: drug_classes; 4: EDSS and MS-type reading

@@ -17,7 +17,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mstrials.study_terms import (  # noqa: F401 - re-exported: the pages read these words from the frame layer
+from mstrials.labels.study_terms import (  # noqa: F401 - re-exported: the pages read these words from the frame layer
     STAGE_OF_PHASES,
     OPEN_STATUSES,
     PHASE_LABELS,
@@ -27,8 +27,8 @@ from mstrials.study_terms import (  # noqa: F401 - re-exported: the pages read t
     readable_phases,
     readable_status,
 )
-from mstrials.drug_classes import load_drug_classes
-from mstrials.search_terms import expand_query
+from mstrials.labels.drug_classes import load_drug_classes
+from mstrials.explore.search_terms import expand_query
 
 TRIAL_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "official_title", "acronym", "status", "phases", "study_type", "start_date",

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mstrials.vocabulary import MECHANISM_KEYS
+from mstrials.labels.vocabulary import MECHANISM_KEYS
 
-DEVSET_PATH = Path(__file__).resolve().parent.parent / "tests" / "devset" / "mechanism_devset.csv"
+DEVSET_PATH = Path(__file__).resolve().parent.parent.parent / "tests" / "devset" / "mechanism_devset.csv"
 UNSEEN_PATH = DEVSET_PATH.with_name("mechanism_unseen.csv")
 DEVSET_COLUMNS = ("nct_id", "mechanisms", "progressive", "why")
 

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .registry_vocab import ctis_phases, ctis_sponsor_class, ctis_status, ctis_status_label
-from .sources import MAX_DECOMPRESSED_BYTES, SourceError, SourceItem, _decode
+from mstrials.sources.ctis_vocab import ctis_phases, ctis_sponsor_class, ctis_status, ctis_status_label
+from mstrials.sources.ctgov_files import MAX_DECOMPRESSED_BYTES, SourceError, SourceItem, _decode
 
 CTIS_NUMBER = re.compile(r"([0-9]{4})-(5[0-9]{5})-([0-9]{2})-([0-9]{2})", re.ASCII)
 EUDRACT_NUMBER = re.compile(r"[0-9]{4}-[0-9]{6}-[0-9]{2}", re.ASCII)

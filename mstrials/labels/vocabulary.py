@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-DEFAULT_VOCABULARY_PATH = Path(__file__).resolve().parent.parent / "data" / "mechanisms.toml"
+DEFAULT_VOCABULARY_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "mechanisms.toml"
 
 # The stable keys of the contract (docs/mechanisms.md), in display order.
 MECHANISM_KEYS: tuple[str, ...] = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mstrials.frame import readable_status
+from mstrials.explore.frame import readable_status
 
 PLACED_BY_LABELS = {
     "site": "the registry's own map point",
@@ -17,7 +17,7 @@ OPEN_SITE_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING")
 def place(sites: pd.DataFrame) -> pd.DataFrame:
     """Sites plus lat, lon, placed_by; uses the offline gazetteer when it is available."""
     try:
-        from mstrials.places import place_sites
+        from mstrials.explore.places import place_sites
     except ImportError:
         place_sites = None
     if place_sites is not None:

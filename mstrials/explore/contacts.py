@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from mstrials import near_me, places
+from mstrials.explore import near_me, places
 
 ROLE_WORDS = {
     "CONTACT": "contact",

@@ -20,9 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from mstrials.vocabulary import MECHANISM_KEYS, TermIndex, TermMatch, normalise_text
+from mstrials.labels.vocabulary import MECHANISM_KEYS, TermIndex, TermMatch, normalise_text
 
-DEFAULT_DRUG_CLASSES_PATH = Path(__file__).resolve().parent.parent / "data" / "drug_classes.toml"
+DEFAULT_DRUG_CLASSES_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "drug_classes.toml"
 
 # The classifier marks evidence it read from a title with this suffix on the matched entry.
 _TITLE_MARK = "[title]"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mstrials.study_terms import STATUS_LABELS, readable_phases, readable_status
+from mstrials.labels.study_terms import STATUS_LABELS, readable_phases, readable_status
 
 CHANGE_KIND_LABELS: dict[str, str] = {
     "new": "New trial",

@@ -42,7 +42,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from mstrials.vocabulary import (
+from mstrials.labels.vocabulary import (
     MECHANISM_KEYS,
     TermMatch,
     Vocabulary,

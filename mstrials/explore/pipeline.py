@@ -9,7 +9,7 @@ from typing import Callable, Sequence
 
 import pandas as pd
 
-from mstrials.frame import PHASE_STAGES
+from mstrials.explore.frame import PHASE_STAGES
 from mstrials.markup_safety import hover_text
 
 HOVER_LIMIT = 12

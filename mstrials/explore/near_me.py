@@ -1,7 +1,7 @@
 """Trials near a place: find the place offline, measure to every site, keep the nearest per trial.
 
 A place is a city with its country ("Boston, United States", "Boston, MA, USA", "Köln, Germany"),
-looked up in the same GeoNames file the map uses (`mstrials.places`). Distances are great-circle
+looked up in the same GeoNames file the map uses (`mstrials.explore.places`). Distances are great-circle
 (haversine) distances over all sites at once.
 
 Which sites count:
@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from mstrials import places
+from mstrials.explore import places
 
 KM_PER_MILE = 1.609344
 EARTH_RADIUS_KM = 6371.0088

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mstrials.drug_classes import DrugClasses, load_drug_classes
-from mstrials.vocabulary import normalise_text, within_one_edit
+from mstrials.labels.drug_classes import DrugClasses, load_drug_classes
+from mstrials.labels.vocabulary import normalise_text, within_one_edit
 
 _MIN_FUZZY_LENGTH = 8
 _MIN_EXPANDED_LENGTH = 4

@@ -4,9 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from mstrials import api, cache
-from mstrials.ingest import IncomingStudy, RunSummary, RunWriter, incremental_since, run_ingest
-from mstrials.sources import read_study_file
+from mstrials.sources import ctgov_api as api
+from mstrials.store import cache
+from mstrials.store.ingest import IncomingStudy, RunSummary, RunWriter, incremental_since, run_ingest
+from mstrials.sources.ctgov_files import read_study_file
 
 
 def refresh_from_api(

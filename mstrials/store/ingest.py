@@ -16,12 +16,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from mstrials import cache
-from mstrials.derive import DERIVED_COLUMNS, derivation_signature, derive_columns, warm_up
-from mstrials.ms_filter import is_ms_study
-from mstrials.records import MalformedStudy, StudyRecord, normalise_study
-from mstrials.sources import SourceItem
-from mstrials.workers import ordered_map
+from mstrials.store import cache
+from mstrials.labels.derive import DERIVED_COLUMNS, derivation_signature, derive_columns, warm_up
+from mstrials.labels.ms_filter import is_ms_study
+from mstrials.sources.ctgov_records import MalformedStudy, StudyRecord, normalise_study
+from mstrials.sources.ctgov_files import SourceItem
+from mstrials.store.workers import ordered_map
 
 INCREMENTAL_OVERLAP = timedelta(days=1)
 # A full listing that would unlist more than this share of the listed MS trials needs confirmation:

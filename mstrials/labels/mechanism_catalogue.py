@@ -1,6 +1,6 @@
 """Mechanism labels, groups and plain-language explanations for the app, from the vocabulary.
 
-The app never hard-codes the mechanism list: it asks mstrials.vocabulary, and when that cannot
+The app never hard-codes the mechanism list: it asks mstrials.labels.vocabulary, and when that cannot
 be loaded (an older checkout, a broken data file) it still shows every key found in the data,
 with a readable name, so no trial disappears from the filters.
 """
@@ -48,7 +48,7 @@ def humanise(key: str) -> str:
 
 def _from_vocabulary() -> MechanismCatalogue | None:
     try:
-        from mstrials.vocabulary import load_vocabulary
+        from mstrials.labels.vocabulary import load_vocabulary
         vocabulary = load_vocabulary()
     except Exception:  # noqa: BLE001 - any failure means "use the fallback", never a broken page
         return None

@@ -15,11 +15,11 @@ from typing import Any, Iterator
 
 from requests.adapters import HTTPAdapter
 
-from .api import (
+from mstrials.sources.ctgov_api import (
     MAX_BODY_BYTES, RETRY_STATUSES, ApiClient, ApiError, FetchSettings, Listing, PoliteRetry, Politeness,
     _DeadlineReached, _SameHostSession, printable,
 )
-from .ctis_source import is_ctis_number
+from mstrials.sources.ctis_files import is_ctis_number
 
 CTIS_BASE_URL = "https://euclinicaltrials.eu/ctis-public-api"
 CTIS_PAGE_SIZE = 100  # the portal's own page size; larger pages are not known to work

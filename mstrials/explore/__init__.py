@@ -1,0 +1,1 @@
+"""The app's data layer: frames, filters, pipeline, places and matching (no Streamlit)."""

@@ -1,0 +1,1 @@
+"""Trial concepts worked out from registry records: pure functions over records, no I/O but vocabularies."""

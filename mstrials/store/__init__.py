@@ -1,0 +1,1 @@
+"""The SQLite trial cache: schema, ingest runs, change history, export."""

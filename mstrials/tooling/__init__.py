@@ -1,0 +1,1 @@
+"""Development tooling (dev-set scoring for the benchmarks), not part of the product."""

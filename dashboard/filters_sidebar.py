@@ -152,6 +152,12 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
                        help="Primary progressive (PPMS): worsening from the start, without relapses. Secondary "
                             "progressive (SPMS): relapses at first, then steady worsening. Relapsing-remitting "
                             "(RRMS): attacks followed by recovery. CIS and RIS are early or possible MS.")
+        chosen_types = set(state.ms_types)
+        unstated = counts.of("ms_types", "PROGRESSIVE_UNSPECIFIED")
+        if chosen_types & {"PPMS", "SPMS"} and "PROGRESSIVE_UNSPECIFIED" not in chosen_types and unstated:
+            # Many progressive trials never say which type: choosing PPMS alone would hide them silently.
+            st.caption(f"{unstated:,} more trial{'' if unstated == 1 else 's'} take progressive MS without saying "
+                       "which type: add “Progressive, type not stated” to see them.")
         st.multiselect("Phase", list(PHASE_LABELS), key=WIDGET_KEYS["phases"], placeholder="Any phase",
                        format_func=lambda k: _with_count(PHASE_LABELS[k], counts.of("phases", k)),
                        help="Phase 1 checks safety in few people; phase 2 looks for a signal; phase 3 confirms "

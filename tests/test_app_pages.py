@@ -448,3 +448,22 @@ def test_compare_asks_for_two_trials_and_ignores_bad_ids(small_cache, monkeypatc
     no_errors(at)
     assert not at.dataframe
     assert any("at least two" in info.value for info in at.info)
+
+
+def test_choosing_ppms_says_how_many_trials_do_not_state_the_type(small_cache, monkeypatch, tmp_path):
+    import shutil
+    import sqlite3
+
+    small_cache = Path(shutil.copy(small_cache, tmp_path / "copy.sqlite"))  # the shared cache stays as it was
+    with sqlite3.connect(small_cache) as connection:
+        first = connection.execute("SELECT nct_id FROM studies WHERE is_ms = 1 AND removed_run IS NULL "
+                                   "ORDER BY nct_id LIMIT 1").fetchone()[0]
+        connection.execute("UPDATE studies SET ms_types = 'PROGRESSIVE_UNSPECIFIED', progressive = 1 "
+                           "WHERE nct_id = ?", (first,))
+    at = app_for(small_cache, monkeypatch, mstype="PPMS")
+    no_errors(at)
+    hints = [c.value for c in at.sidebar.caption if "type not stated" in c.value]
+    assert len(hints) == 1 and hints[0].startswith("1 more trial ")
+    at = app_for(small_cache, monkeypatch, mstype=["PPMS", "PROGRESSIVE_UNSPECIFIED"])
+    no_errors(at)
+    assert not [c.value for c in at.sidebar.caption if "type not stated" in c.value]

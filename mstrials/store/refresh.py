@@ -7,7 +7,8 @@ from typing import Callable, Iterator, Sequence
 from mstrials.sources import ctgov_api as api
 from mstrials.store import cache
 from mstrials.store.ingest import IncomingStudy, RunSummary, RunWriter, incremental_since, run_ingest
-from mstrials.sources.ctgov_files import read_study_file
+from mstrials.sources.ctgov_files import SourceError, read_study_file
+from mstrials.sources.ctis_files import looks_like_ctis
 
 
 def refresh_from_api(
@@ -58,6 +59,18 @@ def import_files(
     def studies(writer: RunWriter) -> Iterator[IncomingStudy]:
         for path in paths:
             summary.pages += 1
-            yield from read_study_file(path)
+            yield from _ctgov_download(Path(path))
 
     return run_ingest(cache_path, studies, summary, report)
+
+
+def _ctgov_download(path: Path) -> Iterator[IncomingStudy]:
+    """The studies of a ClinicalTrials.gov download; a CTIS file is named as such instead of "not JSON"."""
+    try:
+        yield from read_study_file(path)
+    except SourceError as error:
+        # Checked only after a failure: recognising CTIS means parsing the file a second time.
+        if looks_like_ctis(path):
+            raise SourceError(f"{path.name} is an EU CTIS file; importing CTIS trials is not available yet "
+                              "(this version imports ClinicalTrials.gov downloads)") from error
+        raise

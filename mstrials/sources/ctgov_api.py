@@ -188,6 +188,9 @@ class _SameHostSession(requests.Session):
 
 
 class ApiClient:
+    # Methods urllib3 may repeat: reads only (CTIS's search is a POST that only reads).
+    RETRIED_METHODS = frozenset({"GET"})
+
     def __init__(self, settings: FetchSettings):
         self.settings = settings
         self.politeness = Politeness(settings.min_interval_seconds)
@@ -202,7 +205,7 @@ class ApiClient:
             status=settings.retries,
             other=0,
             status_forcelist=RETRY_STATUSES,
-            allowed_methods=frozenset({"GET"}),
+            allowed_methods=self.RETRIED_METHODS,
             backoff_factor=settings.backoff_factor,
             backoff_max=settings.backoff_max_seconds,
             respect_retry_after_header=True,
@@ -225,6 +228,11 @@ class ApiClient:
 
     def get_json(self, path: str, params: dict[str, str] | None = None) -> Any:
         """GET `path` and return its JSON, within the request deadline, or raise ApiError (one line)."""
+        return self.request_json("GET", path, params=params)
+
+    def request_json(self, method: str, path: str, params: dict[str, str] | None = None,
+                     body: dict | None = None) -> Any:
+        """`method` `path` (with a JSON `body` if given) and return the answer's JSON, within the deadline."""
         url = f"{self.settings.base_url}{path}"
         self.politeness.wait()
         deadline = time.monotonic() + self.settings.deadline_seconds
@@ -234,7 +242,7 @@ class ApiClient:
 
         def attempt() -> None:
             try:
-                outcome["value"] = self._get_body(url, params, deadline, cancelled)
+                outcome["value"] = self._read_answer(method, url, params, body, deadline, cancelled)
             except BaseException as error:  # handed to the waiting thread below
                 outcome["error"] = error
 
@@ -260,11 +268,13 @@ class ApiClient:
         except ValueError as error:
             raise ApiError(f"{url} sent a response that is not complete JSON ({printable(str(error))})") from error
 
-    def _get_body(self, url: str, params: dict[str, str] | None, deadline: float,
-                  cancelled: threading.Event) -> tuple[int, str, bytes]:
-        response = self.session.get(
+    def _read_answer(self, method: str, url: str, params: dict[str, str] | None, body: dict | None,
+                     deadline: float, cancelled: threading.Event) -> tuple[int, str, bytes]:
+        response = self.session.request(
+            method,
             url,
             params=params,
+            json=body,
             timeout=(self.settings.connect_timeout_seconds, self.settings.timeout_seconds),
             stream=True,
         )
@@ -276,7 +286,7 @@ class ApiClient:
                     raise _DeadlineReached()
                 size += len(chunk)
                 if size > MAX_BODY_BYTES:
-                    raise ApiError(f"{url} sent more than {MAX_BODY_BYTES >> 20} MB for one page; stopping")
+                    raise ApiError(f"{url} sent more than {MAX_BODY_BYTES >> 20} MB for one answer; stopping")
                 chunks.append(chunk)
             return response.status_code, response.reason, b"".join(chunks)
 

@@ -6,18 +6,13 @@ that counts only when it matches the registry's `totalRecords`. Yields what came
 """
 from __future__ import annotations
 
-import json
 import math
-import threading
-import time
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from requests.adapters import HTTPAdapter
 
 from mstrials.sources.ctgov_api import (
-    MAX_BODY_BYTES, RETRY_STATUSES, ApiClient, ApiError, FetchSettings, Listing, PoliteRetry, Politeness,
-    _DeadlineReached, _SameHostSession, printable,
+    ApiClient, ApiError, FetchSettings, Listing, printable,
 )
 from mstrials.sources.ctis_files import is_ctis_number
 
@@ -39,83 +34,12 @@ class CtisPage:
 
 
 class CtisClient(ApiClient):
-    """ApiClient's session, retries and deadline, for POST as well as GET (the search only reads)."""
+    """ApiClient's session, retries, deadline and body cap, for the search's POST as well as GET."""
 
-    def __init__(self, settings: FetchSettings):
-        self.settings = settings
-        self.politeness = Politeness(settings.min_interval_seconds)
-        self.session = _SameHostSession()
-        self.session.max_redirects = 5
-        self.session.headers.update({"User-Agent": settings.user_agent, "Accept": "application/json"})
-        self._retry = PoliteRetry(
-            min_backoff=settings.min_interval_seconds, total=settings.retries, connect=settings.retries,
-            read=settings.retries, status=settings.retries, other=0, status_forcelist=RETRY_STATUSES,
-            allowed_methods=frozenset({"GET", "POST"}), backoff_factor=settings.backoff_factor,
-            backoff_max=settings.backoff_max_seconds, respect_retry_after_header=True, raise_on_status=False,
-            retry_after_cap=settings.retry_after_cap_seconds,
-        )
-        self._adapter = HTTPAdapter(max_retries=self._retry)
-        self.session.mount("http://", self._adapter)
-        self.session.mount("https://", self._adapter)
+    RETRIED_METHODS = frozenset({"GET", "POST"})
 
     def post_json(self, path: str, body: dict) -> Any:
-        return self._request_json("POST", path, body)
-
-    def get_json(self, path: str, params: dict[str, str] | None = None) -> Any:
-        return self._request_json("GET", path, None, params)
-
-    def _request_json(self, method: str, path: str, body: dict | None, params: dict[str, str] | None = None) -> Any:
-        url = f"{self.settings.base_url}{path}"
-        self.politeness.wait()
-        deadline = time.monotonic() + self.settings.deadline_seconds
-        self._adapter.max_retries = self._retry.with_deadline(deadline)
-        outcome: dict[str, Any] = {}
-        cancelled = threading.Event()
-
-        def attempt() -> None:
-            try:
-                outcome["value"] = self._body(method, url, body, params, deadline, cancelled)
-            except BaseException as error:  # handed to the waiting thread below
-                outcome["error"] = error
-
-        # As in ApiClient.get_json: a daemon thread, so no server can hold the run past the deadline.
-        worker = threading.Thread(target=attempt, name="ctis-request", daemon=True)
-        worker.start()
-        worker.join(max(0.0, deadline - time.monotonic()) + 0.5)
-        self.politeness.done()
-        if worker.is_alive():
-            cancelled.set()
-            raise ApiError(f"{url}: no complete answer within {self.settings.deadline_seconds:g} s; giving up")
-        if "error" in outcome:
-            raise self._as_api_error(url, outcome["error"]) from outcome["error"]
-        status, reason, raw = outcome["value"]
-        if status != 200:
-            detail = printable(raw.decode("utf-8", "replace"))
-            raise ApiError(f"{url} answered HTTP {status}: {detail or printable(reason or '')}")
-        try:
-            return json.loads(raw)
-        except RecursionError as error:
-            raise ApiError(f"{url} sent JSON nested too deeply to be a registry answer") from error
-        except ValueError as error:
-            raise ApiError(f"{url} sent a response that is not complete JSON ({printable(str(error))})") from error
-
-    def _body(self, method: str, url: str, body: dict | None, params: dict[str, str] | None, deadline: float,
-              cancelled: threading.Event) -> tuple[int, str, bytes]:
-        response = self.session.request(
-            method, url, json=body, params=params, stream=True,
-            timeout=(self.settings.connect_timeout_seconds, self.settings.timeout_seconds),
-        )
-        with response:
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_content(chunk_size=1 << 16):
-                if cancelled.is_set() or time.monotonic() > deadline:
-                    raise _DeadlineReached()
-                size += len(chunk)
-                if size > MAX_BODY_BYTES:
-                    raise ApiError(f"{url} sent more than {MAX_BODY_BYTES >> 20} MB for one answer; stopping")
-                chunks.append(chunk)
-            return response.status_code, response.reason, b"".join(chunks)
+        return self.request_json("POST", path, body=body)
 
 
 def search_body(page: int, size: int, criteria: dict | None = None) -> dict:

@@ -45,6 +45,7 @@ class AppContext:
     mask: np.ndarray  # which rows of data.table.frame pass the filters
     counts: trial_frame.FacetCounts
     near: object = None  # near_place.NearQuery when a place is set
+    nearest: pd.DataFrame | None = None  # the kept trials' nearest sites, measured once per run
 
     @property
     def table(self) -> TrialTable:

@@ -90,10 +90,11 @@ def context_without_widgets(data: app_support.LoadedData) -> app_support.AppCont
     state = state_from_widgets(data)
     mask = trial_frame.filter_mask(data.table, state)
     near = near_place.current_query()
+    nearest = None
     if near is not None:
-        mask = near_place.narrow(data, mask, near)
+        mask, nearest = near_place.narrow(data, mask, near)
     return app_support.AppContext(data=data, state=state, mask=mask, counts=trial_frame.FacetCounts(total=int(mask.sum())),
-                                  near=near)
+                                  near=near, nearest=nearest)
 
 
 def _with_count(label: str, count: int) -> str:
@@ -191,9 +192,10 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
                  help="Whether the trial has posted results on ClinicalTrials.gov.")
         st.button("Reset filters", on_click=_reset, width="stretch")
     mask = trial_frame.filter_mask(data.table, state)
+    nearest = None
     if near is not None:
-        mask = near_place.narrow(data, mask, near)
-    return app_support.AppContext(data=data, state=state, mask=mask, counts=counts, near=near)
+        mask, nearest = near_place.narrow(data, mask, near)
+    return app_support.AppContext(data=data, state=state, mask=mask, counts=counts, near=near, nearest=nearest)
 
 
 def write_address(state: FilterState) -> None:

@@ -134,21 +134,28 @@ def nearest(data: app_support.LoadedData, trials: pd.DataFrame, query: NearQuery
     return result
 
 
-def narrow(data: app_support.LoadedData, mask: np.ndarray, query: NearQuery) -> np.ndarray:
-    """The filter mask, keeping only trials with a site within the distance."""
+def narrow(data: app_support.LoadedData, mask: np.ndarray, query: NearQuery) -> tuple[np.ndarray, pd.DataFrame]:
+    """The filter mask keeping only trials with a site within the distance, and the nearest sites of
+    those trials (indexed like the frame), so the pages need not measure them again."""
     frame = data.table.frame
     chosen = frame[mask]
     if chosen.empty:
-        return mask
-    within = nearest(data, chosen, query)["within"].to_numpy(dtype=bool)
+        return mask, pd.DataFrame(columns=near_me.NEAREST_COLUMNS)
+    found = nearest(data, chosen, query)
+    within = found["within"].to_numpy(dtype=bool)
     narrowed = mask.copy()
     narrowed[np.flatnonzero(mask)[~within]] = False
-    return narrowed
+    return narrowed, found[within]
 
 
-def nearest_words(data: app_support.LoadedData, trials: pd.DataFrame, query: NearQuery) -> tuple[pd.Series, pd.Series]:
-    """Per trial (indexed like `trials`): the distance to its nearest open site, and that in words."""
-    result = nearest(data, trials, query)
+def nearest_words(data: app_support.LoadedData, trials: pd.DataFrame, query: NearQuery,
+                  measured: pd.DataFrame | None = None) -> tuple[pd.Series, pd.Series]:
+    """Per trial (indexed like `trials`): the distance to its nearest open site, and that in words.
+    `measured` (from `narrow`) is reused when it covers the trials."""
+    if measured is not None and trials.index.isin(measured.index).all():
+        result = measured.loc[trials.index]
+    else:
+        result = nearest(data, trials, query)
     words = pd.Series([near_me.describe_nearest(row, query.place, query.units) for row in result.to_dict("records")],
                       index=trials.index)
     return result["nearest_distance"].astype(float), words

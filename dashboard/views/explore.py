@@ -36,7 +36,7 @@ trials = trial_frame.people_first_order(context.filtered())
 nearest_text = None
 if context.near is not None and not trials.empty:
     # Nearest first: the reason someone typed a place.
-    distances, nearest_text = near_place.nearest_words(context.data, trials, context.near)
+    distances, nearest_text = near_place.nearest_words(context.data, trials, context.near, context.nearest)
     order = np.argsort(distances.to_numpy(), kind="stable")
     trials, nearest_text = trials.iloc[order], nearest_text.iloc[order]
 hidden = 0

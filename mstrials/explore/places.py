@@ -19,6 +19,7 @@ The lookup tables are built once, on first use, and kept for the life of the pro
 from __future__ import annotations
 
 import bisect
+import contextlib
 import gc
 import json
 import math
@@ -210,12 +211,18 @@ def _state_code_index() -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
-    # The build allocates a few million small objects; without this the cyclic collector
-    # rescans them over and over and the build takes about half as long again.
+    with _without_cyclic_gc():
+        return _build_gazetteer()
+
+
+@contextlib.contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """The index builds allocate a few million small objects; without this the cyclic collector
+    rescans them over and over and a build takes about half as long again."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build_gazetteer()
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -444,13 +451,8 @@ class _CityNames:
 @lru_cache(maxsize=1)
 def _city_names() -> _CityNames:
     """A second index over the same GeoNames file, keeping names: the map's index keeps only points."""
-    collecting = gc.isenabled()
-    gc.disable()  # as in _gazetteer: many small objects
-    try:
+    with _without_cyclic_gc():
         return _build_city_names()
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _build_city_names() -> _CityNames:

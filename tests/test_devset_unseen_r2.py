@@ -125,6 +125,16 @@ def test_mechanism_r2_is_large_and_varied(mechanism_rows):
     assert sum(row["progressive"] == "true" for row in mechanism_rows) >= 10
 
 
+def test_mechanism_r2_reads_with_the_bench_loader(mechanism_rows):
+    # scripts/bench_classify.py --unseen takes this file; its loader must accept every row as written.
+    from mstrials.tooling.devset_scoring import load_devset
+
+    labels = load_devset(MECHANISM_R2)
+    assert [label.nct_id for label in labels] == [row["nct_id"] for row in mechanism_rows]
+    assert [sorted(label.mechanisms) for label in labels] == [sorted(row["mechanisms"].split("|")) for row in mechanism_rows]
+    assert [label.progressive for label in labels] == [row["progressive"] == "true" for row in mechanism_rows]
+
+
 def test_mechanism_r2_shares_no_trial_with_any_earlier_devset_file(mechanism_rows):
     r2_ids = {row["nct_id"] for row in mechanism_rows}
     for path in sorted(DEVSET_DIR.iterdir()):

@@ -17,6 +17,15 @@ How a window is read (decisions a reader of the results should know):
 * A criterion that opens with the EDSS ("EDSS <= 6.5") outranks an EDSS buried inside another
   criterion ("... 1 relapse with severe residual symptoms and EDSS >= 3.0 OR ..."): the buried
   one is used only when nothing better exists.
+* A later mention in the same criterion that offers another way in ("..., or EDSS 5.0-6.5 and
+  ...", "... will also be included", "in which case EDSS >= 3.0 is accepted") is a subgroup
+  window of that criterion; so is "2.0-6.5, or up to 7.0 for participants over 50", which
+  widens one side of the range.
+* Criteria labelled for different subgroups ("RMS: EDSS <= 5.5", "PPMS: EDSS 3.0-6.5") give the
+  overall span, open on a side where one subgroup's window is open.
+* Scores written as words count where a bound stands ("EDSS of six or less", "three to six and
+  a half"); "four (4)" is one score. A lead-in line ("EDSS score at screening:") takes its
+  window from the sub-items under it, read until an item states no score.
 """
 from __future__ import annotations
 
@@ -171,6 +180,64 @@ _VALUE_BEFORE_SCALE = re.compile(
 # A criterion the EDSS is buried in, rather than one that opens with it.
 _BURIED = re.compile(r"[0-9]|\bor\b|\brelapses?\b|\battacks?\b|\blesions?\b|\bmri\b|\bgadolinium\b|\bt2\b|\bmonths?\b")
 _NEGATION = re.compile(r"\b(?:no|not|without|never|nor)\b")
+
+# Scores written as words ("EDSS of six or less", "three to six and a half"). A word only counts
+# where a bound can stand (after "of", "than", "between", an operator...; before "or", "to",
+# "and"), so "at two visits" or "one of the following" stay words. "One" counts only when a
+# bound clearly follows it, because "one" is far more often a count than a score.
+_NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10}
+_WORD_NUMBER = re.compile(
+    r"\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")(?:\s+point\s+(?P<point>zero|five)\b|(?P<half>\s+and\s+a\s+half|-and-a-half))?\b"
+)
+_BOUND_BEFORE_WORD = re.compile(
+    r"(?:\b(?:than|of|between|from|to|and|or|least|most|maximum|minimum|max|min|score|edss|scale|until|through"
+    r"|exceeding|exceed|below|above|under|over|equals?)|[≤≥⩽⩾<>=:])\s*$"
+)
+_BOUND_AFTER_WORD = re.compile(r"\s*(?:\(|\bor\b|\bto\b|\band\b|\bthrough\b|[-–—]\s*[0-9a-z])")
+_BOUND_AFTER_ONE = re.compile(r"\s*(?:\bto\b|\bthrough\b|[-–—]|\bor\s+(?:less|lower|below|fewer|more|greater|higher|above))")
+# "four (4)", "6.0 (six)": the same score twice; the bracket is blanked so it reads as one.
+_REPEATED_IN_BRACKETS = re.compile(r"(?P<value>[0-9]{1,2}(?:\.[0-9])?)(?P<gap>\s*)\(\s*(?P<again>[0-9]{1,2}(?:\.[0-9])?)\s*\)")
+
+
+def _digits_for_words(low: str) -> str:
+    """`low` with scores written as words turned into digits, every other character kept in place.
+
+    The digits are padded with spaces to the length of the words, so offsets into the sentence
+    stay valid for the snippets and spans computed from it.
+    """
+    if not any(word in low for word in _NUMBER_WORDS):
+        return _blank_repeated(low)
+    pieces: list[str] = []
+    last = 0
+    for match in _WORD_NUMBER.finditer(low):
+        word = match.group("word")
+        before_ok = _BOUND_BEFORE_WORD.search(low, max(0, match.start() - 24), match.start())
+        after = _BOUND_AFTER_ONE if word == "one" else _BOUND_AFTER_WORD
+        after_ok = after.match(low, match.end())
+        fraction = match.group("point") == "five" or match.group("half")
+        if word == "one" and not (after_ok or fraction):
+            continue
+        if not (before_ok or after_ok or fraction):
+            continue
+        value = str(_NUMBER_WORDS[word]) + (".5" if fraction else "")
+        pieces.append(low[last:match.start()])
+        pieces.append(value.ljust(match.end() - match.start()))
+        last = match.end()
+    pieces.append(low[last:])
+    return _blank_repeated("".join(pieces))
+
+
+def _blank_repeated(low: str) -> str:
+    if "(" not in low:
+        return low
+
+    def blank(match: re.Match) -> str:
+        if float(match.group("value")) != float(match.group("again")):
+            return match.group()
+        return match.group("value") + " " * (match.end() - match.start("gap"))
+
+    return _REPEATED_IN_BRACKETS.sub(blank, low)
 _EXCLUSION_CUE = re.compile(
     r"\bexclud|\bnot\s+(?:be\s+)?eligible|\bineligible|\bnot\s+(?:be\s+)?(?:included|enrolled|allowed|permitted)|\bdisqualif"
 )
@@ -190,6 +257,7 @@ class EdssFinding:
     windows: tuple[Window, ...]
     section: str  # inclusion or exclusion, after reading the sentence's own cues
     leading: bool  # the criterion opens with the EDSS (not buried in another criterion)
+    subgroup: str = ""  # the disease type or cohort named before the EDSS ("rms", "ppms"), if any
 
 
 @dataclass(frozen=True)
@@ -280,6 +348,9 @@ def _merge_chain(parts: list[tuple[Window, str]]) -> tuple[Window, ...]:
     return tuple(windows)
 
 
+_OR = re.compile(r"\bor\b")
+
+
 def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int] | None:
     first = _parse_one(low, at, limit)
     if first is None or first[0] is None:
@@ -296,6 +367,17 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
         joiner = low[end:skip_end]
         previous = parts[-1][0]
         one_sided = (following[0].low is None) != (following[0].high is None)
+        if previous.low is not None and previous.high is not None and one_sided and _OR.search(joiner):
+            # "2.0-6.5, or up to 7.0 for participants over 50": another way in that widens one side.
+            extended = Window(
+                following[0].low if following[0].low is not None and following[0].low < previous.low else previous.low,
+                following[0].high if following[0].high is not None and following[0].high > previous.high else previous.high,
+            )
+            if extended == previous:
+                break
+            parts[-1] = (extended, parts[-1][1])
+            end = following[1]
+            continue
         if previous.low is not None and previous.high is not None and one_sided and not _SUBGROUP_WORDS.search(joiner):
             break  # "3.0-6.5, with >= 2 on ...": a lone bound after a full range belongs to something else
         parts.append((following[0], joiner))
@@ -348,16 +430,20 @@ def _words_clause_before(low: str, start: int, at: int) -> str:
 
 
 def _is_condition(low: str, start: int, at: int) -> bool:
-    clause = _clause_before(low, start, at, ",;:(")
+    # A closing bracket ends the clause inside it: "(... if EDSS >= 6.0) and an EDSS from 3.0 to
+    # 6.5" is a window after a bracketed condition, not part of it.
+    clause = _clause_before(low, start, at, ",;:()")
     if _CONDITION.search(clause) and not _ELIGIBLE_IF.search(clause):
         return True
     subgroup = _SUBGROUP_CONDITION.search(clause)
     return bool(subgroup and clause[:subgroup.start()].strip())
 
 
-def _read_mention(sentence: Sentence, match: re.Match) -> tuple[tuple[Window, ...], int, int] | None:
-    """The windows one mention of the scale states, with the span they cover (sentence offsets)."""
-    low = sentence.low
+def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, int] | None:
+    """The windows one mention of the scale states, with the span they cover (sentence offsets).
+
+    `low` is the sentence's lower-cased text with scores in words turned into digits.
+    """
     mention_start, mention_end = match.start(), match.end()
     if _PROGRESSION.search(_words_clause_before(low, 0, mention_start)) or _is_condition(low, 0, mention_start):
         return None
@@ -400,32 +486,101 @@ def _read_mention(sentence: Sentence, match: re.Match) -> tuple[tuple[Window, ..
     return windows, span_start, end
 
 
+# "... or EDSS 5.0-6.5 and ...", "..., in which case EDSS >= 3.0 is accepted": a later mention in
+# the same criterion that offers another way in, so its window joins the first as a subgroup.
+_ALTERNATIVE_BETWEEN = re.compile(r"\bor\b|\balso\b|\bin\s+which\s+case\b|\botherwise\b|\balternatively\b")
+_ALLOWANCE_AFTER = re.compile(
+    r"[^.;]{0,40}?\b(?:is|are|will|may|can|would)\s+(?:also\s+)?(?:be\s+)?(?:accepted|allowed|permitted|eligible|included|enrolled)\b"
+)
+# A mention that only introduces sub-items: "EDSS score at screening:" followed by
+# "RMS participants: 0 to 5.5" and "PMS participants: 3.0 to 6.5" on their own lines.
+_LEAD_IN_AFTER = re.compile(r"[^0-9<>≤≥⩽⩾=;.]{0,50}:\s*$")
+_SUB_ITEM_LABEL = re.compile(r"[^0-9:;<>≤≥⩽⩾=]{1,40}:\s*")
+_MAX_SUB_ITEMS = 8
+_BARE_ITEM_MARKER = re.compile(r"[\s*•▪◦·+\-–—]*(?:\(?(?:[0-9]{1,3}|[ivx]{1,5}|[a-h])[.)])?[\s*•▪◦·+\-–—]*")
+# Disease types and cohorts that label a criterion as one subgroup's rule ("RMS: EDSS <= 5.5").
+_TYPE_LABEL = re.compile(
+    r"\b(?:rms|rrms|spms|ppms|pms|cis|nrspms|aspms|relapsing|progressive|paediatric|pediatric|adolescents?"
+    r"|(?:cohort|group|arm|part)\s+[a-z0-9]{1,3})\b"
+)
+
+
+def _read_sub_items(text: CriteriaText, lead_in: Sentence) -> tuple[Window, ...] | None:
+    """The windows the items under a lead-in line state, read until an item states none."""
+    parts: list[tuple[Window, str]] = []
+    position = lead_in.end
+    items = 0
+    for _ in range(4 * _MAX_SUB_ITEMS):
+        while position < len(text.norm) and text.norm[position].isspace():
+            position += 1
+        if position >= len(text.norm) or items >= _MAX_SUB_ITEMS:
+            break
+        item = text.sentence_at(position)
+        if item.end <= position or _BARE_ITEM_MARKER.fullmatch(item.low):
+            # A bullet or item number the sentence reader leaves on its own ("*", "1."): step over it.
+            position = max(position + 1, item.end)
+            continue
+        if item.section != lead_in.section or any(word in item.low for word in KEYWORDS):
+            break
+        items += 1
+        low = _digits_for_words(item.low)
+        label = _SUB_ITEM_LABEL.match(low)
+        at = label.end() if label else 0
+        parsed = _parse_chain(low, at, len(low))
+        if parsed is None:
+            break
+        windows, end = parsed
+        joiner = (label.group() if label else "") + " " + low[end:]
+        parts.extend((window, joiner) for window in windows)
+        position = item.end
+    return _merge_chain(parts) if parts else None
+
+
 def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
     findings: list[EdssFinding] = []
     for sentence in text.sentences_with(KEYWORDS):
         low = sentence.low
+        readable = _digits_for_words(low)
         section = sentence.section
         if section != EXCLUSION and _EXCLUSION_CUE.search(low):
             section = EXCLUSION
         if section != EXCLUSION:
             section = INCLUSION
         consumed_until = -1
+        previous_end = -1
         for match in _SCALE.finditer(low):
             if match.start() < consumed_until:
                 continue
-            read = _read_mention(sentence, match)
+            read = _read_mention(readable, match)
             if read is None:
+                if _LEAD_IN_AFTER.match(readable, match.end()) and not _PROGRESSION.search(low):
+                    windows = _read_sub_items(text, sentence)
+                    if windows:
+                        head = low[:match.start()]
+                        leading = len(head) <= 90 and not _BURIED.search(head)
+                        findings.append(EdssFinding(sentence, windows, section, leading, _type_label(head)))
+                        consumed_until = len(low)
                 continue
             windows, span_start, span_end = read
-            consumed_until = span_end
             head = low[:span_start]
             leading = len(head) <= 90 and not _BURIED.search(head)
             side = section
             if _NEGATION.search(_words_clause_before(low, 0, span_start)):
                 # "Not have an EDSS greater than 6.5": the rule seen from the other side.
                 side = INCLUSION if section == EXCLUSION else EXCLUSION
-            findings.append(EdssFinding(sentence, windows, side, leading))
+            previous = findings[-1] if findings and findings[-1].sentence is sentence and previous_end >= 0 else None
+            if (previous is not None and previous.leading and previous.section == side
+                    and (_ALTERNATIVE_BETWEEN.search(low, previous_end, span_start) or _ALLOWANCE_AFTER.match(low, span_end))):
+                findings[-1] = EdssFinding(sentence, previous.windows + windows, side, True, previous.subgroup)
+            else:
+                findings.append(EdssFinding(sentence, windows, side, leading, _type_label(head)))
+            consumed_until = previous_end = span_end
     return findings
+
+
+def _type_label(head: str) -> str:
+    """The subgroup a criterion is written for, from the words before its EDSS ("" if none)."""
+    return " ".join(sorted(set(match.group() for match in _TYPE_LABEL.finditer(head))))
 
 
 def _span(windows: tuple[Window, ...]) -> Window:
@@ -467,6 +622,15 @@ def edss_window(text: CriteriaText) -> EdssResult:
         minimum = min(lows)
     if highs:
         maximum = max(highs)
+    labelled = [finding for finding in inclusion if finding.subgroup]
+    if len({finding.subgroup for finding in labelled}) >= 2:
+        # "RMS: EDSS <= 5.5" and "PPMS: EDSS 3.0-6.5": windows of different subgroups, so the
+        # overall window is open wherever one subgroup's window is.
+        spans = [_span(finding.windows) for finding in labelled]
+        if any(span.low is None and span.high is not None for span in spans):
+            minimum = None
+        if any(span.high is None and span.low is not None for span in spans):
+            maximum = None
     if minimum is not None and maximum is not None and minimum > maximum:
         # Statements that contradict each other: keep only the first, which is the one a
         # reader meets first and usually the real criterion.

@@ -1,0 +1,100 @@
+"""EDSS patterns found while writing the second batch of registry-style dev texts.
+
+Every text here was written for these tests. Each case stands for a way real criteria state the
+window that the parser misread: scores written as words, a lead-in line whose sub-items carry
+the numbers, one-sided windows for different subgroups, a second way in offered later in the
+same criterion, and a window after a bracketed condition. The expected values follow the
+conventions in mstrials/labels/eligibility/edss.py.
+"""
+from __future__ import annotations
+
+import pytest
+
+from mstrials.labels.eligibility import extract_eligibility
+
+
+def window(criteria: str) -> tuple[float | None, float | None]:
+    themes = extract_eligibility({"protocolSection": {"eligibilityModule": {"eligibilityCriteria": criteria}}})
+    return themes.edss_min, themes.edss_max
+
+
+def sections(inclusion: list[str], exclusion: tuple[str, ...] = ("Breastfeeding",)) -> str:
+    return ("Inclusion Criteria:\n\n" + "\n".join(f"* {item}" for item in inclusion)
+            + "\n\nExclusion Criteria:\n\n" + "\n".join(f"* {item}" for item in exclusion))
+
+
+WORDS_FOR_NUMBERS = [
+    ("word-or-less", sections(["Ambulatory, with an EDSS score of five or less"]), (None, 5.0)),
+    ("word-strict", sections(["EDSS of less than seven at the screening visit"]), (None, 6.5)),
+    ("words-between", sections(["EDSS between three and six, inclusive"]), (3.0, 6.0)),
+    ("and-a-half", sections(["EDSS score of two to five and a half"]), (2.0, 5.5)),
+    ("point-five", sections(["EDSS not higher than six point five"]), (None, 6.5)),
+    ("word-then-digit-in-brackets", sections(["An EDSS score of four (4) or lower"]), (None, 4.0)),
+    ("digit-then-word-in-brackets", sections(["EDSS score of 6.0 (6) or less at baseline"]), (None, 6.0)),
+]
+
+# Number words that count something else must stay words.
+WORDS_THAT_ARE_NOT_SCORES = [
+    ("count-after-window", sections(["EDSS 2.0 to 6.5 at two consecutive visits"]), (2.0, 6.5)),
+    ("one-of-the-following", sections(["EDSS of 3.0 to 6.0 and one of the following: a relapse or a new lesion"]), (3.0, 6.0)),
+    ("one-relapse-after-bound", sections(["EDSS ≤ 5.5 with at least one relapse in the last year"]), (None, 5.5)),
+    ("word-count-without-bound", sections(["EDSS assessed by two raters"]), (None, None)),
+]
+
+LEAD_INS = [
+    ("labelled-sub-items",
+     "Inclusion Criteria:\n\n* Expanded Disability Status Scale (EDSS) score at screening:\n  * RMS participants: 1.0 to 5.5\n"
+     "  * PMS participants: 3.0 to 6.5\n* Age 18-55\n\nExclusion Criteria:\n\n* Pregnancy", (1.0, 6.5)),
+    ("numbered-sub-items",
+     "Inclusion Criteria:\n\n1. EDSS score as follows:\n   1. 2.5 - 5.5 for RRMS\n   2. 3.0 - 7.0 for SPMS\n2. Age 18-60\n\n"
+     "Exclusion Criteria:\n\n1. Pregnancy", (2.5, 7.0)),
+    ("minimum-and-maximum-items",
+     "Inclusion Criteria:\n\n- EDSS:\n- minimum 2.0\n- maximum 6.0\n\nExclusion Criteria:\n\n- Pregnancy", (2.0, 6.0)),
+    # The first item that states no score ends the list: "3 relapses" is a count, "18 to 60" an age.
+    ("list-ends-at-other-items",
+     "Inclusion Criteria:\n\n- EDSS score:\n- 2.0 to 6.5\n- 3 relapses in the past two years\n- 18 to 60 years of age\n\n"
+     "Exclusion Criteria:\n\n- Pregnancy", (2.0, 6.5)),
+]
+
+SUBGROUP_BULLETS = [
+    # One subgroup's window is open below, so the overall window is too.
+    ("open-low-for-one-type", sections(["RMS: EDSS ≤ 5.5", "PPMS: EDSS 3.0-6.5"]), (None, 6.5)),
+    ("open-high-for-one-cohort", sections(["Cohort A: EDSS 0 to 4.0", "Cohort B: EDSS ≥ 2.0"]), (0.0, None)),
+    # Two halves of one window, no subgroups: still one window.
+    ("same-label-halves", sections(["Relapsing MS with EDSS ≥ 1.5", "Relapsing MS with EDSS ≤ 5.0"]), (1.5, 5.0)),
+]
+
+ALTERNATIVES = [
+    ("or-up-to-after-range",
+     sections(["EDSS score between 2.0 and 6.5 (inclusive), or up to 7.0 for participants older than 50"]), (2.0, 7.0)),
+    ("or-second-window-in-same-criterion",
+     sections(["Patients with EDSS ≤ 4.5 and disease duration ≤ 10 years, or EDSS 5.0–6.5 and disease duration ≤ 15 years"]),
+     (None, 6.5)),
+    ("also-included-after-a-reference",
+     sections(["Disability shown by an EDSS (ref. [3]) ≥5.0 reached more than a year ago *(patients with marked ataxia and an "
+               "EDSS of 3.5 to 4.5 will also be included)"]), (3.5, None)),
+    ("in-which-case-accepted",
+     sections(["EDSS score ≥ 4.5 (see reference 7), unless the participant has severe cerebellar signs, in which case "
+               "EDSS ≥ 3.0 is accepted"]), (3.0, None)),
+]
+
+AFTER_A_BRACKETED_CONDITION = [
+    ("window-after-progression-bracket",
+     sections(["Worsening in the last 2 years (≥1.0 point if EDSS ≤5.5; ≥0.5 point if EDSS ≥6.0) and an EDSS from 3.0 "
+               "to 6.5 at screening"]), (3.0, 6.5)),
+]
+
+CASES = WORDS_FOR_NUMBERS + WORDS_THAT_ARE_NOT_SCORES + LEAD_INS + SUBGROUP_BULLETS + ALTERNATIVES + AFTER_A_BRACKETED_CONDITION
+
+
+@pytest.mark.parametrize("criteria, expected", [(c, e) for _, c, e in CASES], ids=[name for name, _, _ in CASES])
+def test_edss_window(criteria, expected):
+    assert window(criteria) == expected
+
+
+def test_lead_in_source_is_the_lead_in_line():
+    criteria = LEAD_INS[0][1]
+    themes = extract_eligibility({"protocolSection": {"eligibilityModule": {"eligibilityCriteria": criteria}}})
+    (snippet,) = themes.sources_for("edss")
+    assert snippet.text == "Expanded Disability Status Scale (EDSS) score at screening:"
+    assert criteria[snippet.start:snippet.end] == snippet.text

@@ -3,7 +3,8 @@
 Every text here was written for these tests. Each case stands for a way real criteria state the
 window that the parser misread: scores written as words, a lead-in line whose sub-items carry
 the numbers, one-sided windows for different subgroups, a second way in offered later in the
-same criterion, and a window after a bracketed condition. The expected values follow the
+same criterion, a window after a bracketed condition, an operator lost in copying ("EDSS ?5.0"),
+and an example ("for example patients with EDSS > 6.5") that is not a rule. The expected values follow the
 conventions in mstrials/labels/eligibility/edss.py.
 """
 from __future__ import annotations
@@ -84,7 +85,14 @@ AFTER_A_BRACKETED_CONDITION = [
                "to 6.5 at screening"]), (3.0, 6.5)),
 ]
 
-CASES = WORDS_FOR_NUMBERS + WORDS_THAT_ARE_NOT_SCORES + LEAD_INS + SUBGROUP_BULLETS + ALTERNATIVES + AFTER_A_BRACKETED_CONDITION
+# Neither is a rule about who may join: a lost operator, and an example of someone else's rule.
+NOT_A_WINDOW = [
+    ("operator-lost-as-question-mark", sections(["Disability shown by an EDSS ?4.5 reached over a year ago"]), (None, None)),
+    ("example-of-another-trials-rule",
+     sections(["Not eligible for the main trial, for example patients with EDSS >6.5 or disease duration >20 years"]), (None, None)),
+]
+
+CASES = NOT_A_WINDOW + WORDS_FOR_NUMBERS + WORDS_THAT_ARE_NOT_SCORES + LEAD_INS + SUBGROUP_BULLETS + ALTERNATIVES + AFTER_A_BRACKETED_CONDITION
 
 
 @pytest.mark.parametrize("criteria, expected", [(c, e) for _, c, e in CASES], ids=[name for name, _, _ in CASES])

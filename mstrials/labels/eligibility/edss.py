@@ -118,6 +118,9 @@ _FILLER_STOP = re.compile(
     r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b|\bpoints?\b|sustain|confirm"
     r"|\bdelta\b|differen|\bdrop|declin|\bmsss\b|\bfs\b|functional|pyramidal|subscore|t25|walk|9hpt|\bpeg\b|msfc|sdmt"
     r"|\bage\b|\baged\b|\byears?\b|duration|lesion|\bmri\b|\b(?:if|when|unless|whose)\b|;"
+    # A "?" or replacement character where the operator should be ("EDSS ?4.5"): a symbol lost
+    # in some copy of the record, so which side the bound is on cannot be known.
+    r"|[?\ufffd]"
 )
 # Units after a number show it is not an EDSS score: "< 10 years", "> 20 %", "0 - 10 scale".
 _UNIT_AFTER = re.compile(
@@ -161,6 +164,7 @@ _PROGRESSION = re.compile(
     r"|\bdelta\b|\brise\b|\bgain\b|differen|\bdrop\b|declin|\btime\s+to\b|\breach"
 )
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|whose|where)\b")
+_EXAMPLE = re.compile(r"\bfor\s+(?:example|instance)\b")
 _ELIGIBLE_IF = re.compile(r"\b(?:eligible|included|enrolled|qualify|participate|considered)\s+(?:\w+\s+){0,2}(?:if|when)\b")
 _SUBGROUP_CONDITION = re.compile(r"\b(?:in|for|among)\s+(?:those|patients|participants|subjects|people|individuals|persons)\b")
 _NUMBER_RIGHT_BEFORE = re.compile(
@@ -433,6 +437,8 @@ def _is_condition(low: str, start: int, at: int) -> bool:
     # A closing bracket ends the clause inside it: "(... if EDSS >= 6.0) and an EDSS from 3.0 to
     # 6.5" is a window after a bracketed condition, not part of it.
     clause = _clause_before(low, start, at, ",;:()")
+    if _EXAMPLE.search(clause):
+        return True  # "not eligible for our other trial, for example patients with EDSS > 6.5"
     if _CONDITION.search(clause) and not _ELIGIBLE_IF.search(clause):
         return True
     subgroup = _SUBGROUP_CONDITION.search(clause)

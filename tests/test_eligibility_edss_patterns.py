@@ -4,7 +4,8 @@ Every text here was written for these tests. Each case stands for a way real cri
 window that the parser misread: scores written as words, a lead-in line whose sub-items carry
 the numbers, one-sided windows for different subgroups, a second way in offered later in the
 same criterion, a window after a bracketed condition, an operator lost in copying ("EDSS ?5.0"),
-and an example ("for example patients with EDSS > 6.5") that is not a rule. The expected values follow the
+an example ("for example patients with EDSS > 6.5") that is not a rule, and the acronym
+misspelt "EDDS". The expected values follow the
 conventions in mstrials/labels/eligibility/edss.py.
 """
 from __future__ import annotations
@@ -92,7 +93,13 @@ NOT_A_WINDOW = [
      sections(["Not eligible for the main trial, for example patients with EDSS >6.5 or disease duration >20 years"]), (None, None)),
 ]
 
-CASES = NOT_A_WINDOW + WORDS_FOR_NUMBERS + WORDS_THAT_ARE_NOT_SCORES + LEAD_INS + SUBGROUP_BULLETS + ALTERNATIVES + AFTER_A_BRACKETED_CONDITION
+# The acronym misspelt as registry texts sometimes do.
+MISSPELT = [
+    ("edds-range", "Inclusion Criteria\n\nConfirmed SPMS\nEDDS score 2-6.5\nleg spasticity\n\nExclusion Criteria\n\nrelapse", (2.0, 6.5)),
+    ("edds-exclusion", sections(["Relapsing MS"], exclusion=("EDDS > 5.5 at screening",)), (None, 5.5)),
+]
+
+CASES = MISSPELT + NOT_A_WINDOW + WORDS_FOR_NUMBERS + WORDS_THAT_ARE_NOT_SCORES + LEAD_INS + SUBGROUP_BULLETS + ALTERNATIVES + AFTER_A_BRACKETED_CONDITION
 
 
 @pytest.mark.parametrize("criteria, expected", [(c, e) for _, c, e in CASES], ids=[name for name, _, _ in CASES])

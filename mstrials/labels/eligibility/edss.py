@@ -34,7 +34,8 @@ from dataclasses import dataclass
 
 from .text import EXCLUSION, INCLUSION, CriteriaText, Sentence
 
-KEYWORDS = ("edss", "expanded", "kurtzke", "disability status")
+# "EDDS" is a common misspelling of the acronym in registry texts ("EDDS score 2-6.5").
+KEYWORDS = ("edss", "edds", "expanded", "kurtzke", "disability status")
 
 # The scale's names: "EDSS", "Expanded Disability Status Scale (EDSS)", "(Kurtzke) Expanded
 # Disability Status Scale", "Expanded Kurtzke Disability Status Score", "Kurtzke scale".
@@ -42,7 +43,7 @@ _SCALE = re.compile(
     r"(?:\(\s*kurtzke\s*\)\s*)?(?:"
     r"(?:kurtzke(?:'s|’s)?\s+)?expanded\s+(?:kurtzke\s+)?disability\s+status\s+(?:scale|score)s?"
     r"(?:\s+of\s+kurtzke|\s*\(\s*kurtzke\s*\))?(?:\s*\(\s*(?:edss|kurtzke)[^)]{0,12}\))?"
-    r"|(?:kurtzke\s+)?\bedss\b(?:\s*\(\s*(?:expanded\s+disability\s+status\s+(?:scale|score)|kurtzke)[^)]{0,12}\))?"
+    r"|(?:kurtzke\s+)?\be(?:dss|dds)\b(?:\s*\(\s*(?:expanded\s+disability\s+status\s+(?:scale|score)|kurtzke)[^)]{0,12}\))?"
     r"|kurtzke(?:'s|’s)?\s+(?:disability\s+)?(?:scale|score)s?"
     r"|(?:kurtzke(?:'s|’s)?\s+)?(?:multiple\s+sclerosis\s+)?disability\s+status\s+(?:scale|score)s?"
     r"(?:\s*\(\s*(?:e?dss|kurtzke)[^)]{0,12}\))?"

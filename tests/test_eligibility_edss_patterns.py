@@ -99,7 +99,18 @@ MISSPELT = [
     ("edds-exclusion", sections(["Relapsing MS"], exclusion=("EDDS > 5.5 at screening",)), (None, 5.5)),
 ]
 
-CASES = MISSPELT + NOT_A_WINDOW + WORDS_FOR_NUMBERS + WORDS_THAT_ARE_NOT_SCORES + LEAD_INS + SUBGROUP_BULLETS + ALTERNATIVES + AFTER_A_BRACKETED_CONDITION
+# Small wordings that hid the bound.
+WORDINGS = [
+    ("scale-range-in-brackets", sections(["EDSS score (0-10) ≤ 6.0"]), (None, 6.0)),
+    ("range-of-the-scale-then-between", sections(["EDSS (range 0 to 10) between 2 and 6"]), (2.0, 6.0)),
+    ("symbol-or-equal-to", sections(["EDSS < or equal to 5.5 at baseline"]), (None, 5.5)),
+    ("step-as-a-label", sections(["EDSS step 6.0 or less"]), (None, 6.0)),
+    ("one-upper-bound-for-two-subgroups", sections(["EDSS ≥ 2.0 (RMS) or ≥ 3.0 (PMS), and ≤ 6.5"]), (2.0, 6.5)),
+    # Still a progression, not a window, when "step" is what changes.
+    ("one-step-increase", sections(["EDSS increase of one step in the past year"]), (None, None)),
+]
+
+CASES = WORDINGS + MISSPELT + NOT_A_WINDOW + WORDS_FOR_NUMBERS + WORDS_THAT_ARE_NOT_SCORES + LEAD_INS + SUBGROUP_BULLETS + ALTERNATIVES + AFTER_A_BRACKETED_CONDITION
 
 
 @pytest.mark.parametrize("criteria, expected", [(c, e) for _, c, e in CASES], ids=[name for name, _, _ in CASES])

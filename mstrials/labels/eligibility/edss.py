@@ -53,8 +53,8 @@ _SCALE = re.compile(
 # Never a number cut short: "EDSS 5.5: able to walk 100 m" must not backtrack to read "5".
 _NUM = r"(?<![0-9.,·])[0-9]{1,3}(?:[.,·][0-9]{1,2})?(?![0-9])(?![.,·][0-9])"
 
-_GE_SYMBOL = r"(?:≥|⩾|≧|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*=)"
-_LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*=)"
+_GE_SYMBOL = r"(?:≥|⩾|≧|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*(?:=|equal(?:\s+to)?\b))"
+_LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*(?:=|equal(?:\s+to)?\b))"
 _GT_SYMBOL = r"(?:>|≻)"
 _LT_SYMBOL = r"(?:<|≺)"
 _GE_WORDS = (
@@ -116,7 +116,7 @@ _LABEL_BEFORE_NUMBER = re.compile(
 _CITATION_AROUND = re.compile(r"\[\s*[0-9]{1,3}(?:\s*[,\-–]\s*[0-9]{1,3})*\s*\]")
 # What may stand between the scale's name and its bound ("score", "at screening", "of").
 _FILLER_STOP = re.compile(
-    r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b|\bpoints?\b|sustain|confirm"
+    r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b(?!\s*$)|\bpoints?\b|sustain|confirm"
     r"|\bdelta\b|differen|\bdrop|declin|\bmsss\b|\bfs\b|functional|pyramidal|subscore|t25|walk|9hpt|\bpeg\b|msfc|sdmt"
     r"|\bage\b|\baged\b|\byears?\b|duration|lesion|\bmri\b|\b(?:if|when|unless|whose)\b|;"
     # A "?" or replacement character where the operator should be ("EDSS ?4.5"): a symbol lost
@@ -335,10 +335,30 @@ def _parse_one(low: str, at: int, limit: int) -> tuple[Window | None, int] | Non
     return None
 
 
+_AND = re.compile(r"\band\b")
+
+
+def _shares_bound(windows: list[Window], window: Window, joiner: str) -> bool:
+    """Whether `window` closes, for all subgroup windows before it, the side they all leave open."""
+    tail = joiner[max(joiner.rfind(","), joiner.rfind(")")) + 1:]
+    if not _AND.search(tail) or _SUBGROUP_WORDS.search(tail):
+        return False
+    if window.low is None and window.high is not None:
+        return all(w.high is None and w.low is not None and w.low <= window.high for w in windows)
+    if window.high is None and window.low is not None:
+        return all(w.low is None and w.high is not None and w.high >= window.low for w in windows)
+    return False
+
+
 def _merge_chain(parts: list[tuple[Window, str]]) -> tuple[Window, ...]:
     """Join ">= 2.0 and <= 5.5" into one window; keep subgroup windows apart."""
     windows: list[Window] = []
     for window, joiner in parts:
+        if len(windows) >= 2 and _shares_bound(windows, window, joiner):
+            # ">= 2.0 (RMS) or >= 3.0 (PMS), and <= 6.5": one upper bound for every subgroup.
+            windows = [Window(w.low if w.low is not None else window.low, w.high if w.high is not None else window.high)
+                       for w in windows]
+            continue
         if windows and not _SUBGROUP_WORDS.search(joiner):
             previous = windows[-1]
             opens_low = previous.low is not None and previous.high is None and window.low is None and window.high is not None
@@ -390,8 +410,17 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
     return _merge_chain(parts), end
 
 
+# "EDSS score (0-10) <= 6.0", "EDSS (range 0-10) between 2 and 6": the scale's own range in brackets.
+_SCALE_RANGE_GLOSS = re.compile(
+    r"\s*(?:score\s*)?\(\s*(?:range\s*(?:of\s*)?|scale\s*(?:of\s*)?|from\s*)?0(?:[.,]0)?\s*(?:-|–|—|to)\s*10(?:[.,]0)?\s*(?:points?\s*)?\)"
+)
+
+
 def _parse_after(low: str, start: int, limit: int) -> tuple[tuple[Window, ...], int, int] | None:
     """The first bound after the scale's name, with what is chained to it."""
+    gloss = _SCALE_RANGE_GLOSS.match(low, start, limit)
+    if gloss:
+        start = gloss.end()
     position = start
     while position < limit:
         match = _START.search(low, position, limit)

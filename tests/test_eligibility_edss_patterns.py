@@ -97,6 +97,7 @@ NOT_A_WINDOW = [
 MISSPELT = [
     ("edds-range", "Inclusion Criteria\n\nConfirmed SPMS\nEDDS score 2-6.5\nleg spasticity\n\nExclusion Criteria\n\nrelapse", (2.0, 6.5)),
     ("edds-exclusion", sections(["Relapsing MS"], exclusion=("EDDS > 5.5 at screening",)), (None, 5.5)),
+    ("name-without-status", sections(["Expanded Disability Scale Score of 4.0-6.5"]), (4.0, 6.5)),
 ]
 
 # Small wordings that hid the bound.

@@ -38,10 +38,11 @@ from .text import EXCLUSION, INCLUSION, CriteriaText, Sentence
 KEYWORDS = ("edss", "edds", "expanded", "kurtzke", "disability status")
 
 # The scale's names: "EDSS", "Expanded Disability Status Scale (EDSS)", "(Kurtzke) Expanded
-# Disability Status Scale", "Expanded Kurtzke Disability Status Score", "Kurtzke scale".
+# Disability Status Scale", "Expanded Kurtzke Disability Status Score", "Kurtzke scale", and the
+# name with "Status" left out ("Expanded Disability Scale Score").
 _SCALE = re.compile(
     r"(?:\(\s*kurtzke\s*\)\s*)?(?:"
-    r"(?:kurtzke(?:'s|’s)?\s+)?expanded\s+(?:kurtzke\s+)?disability\s+status\s+(?:scale|score)s?"
+    r"(?:kurtzke(?:'s|’s)?\s+)?expanded\s+(?:kurtzke\s+)?disability\s+(?:status\s+|scale\s+(?=score))(?:scale|score)s?"
     r"(?:\s+of\s+kurtzke|\s*\(\s*kurtzke\s*\))?(?:\s*\(\s*(?:edss|kurtzke)[^)]{0,12}\))?"
     r"|(?:kurtzke\s+)?\be(?:dss|dds)\b(?:\s*\(\s*(?:expanded\s+disability\s+status\s+(?:scale|score)|kurtzke)[^)]{0,12}\))?"
     r"|kurtzke(?:'s|’s)?\s+(?:disability\s+)?(?:scale|score)s?"

@@ -38,6 +38,7 @@ WORDS_FOR_NUMBERS = [
 # Number words that count something else must stay words.
 WORDS_THAT_ARE_NOT_SCORES = [
     ("count-after-window", sections(["EDSS 2.0 to 6.5 at two consecutive visits"]), (2.0, 6.5)),
+    ("two-of-the-following", sections(["EDSS 3.0 to 6.5 and two of the following criteria"]), (3.0, 6.5)),
     ("one-of-the-following", sections(["EDSS of 3.0 to 6.0 and one of the following: a relapse or a new lesion"]), (3.0, 6.0)),
     ("one-relapse-after-bound", sections(["EDSS ≤ 5.5 with at least one relapse in the last year"]), (None, 5.5)),
     ("word-count-without-bound", sections(["EDSS assessed by two raters"]), (None, None)),
@@ -62,6 +63,8 @@ SUBGROUP_BULLETS = [
     # One subgroup's window is open below, so the overall window is too.
     ("open-low-for-one-type", sections(["RMS: EDSS ≤ 5.5", "PPMS: EDSS 3.0-6.5"]), (None, 6.5)),
     ("open-high-for-one-cohort", sections(["Cohort A: EDSS 0 to 4.0", "Cohort B: EDSS ≥ 2.0"]), (0.0, None)),
+    # A bound stated for everyone still closes the side the subgroup windows leave open.
+    ("shared-bound-for-labelled-subgroups", sections(["PPMS with EDSS ≥ 3.0", "SPMS with EDSS ≥ 3.5", "EDSS ≤ 6.5"]), (3.0, 6.5)),
     # Two halves of one window, no subgroups: still one window.
     ("same-label-halves", sections(["Relapsing MS with EDSS ≥ 1.5", "Relapsing MS with EDSS ≤ 5.0"]), (1.5, 5.0)),
 ]
@@ -75,6 +78,10 @@ ALTERNATIVES = [
     ("also-included-after-a-reference",
      sections(["Disability shown by an EDSS (ref. [3]) ≥5.0 reached more than a year ago *(patients with marked ataxia and an "
                "EDSS of 3.5 to 4.5 will also be included)"]), (3.5, None)),
+    ("allowance-in-the-next-sentence",
+     sections(["EDSS ≤ 5.5. Patients with EDSS 6.0 may also be included after approval by the sponsor"]), (None, 6.0)),
+    ("allowance-for-a-cohort-after-a-semicolon",
+     sections(["EDSS score of 3.0 to 6.5; in Cohort 2, EDSS score of 2.0 to 5.5 is also accepted"]), (2.0, 6.5)),
     ("in-which-case-accepted",
      sections(["EDSS score ≥ 4.5 (see reference 7), unless the participant has severe cerebellar signs, in which case "
                "EDSS ≥ 3.0 is accepted"]), (3.0, None)),

@@ -201,6 +201,7 @@ _BOUND_BEFORE_WORD = re.compile(
     r"|exceeding|exceed|below|above|under|over|equals?)|[≤≥⩽⩾<>=:])\s*$"
 )
 _BOUND_AFTER_WORD = re.compile(r"\s*(?:\(|\bor\b|\bto\b|\band\b|\bthrough\b|[-–—]\s*[0-9a-z])")
+_COUNT_AFTER_WORD = re.compile(r"\s+(?:of|out\s+of)\b")
 _BOUND_AFTER_ONE = re.compile(r"\s*(?:\bto\b|\bthrough\b|[-–—]|\bor\s+(?:less|lower|below|fewer|more|greater|higher|above))")
 # "four (4)", "6.0 (six)": the same score twice; the bracket is blanked so it reads as one.
 _REPEATED_IN_BRACKETS = re.compile(r"(?P<value>[0-9]{1,2}(?:\.[0-9])?)(?P<gap>\s*)\(\s*(?P<again>[0-9]{1,2}(?:\.[0-9])?)\s*\)")
@@ -222,6 +223,9 @@ def _digits_for_words(low: str) -> str:
         after = _BOUND_AFTER_ONE if word == "one" else _BOUND_AFTER_WORD
         after_ok = after.match(low, match.end())
         fraction = match.group("point") == "five" or match.group("half")
+        if not fraction and _COUNT_AFTER_WORD.match(low, match.end()):
+            continue  # "and two of the following": a count
+
         if word == "one" and not (after_ok or fraction):
             continue
         if not (before_ok or after_ok or fraction):
@@ -605,10 +609,14 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
             if _NEGATION.search(_words_clause_before(low, 0, span_start)):
                 # "Not have an EDSS greater than 6.5": the rule seen from the other side.
                 side = INCLUSION if section == EXCLUSION else EXCLUSION
-            previous = findings[-1] if findings and findings[-1].sentence is sentence and previous_end >= 0 else None
-            if (previous is not None and previous.leading and previous.section == side
-                    and (_ALTERNATIVE_BETWEEN.search(low, previous_end, span_start) or _ALLOWANCE_AFTER.match(low, span_end))):
-                findings[-1] = EdssFinding(sentence, previous.windows + windows, side, True, previous.subgroup)
+            last = findings[-1] if findings else None
+            same_sentence = last is not None and last.sentence is sentence and previous_end >= 0
+            allowance = _ALLOWANCE_AFTER.match(low, span_end)
+            # "... or EDSS 5.0-6.5 ..." in the same criterion, or "Patients with EDSS 6.0 may also be
+            # included" after it: another way in, so a subgroup window of that criterion.
+            if (last is not None and last.leading and last.section == side
+                    and ((same_sentence and _ALTERNATIVE_BETWEEN.search(low, previous_end, span_start)) or allowance)):
+                findings[-1] = EdssFinding(last.sentence, last.windows + windows, side, True, last.subgroup)
             else:
                 findings.append(EdssFinding(sentence, windows, side, leading, _type_label(head)))
             consumed_until = previous_end = span_end
@@ -662,11 +670,13 @@ def edss_window(text: CriteriaText) -> EdssResult:
     labelled = [finding for finding in inclusion if finding.subgroup]
     if len({finding.subgroup for finding in labelled}) >= 2:
         # "RMS: EDSS <= 5.5" and "PPMS: EDSS 3.0-6.5": windows of different subgroups, so the
-        # overall window is open wherever one subgroup's window is.
+        # overall window is open wherever one subgroup's window is, unless a criterion for
+        # everyone ("EDSS <= 6.5" with no subgroup named) closes that side.
         spans = [_span(finding.windows) for finding in labelled]
-        if any(span.low is None and span.high is not None for span in spans):
+        shared = [_span(finding.windows) for finding in inclusion if not finding.subgroup]
+        if any(span.low is None and span.high is not None for span in spans) and all(span.low is None for span in shared):
             minimum = None
-        if any(span.high is None and span.low is not None for span in spans):
+        if any(span.high is None and span.low is not None for span in spans) and all(span.high is None for span in shared):
             maximum = None
     if minimum is not None and maximum is not None and minimum > maximum:
         # Statements that contradict each other: keep only the first, which is the one a

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from mstrials.labels.eligibility import extract_eligibility
+from mstrials.labels.eligibility import Person, extract_eligibility, quick_check
 
 
 def window(criteria: str) -> tuple[float | None, float | None]:
@@ -118,7 +118,22 @@ WORDINGS = [
     ("one-step-increase", sections(["EDSS increase of one step in the past year"]), (None, None)),
 ]
 
-CASES = WORDINGS + MISSPELT + NOT_A_WINDOW + WORDS_FOR_NUMBERS + WORDS_THAT_ARE_NOT_SCORES + LEAD_INS + SUBGROUP_BULLETS + ALTERNATIVES + AFTER_A_BRACKETED_CONDITION
+# An EDSS that picks out who gets another rule limits nobody's entry, so no window may come of
+# it: quick-check would otherwise tell people they are excluded by a rule the text does not have.
+RULES_FOR_A_BAND = [
+    ("duration-for-a-band", sections(["Disease duration ≤ 10 years for EDSS < 5.5"]), (None, None)),
+    ("duration-bands-in-brackets", sections(["Time since onset: < 10 years (EDSS ≤ 5.0) or < 15 years (EDSS 5.5–6.5)"]), (None, None)),
+    ("duration-bands-separated-by-semicolons",
+     sections(["Disease duration: ≤ 20 years for EDSS 7.0–8.0; ≤ 15 years for EDSS 5.5–6.5; ≤ 10 years for EDSS ≤ 5.0"]), (None, None)),
+    ("duration-bands-after-the-window",
+     sections(["EDSS >= 3.0 to 8.0, inclusive, with disease duration of no more than 20 years for EDSS 7.0–8.0, 15 years for "
+               "EDSS 5.5–6.5 and 10 years for EDSS ≤ 5.0"]), (3.0, 8.0)),
+    ("band-that-needs-an-aid", sections(["Walking: participants with EDSS 6.0 to 6.5 need a cane"]), (None, None)),
+    # An age in years before the EDSS is not a time limit for a band.
+    ("age-in-years-then-window", sections(["Adults aged 18 to 60 years with an EDSS of 2.0 to 6.0"]), (2.0, 6.0)),
+]
+
+CASES = RULES_FOR_A_BAND + WORDINGS + MISSPELT + NOT_A_WINDOW + WORDS_FOR_NUMBERS + WORDS_THAT_ARE_NOT_SCORES + LEAD_INS + SUBGROUP_BULLETS + ALTERNATIVES + AFTER_A_BRACKETED_CONDITION
 
 
 @pytest.mark.parametrize("criteria, expected", [(c, e) for _, c, e in CASES], ids=[name for name, _, _ in CASES])
@@ -132,3 +147,12 @@ def test_lead_in_source_is_the_lead_in_line():
     (snippet,) = themes.sources_for("edss")
     assert snippet.text == "Expanded Disability Status Scale (EDSS) score at screening:"
     assert criteria[snippet.start:snippet.end] == snippet.text
+
+
+@pytest.mark.parametrize("criteria", [c for _, c, e in RULES_FOR_A_BAND if e == (None, None)],
+                         ids=[name for name, _, e in RULES_FOR_A_BAND if e == (None, None)])
+@pytest.mark.parametrize("score", [2.0, 6.0, 7.5])
+def test_quick_check_never_excludes_on_a_rule_for_a_band(criteria, score):
+    themes = extract_eligibility({"protocolSection": {"eligibilityModule": {"eligibilityCriteria": criteria}}})
+    check = quick_check(themes, Person(age=40, sex="FEMALE", edss=score)).check("edss")
+    assert check.verdict != "excluded"

@@ -12,7 +12,9 @@ How a window is read (decisions a reader of the results should know):
   same rule seen from the other side, so it fills a maximum of 6.5 (and "EDSS < 2.0" a minimum
   of 2.0) when the inclusion section left that side open and nothing contradicts it.
 * Not windows: progression definitions ("an increase of >= 1.0 EDSS point", "1-point worsening
-  for baseline EDSS <= 5.5"), changes, and conditions ("less than 10 years if EDSS > 5.0").
+  for baseline EDSS <= 5.5"), changes, and conditions ("less than 10 years if EDSS > 5.0",
+  "no more than 15 years for EDSS 5.5-6.5", "< 10 years (EDSS <= 5.0)"): there the EDSS picks
+  out who gets another rule. Nor is a bound whose operator was lost in copying ("EDSS ?4.5").
 * Several windows for subgroups ("2.0-5.5 for RMS, 3.0-6.5 for PPMS") give the overall span.
 * A criterion that opens with the EDSS ("EDSS <= 6.5") outranks an EDSS buried inside another
   criterion ("... 1 relapse with severe residual symptoms and EDSS >= 3.0 OR ..."): the buried
@@ -154,7 +156,8 @@ _SUBGROUP_WORDS = re.compile(
 )
 # "EDSS 6.0 or 6.5 must be able to walk 20 m": the score picks out who must meet another rule.
 _PREDICATE_AFTER = re.compile(
-    r"(?:\s*(?:or|and|,)\s*[0-9][0-9.,]*)*[\s,)]*(?:must|should|needs?\s+to|will\s+(?:need|have)|(?:is|are)\s+required|ha(?:ve|s)\s+to|require)\b"
+    r"(?:\s*(?:or|and|,)\s*[0-9][0-9.,]*)*[\s,)]*(?:must|should|needs?\s+(?:to|an?|the|two|one|bilateral|unilateral|assistance)"
+    r"|will\s+(?:need|have)|(?:is|are)\s+required|ha(?:ve|s)\s+to|require)\b"
 )
 # A later bound in a chain that belongs to another measure: ">= 2.0 on the pyramidal FS".
 _OTHER_MEASURE_AFTER = re.compile(
@@ -167,6 +170,13 @@ _PROGRESSION = re.compile(
 )
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|whose|where)\b")
 _EXAMPLE = re.compile(r"\bfor\s+(?:example|instance)\b")
+# A time limit that applies to the people with the EDSS that follows: the EDSS picks out who gets
+# that limit ("disease duration <= 15 years for EDSS 5.5-6.5"), it does not limit who may join.
+_DURATION_FOR = re.compile(
+    r"[0-9]\s*(?:years?|yrs?|months?)\s*(?:\(|\bfor\b|\bin\b|\bamong\b|\bif\b|\bwhen\b)"
+    r"(?:\s*(?:those|participants|patients|subjects|people|persons|individuals))?(?:\s+(?:with|who\s+have|having))?"
+    r"(?:\s+(?:an?|the|a\s+baseline|baseline|screening))?\s*$"
+)
 _ELIGIBLE_IF = re.compile(r"\b(?:eligible|included|enrolled|qualify|participate|considered)\s+(?:\w+\s+){0,2}(?:if|when)\b")
 _SUBGROUP_CONDITION = re.compile(r"\b(?:in|for|among)\s+(?:those|patients|participants|subjects|people|individuals|persons)\b")
 _NUMBER_RIGHT_BEFORE = re.compile(
@@ -474,6 +484,8 @@ def _is_condition(low: str, start: int, at: int) -> bool:
     clause = _clause_before(low, start, at, ",;:()")
     if _EXAMPLE.search(clause):
         return True  # "not eligible for our other trial, for example patients with EDSS > 6.5"
+    if _DURATION_FOR.search(low, max(start, at - 80), at):
+        return True  # "no more than 15 years for EDSS 5.5-6.5", "< 10 years (EDSS <= 5.0)"
     if _CONDITION.search(clause) and not _ELIGIBLE_IF.search(clause):
         return True
     subgroup = _SUBGROUP_CONDITION.search(clause)

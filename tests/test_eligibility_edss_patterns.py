@@ -113,6 +113,10 @@ WORDINGS = [
     ("range-of-the-scale-then-between", sections(["EDSS (range 0 to 10) between 2 and 6"]), (2.0, 6.0)),
     ("symbol-or-equal-to", sections(["EDSS < or equal to 5.5 at baseline"]), (None, 5.5)),
     ("step-as-a-label", sections(["EDSS step 6.0 or less"]), (None, 6.0)),
+    # A copy that lost the ">" of ">=", in a flattened numbered list whose next item number follows.
+    ("equals-before-range-then-item-number",
+     "1. PPMS by the McDonald criteria, 2. EDSS score at screening = 3.0 to 7.0, inclusive, 3. Disease duration under 20 years",
+     (3.0, 7.0)),
     ("one-upper-bound-for-two-subgroups", sections(["EDSS ≥ 2.0 (RMS) or ≥ 3.0 (PMS), and ≤ 6.5"]), (2.0, 6.5)),
     # Still a progression, not a window, when "step" is what changes.
     ("one-step-increase", sections(["EDSS increase of one step in the past year"]), (None, None)),

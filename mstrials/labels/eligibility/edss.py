@@ -93,7 +93,8 @@ _RANGE = re.compile(
     rf"(?P<lo>{_NUM})\s*(?:points?\s+)?(?:\(\s*inclusive\s*\)\s*)?"
     rf"(?:{_DASH}|to|through|thru|until|till|(?:and\s+)?up\s+to)\s*(?:an?\s+)?{_SCALE_AGAIN}(?P<hi>{_NUM})"
 )
-_GE_BEFORE_RANGE = re.compile(rf"(?:{_GE_WORDS}|{_GE_SYMBOL})\s*")
+# ">= 3.0 to 8.0" (a redundant "at least"), and "= 3.0 to 8.0" where a copy lost the ">".
+_GE_BEFORE_RANGE = re.compile(rf"(?:{_GE_WORDS}|{_GE_SYMBOL}|=)\s*")
 _ONE_SIDED = re.compile(rf"(?:{_OP})\s*(?:an?\s+)?{_SCALE_AGAIN}(?:score\s+)?(?:of\s+|than\s+)?(?P<v>{_NUM})")
 _POSTFIX = re.compile(
     rf"(?P<v>{_NUM})\s*(?:points?\s+)?(?:"
@@ -389,6 +390,7 @@ def _merge_chain(parts: list[tuple[Window, str]]) -> tuple[Window, ...]:
 
 
 _OR = re.compile(r"\bor\b")
+_ITEM_NUMBER = re.compile(r"[0-9]{1,2}\s*[.)](?=\s|$)")
 
 
 def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int] | None:
@@ -399,6 +401,8 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
     end = first[1]
     while end < limit:
         skip_end = _CHAIN_SKIP.match(low, end, limit).end()
+        if _ITEM_NUMBER.match(low, skip_end, limit):
+            break  # "..., inclusive, 3. Disease duration": the next item's number in a flattened list
         following = _parse_one(low, skip_end, limit) if skip_end < limit else None
         if following is None or following[0] is None:
             break

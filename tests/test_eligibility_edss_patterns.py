@@ -115,8 +115,8 @@ WORDINGS = [
     ("step-as-a-label", sections(["EDSS step 6.0 or less"]), (None, 6.0)),
     # A copy that lost the ">" of ">=", in a flattened numbered list whose next item number follows.
     ("equals-before-range-then-item-number",
-     "1. PPMS by the McDonald criteria, 2. EDSS score at screening = 3.0 to 7.0, inclusive, 3. Disease duration under 20 years",
-     (3.0, 7.0)),
+     "1. PPMS by the McDonald criteria, 2. EDSS score at screening = 3.5 to 7.0, inclusive, 3. Disease duration under 20 years",
+     (3.5, 7.0)),
     ("one-upper-bound-for-two-subgroups", sections(["EDSS ≥ 2.0 (RMS) or ≥ 3.0 (PMS), and ≤ 6.5"]), (2.0, 6.5)),
     # Still a progression, not a window, when "step" is what changes.
     ("one-step-increase", sections(["EDSS increase of one step in the past year"]), (None, None)),

@@ -32,7 +32,9 @@ WORDS_FOR_NUMBERS = [
     ("and-a-half", sections(["EDSS score of two to five and a half"]), (2.0, 5.5)),
     ("point-five", sections(["EDSS not higher than six point five"]), (None, 6.5)),
     ("word-then-digit-in-brackets", sections(["An EDSS score of four (4) or lower"]), (None, 4.0)),
-    ("digit-then-word-in-brackets", sections(["EDSS score of 6.0 (6) or less at baseline"]), (None, 6.0)),
+    ("digit-then-digit-in-brackets", sections(["EDSS score of 6.0 (6) or less at baseline"]), (None, 6.0)),
+    ("digit-then-word-in-brackets", sections(["EDSS score of 5.0 (five) or less at baseline"]), (None, 5.0)),
+    ("bracketed-count-after-window", sections(["EDSS 3.0–6.5 (two assessments)"]), (3.0, 6.5)),
 ]
 
 # Number words that count something else must stay words.

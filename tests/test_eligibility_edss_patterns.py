@@ -114,6 +114,11 @@ WORDINGS = [
     ("scale-range-in-brackets", sections(["EDSS score (0-10) ≤ 6.0"]), (None, 6.0)),
     ("range-of-the-scale-then-between", sections(["EDSS (range 0 to 10) between 2 and 6"]), (2.0, 6.0)),
     ("symbol-or-equal-to", sections(["EDSS < or equal to 5.5 at baseline"]), (None, 5.5)),
+    ("maximally", sections(["EDSS of maximally 6.5"]), (None, 6.5)),
+    ("tilde-as-range-sign", sections(["EDSS score 2.0 ~ 6.5"]), (2.0, 6.5)),
+    ("fullwidth-tilde", sections(["EDSS 2.0～6.0"]), (2.0, 6.0)),
+    # An unknown word where the operator stands: no guess at an exact score.
+    ("unknown-adverb-before-value", sections(["EDSS of ideally 4.0"]), (None, None)),
     ("step-as-a-label", sections(["EDSS step 6.0 or less"]), (None, 6.0)),
     # A copy that lost the ">" of ">=", in a flattened numbered list whose next item number follows.
     ("equals-before-range-then-item-number",

@@ -65,13 +65,13 @@ _GE_WORDS = (
     r"\b(?:(?:greater|more|higher|bigger|superior)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
     r"|equal\s+to\s+or\s+(?:greater|higher|more|above)(?:\s+than)?|equals?\s+or\s+(?:greater|higher|more|superior)(?:\s+(?:than|to))?"
     r"|at\s+least|no[t]?\s+(?:less|lower)\s+than|not\s+(?:below|under)"
-    r"|(?:a\s+)?minimum(?:\s+(?:score\s+)?of)?|min\b\.?(?:\s+of)?)"
+    r"|(?:a\s+)?minimum(?:\s+(?:score\s+)?of)?|minimally|min\b\.?(?:\s+of)?)"
 )
 _LE_WORDS = (
     r"\b(?:(?:less|lower|smaller|inferior)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
     r"|equal\s+to\s+or\s+(?:less|lower|smaller|below)(?:\s+than)?|equals?\s+or\s+(?:less|lower|inferior)(?:\s+(?:than|to))?"
     r"|no[t]?\s+(?:more|greater|higher)\s+than|not\s+(?:exceeding|to\s+exceed|above|over)|does\s+not\s+exceed"
-    r"|at\s+most|up\s+to(?:\s+and\s+including)?|(?:a\s+)?maximum(?:\s+(?:score\s+)?of)?|max\b\.?(?:\s+of)?)"
+    r"|at\s+most|up\s+to(?:\s+and\s+including)?|(?:a\s+)?maximum(?:\s+(?:score\s+)?of)?|maximally|max\b\.?(?:\s+of)?)"
 )
 _GT_WORDS = r"\b(?:greater\s+than|more\s+than|higher\s+than|above|over|exceeding|exceeds|in\s+excess\s+of|superior\s+to)"
 _LT_WORDS = r"\b(?:less\s+than|lower\s+than|fewer\s+than|smaller\s+than|below|under|inferior\s+to|beneath)"
@@ -83,7 +83,7 @@ _OP = (
     rf"|(?P<gt>{_GT_WORDS}{_BRACKETED_SYMBOL}|{_GT_SYMBOL})"
     rf"|(?P<lt>{_LT_WORDS}{_BRACKETED_SYMBOL}|{_LT_SYMBOL})"
 )
-_DASH = r"(?:-|–|—|‑|−)"
+_DASH = r"(?:-|–|—|‑|−|~|～)"  # "2.0 ~ 6.5": a tilde as the range sign in some registries
 _SCALE_AGAIN = r"(?:(?:the\s+)?(?:edss|kurtzke)\s+(?:score\s+)?(?:of\s+)?)?"
 
 _BETWEEN = re.compile(
@@ -112,7 +112,7 @@ _START = re.compile(
     r"\bbetween\b|\bbtw\b|(?<![0-9.,·])[0-9]|[≥≤⩽⩾≧≦<>=≻≺]"
     r"|\b(?:greater|more|higher|less|lower|fewer|smaller|at\s+(?:least|most)|no[t]?\s+(?:less|lower|more|greater|higher)"
     r"|not\s+(?:exceeding|to\s+exceed|above|below|over|under)|does\s+not\s+exceed|up\s+to|(?:a\s+)?maximum|(?:a\s+)?minimum"
-    r"|max|min|above|below|over|under|exceed\w*|in\s+excess|superior|inferior|beneath|equal\w*)\b"
+    r"|max|min|maximally|minimally|above|below|over|under|exceed\w*|in\s+excess|superior|inferior|beneath|equal\w*)\b"
 )
 # A number that names something else ("Visit 1", "Day 0", "Appendix 2") rather than a score.
 _LABEL_BEFORE_NUMBER = re.compile(
@@ -330,6 +330,7 @@ def _merge_chain(parts: list[tuple[Window, str]]) -> tuple[Window, ...]:
 
 
 _OR = re.compile(r"\bor\b")
+_ADVERB = re.compile(r"\b[a-z]{3,}ly\b")
 _ITEM_NUMBER = re.compile(r"[0-9]{1,2}\s*[.)](?=\s|$)")
 
 
@@ -470,9 +471,11 @@ def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, i
     after = _parse_after(low, mention_end, len(low))
     if after is None:
         return ((lead,), span_start, mention_end) if lead else None
-    windows, _, end = after
+    windows, bound_start, end = after
     if _PREDICATE_AFTER.match(low, end):
         return None
+    if len(windows) == 1 and windows[0].low == windows[0].high and _ADVERB.search(low, mention_end, bound_start):
+        return None  # "EDSS of ideally 4.0": a word we cannot read stands where the operator would
     limit_word = _LIMIT_WORD_BEFORE.search(before)
     if limit_word and len(windows) == 1 and windows[0].low == windows[0].high:
         value = windows[0].low

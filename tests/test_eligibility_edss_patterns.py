@@ -55,6 +55,12 @@ LEAD_INS = [
      "Exclusion Criteria:\n\n1. Pregnancy", (2.5, 7.0)),
     ("minimum-and-maximum-items",
      "Inclusion Criteria:\n\n- EDSS:\n- minimum 2.0\n- maximum 6.0\n\nExclusion Criteria:\n\n- Pregnancy", (2.0, 6.0)),
+    # Items that are not score windows: a schedule under an assessment line, a count of visits.
+    ("assessment-schedule-is-not-a-lead-in",
+     "Inclusion Criteria:\n\n* EDSS will be assessed at:\n  * 2 visits before randomization\n\nExclusion Criteria:\n\n* None",
+     (None, None)),
+    ("count-of-visits-under-a-lead-in",
+     "Inclusion Criteria:\n\n* EDSS score:\n  * 2 visits before randomization\n\nExclusion Criteria:\n\n* None", (None, None)),
     # The first item that states no score ends the list: "3 relapses" is a count, "18 to 60" an age.
     ("list-ends-at-other-items",
      "Inclusion Criteria:\n\n- EDSS score:\n- 2.0 to 6.5\n- 3 relapses in the past two years\n- 18 to 60 years of age\n\n"

@@ -494,7 +494,14 @@ _ALLOWANCE_AFTER = re.compile(
 )
 # A mention that only introduces sub-items: "EDSS score at screening:" followed by
 # "RMS participants: 0 to 5.5" and "PMS participants: 3.0 to 6.5" on their own lines.
-_LEAD_IN_AFTER = re.compile(r"[^0-9<>≤≥⩽⩾=;.]{0,50}:\s*$")
+_LEAD_IN_AFTER = re.compile(r"(?![^:]*\b(?:assess|measur|perform|record|collect|evaluat|test|done)\w*)[^0-9<>≤≥⩽⩾=;.]{0,50}:\s*$")
+# What may follow the window in a sub-item: a subgroup, "inclusive", a note in brackets; anything
+# else ("2 visits before randomization") means the item is not a score window.
+_SUB_ITEM_REST = re.compile(
+    r"(?:[\s,.;:]|\([^()]*\)|\b(?:inclusive|inclusively|included|both|points?|for|in|the|with|and|or|at|of|screening|baseline"
+    r"|participants?|patients?|subjects?|people|cohorts?|groups?|arms?|parts?|rms|rrms|spms|ppms|pms|cis|relapsing|remitting"
+    r"|primary|secondary|progressive|active|forms?|type|course|ms|multiple|sclerosis|disease|[a-h])\b)*"
+)
 _SUB_ITEM_LABEL = re.compile(r"[^0-9:;<>≤≥⩽⩾=]{1,40}:\s*")
 _MAX_SUB_ITEMS = 8
 _BARE_ITEM_MARKER = re.compile(r"[\s*•▪◦·+\-–—]*(?:\(?(?:[0-9]{1,3}|[ivx]{1,5}|[a-h])[.)])?[\s*•▪◦·+\-–—]*")
@@ -530,6 +537,8 @@ def _read_sub_items(text: CriteriaText, lead_in: Sentence) -> tuple[Window, ...]
         if parsed is None:
             break
         windows, end = parsed
+        if not _SUB_ITEM_REST.fullmatch(low, end):
+            break
         joiner = (label.group() if label else "") + " " + low[end:]
         parts.extend((window, joiner) for window in windows)
         position = item.end

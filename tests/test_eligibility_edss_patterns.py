@@ -11,8 +11,11 @@ conventions in mstrials/labels/eligibility/edss.py.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mstrials.labels.eligibility import Person, extract_eligibility, quick_check
+from mstrials.labels.eligibility.score_words import digits_for_words
 
 
 def window(criteria: str) -> tuple[float | None, float | None]:
@@ -173,3 +176,39 @@ def test_quick_check_never_excludes_on_a_rule_for_a_band(criteria, score):
     themes = extract_eligibility({"protocolSection": {"eligibilityModule": {"eligibilityCriteria": criteria}}})
     check = quick_check(themes, Person(age=40, sex="FEMALE", edss=score)).check("edss")
     assert check.verdict != "excluded"
+
+
+SCORE_WORDS = {1.0: "one", 2.0: "two", 3.0: "three", 4.0: "four", 5.0: "five", 6.0: "six", 7.0: "seven", 8.0: "eight"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(list("abcdefghijklmnopqrstuvwxyz ()-.,:;<>=0123456789") + [
+    " one ", " two ", " six ", "four (4)", " and a half", " point five", " of ", " or less", " to "]), max_size=60))
+def test_scores_in_words_keep_every_offset(pieces):
+    text = "".join(pieces)
+    assert len(digits_for_words(text)) == len(text)
+
+
+@settings(max_examples=80, deadline=None)
+@given(low=st.sampled_from(sorted(SCORE_WORDS)), width=st.sampled_from([1.0, 2.0, 3.0]), half=st.booleans())
+def test_a_range_in_words_reads_as_the_same_range_in_digits(low, width, half):
+    high = low + width
+    if high not in SCORE_WORDS:
+        return
+    high_words = SCORE_WORDS[high] + (" and a half" if half else "")
+    high_value = high + (0.5 if half else 0.0)
+    in_words = window(sections([f"EDSS score from {SCORE_WORDS[low]} to {high_words}"]))
+    in_digits = window(sections([f"EDSS score from {low} to {high_value}"]))
+    assert in_words == in_digits == (low, high_value)
+
+
+@settings(max_examples=80, deadline=None)
+@given(years=st.integers(5, 25), low=st.sampled_from([0.0, 2.0, 3.5, 5.5, 7.0]), width=st.sampled_from([0.5, 1.0, 1.5]),
+       wording=st.sampled_from(["no more than {y} years for EDSS {a}-{b}", "< {y} years (EDSS {a} to {b})",
+                                "disease duration under {y} years in patients with an EDSS of {a}–{b}"]),
+       score=st.sampled_from([1.0, 4.0, 6.5, 8.0]))
+def test_quick_check_never_excludes_on_a_time_limit_for_a_band(years, low, width, wording, score):
+    criteria = sections(["Diagnosis of MS", wording.format(y=years, a=low, b=low + width)])
+    themes = extract_eligibility({"protocolSection": {"eligibilityModule": {"eligibilityCriteria": criteria}}})
+    assert (themes.edss_min, themes.edss_max) == (None, None)
+    assert quick_check(themes, Person(age=40, sex="FEMALE", edss=score)).check("edss").verdict != "excluded"

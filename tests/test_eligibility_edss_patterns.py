@@ -74,6 +74,9 @@ SUBGROUP_BULLETS = [
     # One subgroup's window is open below, so the overall window is too.
     ("open-low-for-one-type", sections(["RMS: EDSS ≤ 5.5", "PPMS: EDSS 3.0-6.5"]), (None, 6.5)),
     ("open-high-for-one-cohort", sections(["Cohort A: EDSS 0 to 4.0", "Cohort B: EDSS ≥ 2.0"]), (0.0, None)),
+    # The subgroup named after the window, and one subgroup's window in two halves.
+    ("labels-after-the-window", sections(["EDSS ≤ 5.5 (RMS cohort)", "EDSS 3.0-6.5 (PPMS cohort)"]), (None, 6.5)),
+    ("one-subgroup-in-halves", sections(["EDSS ≤ 5.5 for RMS", "EDSS ≥ 3.0 for PPMS", "EDSS ≤ 6.5 for PPMS"]), (None, 6.5)),
     # A bound stated for everyone still closes the side the subgroup windows leave open.
     ("shared-bound-for-labelled-subgroups", sections(["PPMS with EDSS ≥ 3.0", "SPMS with EDSS ≥ 3.5", "EDSS ≤ 6.5"]), (3.0, 6.5)),
     # Two halves of one window, no subgroups: still one window.

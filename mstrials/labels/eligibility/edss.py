@@ -586,13 +586,19 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
                     and ((same_sentence and _ALTERNATIVE_BETWEEN.search(low, previous_end, span_start)) or allowance)):
                 findings[-1] = EdssFinding(last.sentence, last.windows + windows, side, True, last.subgroup)
             else:
-                findings.append(EdssFinding(sentence, windows, side, leading, _type_label(head)))
+                label_after = _LABEL_AFTER.match(low, span_end)
+                label = _type_label(head + " " + (label_after.group() if label_after else ""))
+                findings.append(EdssFinding(sentence, windows, side, leading, label))
             consumed_until = previous_end = span_end
     return findings
 
 
+# "EDSS <= 5.5 (RMS cohort)", "EDSS 3.0-6.5 for PPMS": the subgroup named right after the window.
+_LABEL_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)|(?:for|in)\s+[^,;.()]{0,30})")
+
+
 def _type_label(head: str) -> str:
-    """The subgroup a criterion is written for, from the words before its EDSS ("" if none)."""
+    """The subgroup a criterion is written for, from the words around its EDSS ("" if none)."""
     return " ".join(sorted(set(match.group() for match in _TYPE_LABEL.finditer(head))))
 
 
@@ -640,11 +646,19 @@ def edss_window(text: CriteriaText) -> EdssResult:
         # "RMS: EDSS <= 5.5" and "PPMS: EDSS 3.0-6.5": windows of different subgroups, so the
         # overall window is open wherever one subgroup's window is, unless a criterion for
         # everyone ("EDSS <= 6.5" with no subgroup named) closes that side.
-        spans = [_span(finding.windows) for finding in labelled]
+        # One subgroup's criteria may come in halves ("PPMS: EDSS >= 3.0", "PPMS: EDSS <= 6.5").
+        by_subgroup: dict[str, tuple[list[float], list[float]]] = {}
+        for finding in labelled:
+            span = _span(finding.windows)
+            subgroup_lows, subgroup_highs = by_subgroup.setdefault(finding.subgroup, ([], []))
+            if span.low is not None:
+                subgroup_lows.append(span.low)
+            if span.high is not None:
+                subgroup_highs.append(span.high)
         shared = [_span(finding.windows) for finding in inclusion if not finding.subgroup]
-        if any(span.low is None and span.high is not None for span in spans) and all(span.low is None for span in shared):
+        if any(not subgroup_lows for subgroup_lows, _ in by_subgroup.values()) and all(span.low is None for span in shared):
             minimum = None
-        if any(span.high is None and span.low is not None for span in spans) and all(span.high is None for span in shared):
+        if any(not subgroup_highs for _, subgroup_highs in by_subgroup.values()) and all(span.high is None for span in shared):
             maximum = None
     if minimum is not None and maximum is not None and minimum > maximum:
         # Statements that contradict each other: keep only the first, which is the one a

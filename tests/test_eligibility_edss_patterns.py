@@ -121,6 +121,17 @@ MISSPELT = [
     ("name-without-status", sections(["Expanded Disability Scale Score of 4.0-6.5"]), (4.0, 6.5)),
 ]
 
+# References next to the scale's name or after the bound: never a score.
+REFERENCES = [
+    ("superscript-after-acronym", sections(["EDSS¹ ≤ 5.5"]), (None, 5.5)),
+    ("number-in-round-brackets", sections(["EDSS (5) ≤ 5.5"]), (None, 5.5)),
+    ("ref-in-round-brackets", sections(["EDSS (ref. 12) score ≤ 6.0"]), (None, 6.0)),
+    ("ref-in-square-brackets", sections(["EDSS [ref. 5] ≤ 5.5"]), (None, 5.5)),
+    ("citation-after-the-bound", sections(["EDSS score ≥ 4.5 [2], except patients in the extension phase"]), (4.5, None)),
+    # A window in round brackets is still a window.
+    ("window-in-round-brackets", sections(["EDSS (3-6) at screening"]), (3.0, 6.0)),
+]
+
 # Small wordings that hid the bound.
 WORDINGS = [
     ("scale-range-in-brackets", sections(["EDSS score (0-10) ≤ 6.0"]), (None, 6.0)),
@@ -156,7 +167,7 @@ RULES_FOR_A_BAND = [
     ("age-in-years-then-window", sections(["Adults aged 18 to 60 years with an EDSS of 2.0 to 6.0"]), (2.0, 6.0)),
 ]
 
-CASES = RULES_FOR_A_BAND + WORDINGS + MISSPELT + NOT_A_WINDOW + WORDS_FOR_NUMBERS + WORDS_THAT_ARE_NOT_SCORES + LEAD_INS + SUBGROUP_BULLETS + ALTERNATIVES + AFTER_A_BRACKETED_CONDITION
+CASES = REFERENCES + RULES_FOR_A_BAND + WORDINGS + MISSPELT + NOT_A_WINDOW + WORDS_FOR_NUMBERS + WORDS_THAT_ARE_NOT_SCORES + LEAD_INS + SUBGROUP_BULLETS + ALTERNATIVES + AFTER_A_BRACKETED_CONDITION
 
 
 @pytest.mark.parametrize("criteria, expected", [(c, e) for _, c, e in CASES], ids=[name for name, _, _ in CASES])

@@ -47,7 +47,7 @@ _SCALE = re.compile(
     r"(?:\(\s*kurtzke\s*\)\s*)?(?:"
     r"(?:kurtzke(?:'s|’s)?\s+)?expanded\s+(?:kurtzke\s+)?disability\s+(?:status\s+|scale\s+(?=score))(?:scale|score)s?"
     r"(?:\s+of\s+kurtzke|\s*\(\s*kurtzke\s*\))?(?:\s*\(\s*(?:edss|kurtzke)[^)]{0,12}\))?"
-    r"|(?:kurtzke\s+)?\be(?:dss|dds)\b(?:\s*\(\s*(?:expanded\s+disability\s+status\s+(?:scale|score)|kurtzke)[^)]{0,12}\))?"
+    r"|(?:kurtzke\s+)?\be(?:dss|dds)(?![a-z0-9])(?:\s*\(\s*(?:expanded\s+disability\s+status\s+(?:scale|score)|kurtzke)[^)]{0,12}\))?"
     r"|kurtzke(?:'s|’s)?\s+(?:disability\s+)?(?:scale|score)s?"
     r"|(?:kurtzke(?:'s|’s)?\s+)?(?:multiple\s+sclerosis\s+)?disability\s+status\s+(?:scale|score)s?"
     r"(?:\s*\(\s*(?:e?dss|kurtzke)[^)]{0,12}\))?"
@@ -118,7 +118,13 @@ _START = re.compile(
 _LABEL_BEFORE_NUMBER = re.compile(
     r"(?:visit|day|week|month|part|cohort|arm|group|appendix|section|table|criterion|item|phase|stage|grade|version|v|#|no\.?)\s*-?\s*$"
 )
-_CITATION_AROUND = re.compile(r"\[\s*[0-9]{1,3}(?:\s*[,\-–]\s*[0-9]{1,3})*\s*\]")
+# A reference in brackets next to the scale's name or bound: "[5]", "[12-14]", "[ref. 5]", "(5)",
+# "(ref 12)". A bare number in round brackets counts only alone: "(3-6)" may be a window.
+_REF_WORD = r"(?:ref(?:erence)?s?\.?|see|cf\.?)\s*"
+_REFERENCE = re.compile(
+    rf"\[\s*(?:{_REF_WORD})?[0-9]{{1,3}}(?:\s*[,\-–]\s*[0-9]{{1,3}})*\s*\]"
+    rf"|\(\s*(?:{_REF_WORD}[0-9]{{1,3}}(?:\s*[,\-–]\s*[0-9]{{1,3}})*|[0-9]{{1,3}})\s*\)"
+)
 # What may stand between the scale's name and its bound ("score", "at screening", "of").
 _FILLER_STOP = re.compile(
     r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b(?!\s*$)|\bpoints?\b|sustain|confirm"
@@ -140,7 +146,8 @@ _UNIT_AFTER = re.compile(
 _POINTS_AFTER = re.compile(r"\s*-?\s*points?\b")
 # Between chained bounds ("2.0-5.5 for RMS, 3.0-6.5 for PPMS", ">= 2.0 and <= 5.5").
 _CHAIN_SKIP = re.compile(
-    r"(?:\((?![^()]*[0-9<>≤≥=])[^()\n]{1,40}\)"
+    r"(?:\[\s*[0-9]{1,3}(?:\s*[,\-–]\s*[0-9]{1,3})*\s*\]"  # "≥ 4.5 [2], except ...": a citation after the bound
+    r"|\((?![^()]*[0-9<>≤≥=])[^()\n]{1,40}\)"
     r"|[\s,:()\[\]/&\-–—‑]"
     r"|\bat\b(?!\s+(?:least|most)\b)"
     r"|\b(?:and|or|to|but|for|in|with|of|the|a|an|on|both|inclusive|inclusively|included|points?|respectively"
@@ -389,10 +396,13 @@ def _parse_after(low: str, start: int, limit: int) -> tuple[tuple[Window, ...], 
         filler = low[start:match.start()]
         if len(filler) > 80 or _FILLER_STOP.search(filler):
             return None
-        if match.group()[0].isdigit() and _CITATION_AROUND.match(low, max(0, match.start() - 1), limit):
-            # "EDSS [5] score of < 5.5": a reference number in brackets, not a score.
-            position = _CITATION_AROUND.match(low, match.start() - 1, limit).end()
-            continue
+        if match.group()[0].isdigit():
+            # "EDSS [5] score of < 5.5", "EDSS (ref. 12) <= 5.5": a reference number, not a score.
+            bracket = max(low.rfind("(", start, match.start()), low.rfind("[", start, match.start()))
+            reference = _REFERENCE.match(low, bracket, limit) if bracket >= 0 and match.start() - bracket <= 14 else None
+            if reference and reference.end() > match.start():
+                position = reference.end()
+                continue
         if match.group()[0].isdigit():
             digits = re.match(r"[0-9]+", low[match.start():limit]).group()
             if len(digits) >= 4 or _LABEL_BEFORE_NUMBER.search(low, max(start, match.start() - 16), match.start()):

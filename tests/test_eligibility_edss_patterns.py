@@ -162,6 +162,9 @@ RULES_FOR_A_BAND = [
     ("duration-bands-after-the-window",
      sections(["EDSS >= 3.0 to 8.0, inclusive, with disease duration of no more than 20 years for EDSS 7.0–8.0, 15 years for "
                "EDSS 5.5–6.5 and 10 years for EDSS ≤ 5.0"]), (3.0, 8.0)),
+    ("progression-sub-bands-before-the-window",
+     sections(["Evidence of disability progression in the prior 2 years (EDSS increase ≥ 1.0 for EDSS ≤ 5.5, ≥ 0.5 for EDSS ≥ 6.0), "
+               "and EDSS of 3.0 to 6.5 at screening"]), (3.0, 6.5)),
     ("band-that-needs-an-aid", sections(["Walking: participants with EDSS 6.0 to 6.5 need a cane"]), (None, None)),
     # An age in years before the EDSS is not a time limit for a band.
     ("age-in-years-then-window", sections(["Adults aged 18 to 60 years with an EDSS of 2.0 to 6.0"]), (2.0, 6.0)),

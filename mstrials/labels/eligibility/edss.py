@@ -179,10 +179,13 @@ _PROGRESSION = re.compile(
 )
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|whose|where)\b")
 _EXAMPLE = re.compile(r"\bfor\s+(?:example|instance)\b")
-# A time limit that applies to the people with the EDSS that follows: the EDSS picks out who gets
-# that limit ("disease duration <= 15 years for EDSS 5.5-6.5"), it does not limit who may join.
+# A time limit (or another value) that applies to the people with the EDSS that follows: the EDSS
+# picks out who gets that limit ("disease duration <= 15 years for EDSS 5.5-6.5", ">= 0.5 for
+# EDSS >= 6.0"), it does not limit who may join.
 _DURATION_FOR = re.compile(
-    r"[0-9]\s*(?:years?|yrs?|months?)\s*(?:\(|\bfor\b|\bin\b|\bamong\b|\bif\b|\bwhen\b)"
+    r"(?:[0-9]\s*(?:years?|yrs?|months?)\s*(?:\(|\bfor\b|\bin\b|\bamong\b|\bif\b|\bwhen\b)"
+    # "... >= 0.5 for EDSS >= 6.0": a value that applies to the people with that EDSS.
+    r"|[0-9]\s*(?:points?\s*)?(?:\bfor\b|\bif\b|\bwhen\b))"
     r"(?:\s*(?:those|participants|patients|subjects|people|persons|individuals))?(?:\s+(?:with|who\s+have|having))?"
     r"(?:\s+(?:an?|the|a\s+baseline|baseline|screening))?\s*$"
 )

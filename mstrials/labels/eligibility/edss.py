@@ -523,6 +523,8 @@ _TYPE_LABEL = re.compile(
     r"\b(?:rms|rrms|spms|ppms|pms|cis|nrspms|aspms|relapsing|progressive|paediatric|pediatric|adolescents?"
     r"|(?:cohort|group|arm|part)\s+[a-z0-9]{1,3})\b"
 )
+# "EDSS <= 5.5 (RMS cohort)", "EDSS 3.0-6.5 for PPMS": the subgroup named right after the window.
+_LABEL_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)|(?:for|in)\s+[^,;.()]{0,30})")
 
 
 def _read_sub_items(text: CriteriaText, lead_in: Sentence) -> tuple[Window, ...] | None:
@@ -606,10 +608,6 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
     return findings
 
 
-# "EDSS <= 5.5 (RMS cohort)", "EDSS 3.0-6.5 for PPMS": the subgroup named right after the window.
-_LABEL_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)|(?:for|in)\s+[^,;.()]{0,30})")
-
-
 def _type_label(head: str) -> str:
     """The subgroup a criterion is written for, from the words around its EDSS ("" if none)."""
     return " ".join(sorted(set(match.group() for match in _TYPE_LABEL.finditer(head))))
@@ -629,6 +627,29 @@ def _implied_by_exclusion(window: Window) -> Window:
     if window.high is not None and (window.low is None or window.low == 0) and window.high < 10:
         return Window(window.high + 0.5, None)
     return Window(None, None)
+
+
+def _subgroups_leave_open(inclusion: list[EdssFinding]) -> tuple[bool, bool]:
+    """Whether criteria written for different subgroups leave the overall minimum / maximum open.
+
+    "RMS: EDSS <= 5.5" and "PPMS: EDSS 3.0-6.5" are windows of different subgroups, so the overall
+    window is open wherever one subgroup's window is, unless a criterion for everyone ("EDSS <=
+    6.5" with no subgroup named) closes that side. One subgroup's criteria may come in halves
+    ("PPMS: EDSS >= 3.0", "PPMS: EDSS <= 6.5").
+    """
+    labelled = [finding for finding in inclusion if finding.subgroup]
+    if len({finding.subgroup for finding in labelled}) < 2:
+        return False, False
+    has_low: dict[str, bool] = {}
+    has_high: dict[str, bool] = {}
+    for finding in labelled:
+        span = _span(finding.windows)
+        has_low[finding.subgroup] = has_low.get(finding.subgroup, False) or span.low is not None
+        has_high[finding.subgroup] = has_high.get(finding.subgroup, False) or span.high is not None
+    shared = [_span(finding.windows) for finding in inclusion if not finding.subgroup]
+    open_low = not all(has_low.values()) and all(span.low is None for span in shared)
+    open_high = not all(has_high.values()) and all(span.high is None for span in shared)
+    return open_low, open_high
 
 
 def edss_window(text: CriteriaText) -> EdssResult:
@@ -654,25 +675,11 @@ def edss_window(text: CriteriaText) -> EdssResult:
         minimum = min(lows)
     if highs:
         maximum = max(highs)
-    labelled = [finding for finding in inclusion if finding.subgroup]
-    if len({finding.subgroup for finding in labelled}) >= 2:
-        # "RMS: EDSS <= 5.5" and "PPMS: EDSS 3.0-6.5": windows of different subgroups, so the
-        # overall window is open wherever one subgroup's window is, unless a criterion for
-        # everyone ("EDSS <= 6.5" with no subgroup named) closes that side.
-        # One subgroup's criteria may come in halves ("PPMS: EDSS >= 3.0", "PPMS: EDSS <= 6.5").
-        by_subgroup: dict[str, tuple[list[float], list[float]]] = {}
-        for finding in labelled:
-            span = _span(finding.windows)
-            subgroup_lows, subgroup_highs = by_subgroup.setdefault(finding.subgroup, ([], []))
-            if span.low is not None:
-                subgroup_lows.append(span.low)
-            if span.high is not None:
-                subgroup_highs.append(span.high)
-        shared = [_span(finding.windows) for finding in inclusion if not finding.subgroup]
-        if any(not subgroup_lows for subgroup_lows, _ in by_subgroup.values()) and all(span.low is None for span in shared):
-            minimum = None
-        if any(not subgroup_highs for _, subgroup_highs in by_subgroup.values()) and all(span.high is None for span in shared):
-            maximum = None
+    open_low, open_high = _subgroups_leave_open(inclusion)
+    if open_low:
+        minimum = None
+    if open_high:
+        maximum = None
     if minimum is not None and maximum is not None and minimum > maximum:
         # Statements that contradict each other: keep only the first, which is the one a
         # reader meets first and usually the real criterion.

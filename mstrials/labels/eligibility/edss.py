@@ -12,28 +12,42 @@ How a window is read (decisions a reader of the results should know):
   same rule seen from the other side, so it fills a maximum of 6.5 (and "EDSS < 2.0" a minimum
   of 2.0) when the inclusion section left that side open and nothing contradicts it.
 * Not windows: progression definitions ("an increase of >= 1.0 EDSS point", "1-point worsening
-  for baseline EDSS <= 5.5"), changes, and conditions ("less than 10 years if EDSS > 5.0").
+  for baseline EDSS <= 5.5"), changes, and conditions ("less than 10 years if EDSS > 5.0",
+  "no more than 15 years for EDSS 5.5-6.5", "< 10 years (EDSS <= 5.0)"): there the EDSS picks
+  out who gets another rule. Nor is a bound whose operator was lost in copying ("EDSS ?4.5").
 * Several windows for subgroups ("2.0-5.5 for RMS, 3.0-6.5 for PPMS") give the overall span.
 * A criterion that opens with the EDSS ("EDSS <= 6.5") outranks an EDSS buried inside another
   criterion ("... 1 relapse with severe residual symptoms and EDSS >= 3.0 OR ..."): the buried
   one is used only when nothing better exists.
+* A later mention in the same criterion that offers another way in ("..., or EDSS 5.0-6.5 and
+  ...", "... will also be included", "in which case EDSS >= 3.0 is accepted") is a subgroup
+  window of that criterion; so is "2.0-6.5, or up to 7.0 for participants over 50", which
+  widens one side of the range.
+* Criteria labelled for different subgroups ("RMS: EDSS <= 5.5", "PPMS: EDSS 3.0-6.5") give the
+  overall span, open on a side where one subgroup's window is open.
+* Scores written as words count where a bound stands ("EDSS of six or less", "three to six and
+  a half"); "four (4)" is one score. A lead-in line ("EDSS score at screening:") takes its
+  window from the sub-items under it, read until an item states no score.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from .score_words import digits_for_words
 from .text import EXCLUSION, INCLUSION, CriteriaText, Sentence
 
-KEYWORDS = ("edss", "expanded", "kurtzke", "disability status")
+# "EDDS" is a common misspelling of the acronym in registry texts ("EDDS score 2-6.5").
+KEYWORDS = ("edss", "edds", "expanded", "kurtzke", "disability status")
 
 # The scale's names: "EDSS", "Expanded Disability Status Scale (EDSS)", "(Kurtzke) Expanded
-# Disability Status Scale", "Expanded Kurtzke Disability Status Score", "Kurtzke scale".
+# Disability Status Scale", "Expanded Kurtzke Disability Status Score", "Kurtzke scale", and the
+# name with "Status" left out ("Expanded Disability Scale Score").
 _SCALE = re.compile(
     r"(?:\(\s*kurtzke\s*\)\s*)?(?:"
-    r"(?:kurtzke(?:'s|’s)?\s+)?expanded\s+(?:kurtzke\s+)?disability\s+status\s+(?:scale|score)s?"
+    r"(?:kurtzke(?:'s|’s)?\s+)?expanded\s+(?:kurtzke\s+)?disability\s+(?:status\s+|scale\s+(?=score))(?:scale|score)s?"
     r"(?:\s+of\s+kurtzke|\s*\(\s*kurtzke\s*\))?(?:\s*\(\s*(?:edss|kurtzke)[^)]{0,12}\))?"
-    r"|(?:kurtzke\s+)?\bedss\b(?:\s*\(\s*(?:expanded\s+disability\s+status\s+(?:scale|score)|kurtzke)[^)]{0,12}\))?"
+    r"|(?:kurtzke\s+)?\be(?:dss|dds)(?![a-z0-9])(?:\s*\(\s*(?:expanded\s+disability\s+status\s+(?:scale|score)|kurtzke)[^)]{0,12}\))?"
     r"|kurtzke(?:'s|’s)?\s+(?:disability\s+)?(?:scale|score)s?"
     r"|(?:kurtzke(?:'s|’s)?\s+)?(?:multiple\s+sclerosis\s+)?disability\s+status\s+(?:scale|score)s?"
     r"(?:\s*\(\s*(?:e?dss|kurtzke)[^)]{0,12}\))?"
@@ -43,21 +57,21 @@ _SCALE = re.compile(
 # Never a number cut short: "EDSS 5.5: able to walk 100 m" must not backtrack to read "5".
 _NUM = r"(?<![0-9.,·])[0-9]{1,3}(?:[.,·][0-9]{1,2})?(?![0-9])(?![.,·][0-9])"
 
-_GE_SYMBOL = r"(?:≥|⩾|≧|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*=)"
-_LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*=)"
+_GE_SYMBOL = r"(?:≥|⩾|≧|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*(?:=|equal(?:\s+to)?\b))"
+_LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*(?:=|equal(?:\s+to)?\b))"
 _GT_SYMBOL = r"(?:>|≻)"
 _LT_SYMBOL = r"(?:<|≺)"
 _GE_WORDS = (
     r"\b(?:(?:greater|more|higher|bigger|superior)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
     r"|equal\s+to\s+or\s+(?:greater|higher|more|above)(?:\s+than)?|equals?\s+or\s+(?:greater|higher|more|superior)(?:\s+(?:than|to))?"
     r"|at\s+least|no[t]?\s+(?:less|lower)\s+than|not\s+(?:below|under)"
-    r"|(?:a\s+)?minimum(?:\s+(?:score\s+)?of)?|min\b\.?(?:\s+of)?)"
+    r"|(?:a\s+)?minimum(?:\s+(?:score\s+)?of)?|minimally|min\b\.?(?:\s+of)?)"
 )
 _LE_WORDS = (
     r"\b(?:(?:less|lower|smaller|inferior)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
     r"|equal\s+to\s+or\s+(?:less|lower|smaller|below)(?:\s+than)?|equals?\s+or\s+(?:less|lower|inferior)(?:\s+(?:than|to))?"
     r"|no[t]?\s+(?:more|greater|higher)\s+than|not\s+(?:exceeding|to\s+exceed|above|over)|does\s+not\s+exceed"
-    r"|at\s+most|up\s+to(?:\s+and\s+including)?|(?:a\s+)?maximum(?:\s+(?:score\s+)?of)?|max\b\.?(?:\s+of)?)"
+    r"|at\s+most|up\s+to(?:\s+and\s+including)?|(?:a\s+)?maximum(?:\s+(?:score\s+)?of)?|maximally|max\b\.?(?:\s+of)?)"
 )
 _GT_WORDS = r"\b(?:greater\s+than|more\s+than|higher\s+than|above|over|exceeding|exceeds|in\s+excess\s+of|superior\s+to)"
 _LT_WORDS = r"\b(?:less\s+than|lower\s+than|fewer\s+than|smaller\s+than|below|under|inferior\s+to|beneath)"
@@ -69,7 +83,7 @@ _OP = (
     rf"|(?P<gt>{_GT_WORDS}{_BRACKETED_SYMBOL}|{_GT_SYMBOL})"
     rf"|(?P<lt>{_LT_WORDS}{_BRACKETED_SYMBOL}|{_LT_SYMBOL})"
 )
-_DASH = r"(?:-|–|—|‑|−)"
+_DASH = r"(?:-|–|—|‑|−|~|～)"  # "2.0 ~ 6.5": a tilde as the range sign in some registries
 _SCALE_AGAIN = r"(?:(?:the\s+)?(?:edss|kurtzke)\s+(?:score\s+)?(?:of\s+)?)?"
 
 _BETWEEN = re.compile(
@@ -80,7 +94,8 @@ _RANGE = re.compile(
     rf"(?P<lo>{_NUM})\s*(?:points?\s+)?(?:\(\s*inclusive\s*\)\s*)?"
     rf"(?:{_DASH}|to|through|thru|until|till|(?:and\s+)?up\s+to)\s*(?:an?\s+)?{_SCALE_AGAIN}(?P<hi>{_NUM})"
 )
-_GE_BEFORE_RANGE = re.compile(rf"(?:{_GE_WORDS}|{_GE_SYMBOL})\s*")
+# ">= 3.0 to 8.0" (a redundant "at least"), and "= 3.0 to 8.0" where a copy lost the ">".
+_GE_BEFORE_RANGE = re.compile(rf"(?:{_GE_WORDS}|{_GE_SYMBOL}|=)\s*")
 _ONE_SIDED = re.compile(rf"(?:{_OP})\s*(?:an?\s+)?{_SCALE_AGAIN}(?:score\s+)?(?:of\s+|than\s+)?(?P<v>{_NUM})")
 _POSTFIX = re.compile(
     rf"(?P<v>{_NUM})\s*(?:points?\s+)?(?:"
@@ -97,18 +112,27 @@ _START = re.compile(
     r"\bbetween\b|\bbtw\b|(?<![0-9.,·])[0-9]|[≥≤⩽⩾≧≦<>=≻≺]"
     r"|\b(?:greater|more|higher|less|lower|fewer|smaller|at\s+(?:least|most)|no[t]?\s+(?:less|lower|more|greater|higher)"
     r"|not\s+(?:exceeding|to\s+exceed|above|below|over|under)|does\s+not\s+exceed|up\s+to|(?:a\s+)?maximum|(?:a\s+)?minimum"
-    r"|max|min|above|below|over|under|exceed\w*|in\s+excess|superior|inferior|beneath|equal\w*)\b"
+    r"|max|min|maximally|minimally|above|below|over|under|exceed\w*|in\s+excess|superior|inferior|beneath|equal\w*)\b"
 )
 # A number that names something else ("Visit 1", "Day 0", "Appendix 2") rather than a score.
 _LABEL_BEFORE_NUMBER = re.compile(
     r"(?:visit|day|week|month|part|cohort|arm|group|appendix|section|table|criterion|item|phase|stage|grade|version|v|#|no\.?)\s*-?\s*$"
 )
-_CITATION_AROUND = re.compile(r"\[\s*[0-9]{1,3}(?:\s*[,\-–]\s*[0-9]{1,3})*\s*\]")
+# A reference in brackets next to the scale's name or bound: "[5]", "[12-14]", "[ref. 5]", "(5)",
+# "(ref 12)". A bare number in round brackets counts only alone: "(3-6)" may be a window.
+_REF_WORD = r"(?:ref(?:erence)?s?\.?|see|cf\.?)\s*"
+_REFERENCE = re.compile(
+    rf"\[\s*(?:{_REF_WORD})?[0-9]{{1,3}}(?:\s*[,\-–]\s*[0-9]{{1,3}})*\s*\]"
+    rf"|\(\s*(?:{_REF_WORD}[0-9]{{1,3}}(?:\s*[,\-–]\s*[0-9]{{1,3}})*|[0-9]{{1,3}})\s*\)"
+)
 # What may stand between the scale's name and its bound ("score", "at screening", "of").
 _FILLER_STOP = re.compile(
-    r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b|\bpoints?\b|sustain|confirm"
+    r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b(?!\s*$)|\bpoints?\b|sustain|confirm"
     r"|\bdelta\b|differen|\bdrop|declin|\bmsss\b|\bfs\b|functional|pyramidal|subscore|t25|walk|9hpt|\bpeg\b|msfc|sdmt"
     r"|\bage\b|\baged\b|\byears?\b|duration|lesion|\bmri\b|\b(?:if|when|unless|whose)\b|;"
+    # A "?" or replacement character where the operator should be ("EDSS ?4.5"): a symbol lost
+    # in some copy of the record, so which side the bound is on cannot be known.
+    r"|[?\ufffd]"
 )
 # Units after a number show it is not an EDSS score: "< 10 years", "> 20 %", "0 - 10 scale".
 _UNIT_AFTER = re.compile(
@@ -122,7 +146,8 @@ _UNIT_AFTER = re.compile(
 _POINTS_AFTER = re.compile(r"\s*-?\s*points?\b")
 # Between chained bounds ("2.0-5.5 for RMS, 3.0-6.5 for PPMS", ">= 2.0 and <= 5.5").
 _CHAIN_SKIP = re.compile(
-    r"(?:\((?![^()]*[0-9<>≤≥=])[^()\n]{1,40}\)"
+    r"(?:\[\s*[0-9]{1,3}(?:\s*[,\-–]\s*[0-9]{1,3})*\s*\]"  # "≥ 4.5 [2], except ...": a citation after the bound
+    r"|\((?![^()]*[0-9<>≤≥=])[^()\n]{1,40}\)"
     r"|[\s,:()\[\]/&\-–—‑]"
     r"|\bat\b(?!\s+(?:least|most)\b)"
     r"|\b(?:and|or|to|but|for|in|with|of|the|a|an|on|both|inclusive|inclusively|included|points?|respectively"
@@ -140,7 +165,8 @@ _SUBGROUP_WORDS = re.compile(
 )
 # "EDSS 6.0 or 6.5 must be able to walk 20 m": the score picks out who must meet another rule.
 _PREDICATE_AFTER = re.compile(
-    r"(?:\s*(?:or|and|,)\s*[0-9][0-9.,]*)*[\s,)]*(?:must|should|needs?\s+to|will\s+(?:need|have)|(?:is|are)\s+required|ha(?:ve|s)\s+to|require)\b"
+    r"(?:\s*(?:or|and|,)\s*[0-9][0-9.,]*)*[\s,)]*(?:must|should|needs?\s+(?:to|an?|the|two|one|bilateral|unilateral|assistance)"
+    r"|will\s+(?:need|have)|(?:is|are)\s+required|ha(?:ve|s)\s+to|require)\b"
 )
 # A later bound in a chain that belongs to another measure: ">= 2.0 on the pyramidal FS".
 _OTHER_MEASURE_AFTER = re.compile(
@@ -152,6 +178,17 @@ _PROGRESSION = re.compile(
     r"|\bdelta\b|\brise\b|\bgain\b|differen|\bdrop\b|declin|\btime\s+to\b|\breach"
 )
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|whose|where)\b")
+_EXAMPLE = re.compile(r"\bfor\s+(?:example|instance)\b")
+# A time limit (or another value) that applies to the people with the EDSS that follows: the EDSS
+# picks out who gets that limit ("disease duration <= 15 years for EDSS 5.5-6.5", ">= 0.5 for
+# EDSS >= 6.0"), it does not limit who may join.
+_DURATION_FOR = re.compile(
+    r"(?:[0-9]\s*(?:years?|yrs?|months?)\s*(?:\(|\bfor\b|\bin\b|\bamong\b|\bif\b|\bwhen\b)"
+    # "... >= 0.5 for EDSS >= 6.0": a value that applies to the people with that EDSS.
+    r"|[0-9]\s*(?:points?\s*)?(?:\bfor\b|\bif\b|\bwhen\b))"
+    r"(?:\s*(?:those|participants|patients|subjects|people|persons|individuals))?(?:\s+(?:with|who\s+have|having))?"
+    r"(?:\s+(?:an?|the|a\s+baseline|baseline|screening))?\s*$"
+)
 _ELIGIBLE_IF = re.compile(r"\b(?:eligible|included|enrolled|qualify|participate|considered)\s+(?:\w+\s+){0,2}(?:if|when)\b")
 _SUBGROUP_CONDITION = re.compile(r"\b(?:in|for|among)\s+(?:those|patients|participants|subjects|people|individuals|persons)\b")
 _NUMBER_RIGHT_BEFORE = re.compile(
@@ -171,6 +208,7 @@ _VALUE_BEFORE_SCALE = re.compile(
 # A criterion the EDSS is buried in, rather than one that opens with it.
 _BURIED = re.compile(r"[0-9]|\bor\b|\brelapses?\b|\battacks?\b|\blesions?\b|\bmri\b|\bgadolinium\b|\bt2\b|\bmonths?\b")
 _NEGATION = re.compile(r"\b(?:no|not|without|never|nor)\b")
+
 _EXCLUSION_CUE = re.compile(
     r"\bexclud|\bnot\s+(?:be\s+)?eligible|\bineligible|\bnot\s+(?:be\s+)?(?:included|enrolled|allowed|permitted)|\bdisqualif"
 )
@@ -190,6 +228,7 @@ class EdssFinding:
     windows: tuple[Window, ...]
     section: str  # inclusion or exclusion, after reading the sentence's own cues
     leading: bool  # the criterion opens with the EDSS (not buried in another criterion)
+    subgroup: str = ""  # the disease type or cohort named before the EDSS ("rms", "ppms"), if any
 
 
 @dataclass(frozen=True)
@@ -262,10 +301,30 @@ def _parse_one(low: str, at: int, limit: int) -> tuple[Window | None, int] | Non
     return None
 
 
+_AND = re.compile(r"\band\b")
+
+
+def _shares_bound(windows: list[Window], window: Window, joiner: str) -> bool:
+    """Whether `window` closes, for all subgroup windows before it, the side they all leave open."""
+    tail = joiner[max(joiner.rfind(","), joiner.rfind(")")) + 1:]
+    if not _AND.search(tail) or _SUBGROUP_WORDS.search(tail):
+        return False
+    if window.low is None and window.high is not None:
+        return all(w.high is None and w.low is not None and w.low <= window.high for w in windows)
+    if window.high is None and window.low is not None:
+        return all(w.low is None and w.high is not None and w.high >= window.low for w in windows)
+    return False
+
+
 def _merge_chain(parts: list[tuple[Window, str]]) -> tuple[Window, ...]:
     """Join ">= 2.0 and <= 5.5" into one window; keep subgroup windows apart."""
     windows: list[Window] = []
     for window, joiner in parts:
+        if len(windows) >= 2 and _shares_bound(windows, window, joiner):
+            # ">= 2.0 (RMS) or >= 3.0 (PMS), and <= 6.5": one upper bound for every subgroup.
+            windows = [Window(w.low if w.low is not None else window.low, w.high if w.high is not None else window.high)
+                       for w in windows]
+            continue
         if windows and not _SUBGROUP_WORDS.search(joiner):
             previous = windows[-1]
             opens_low = previous.low is not None and previous.high is None and window.low is None and window.high is not None
@@ -280,6 +339,11 @@ def _merge_chain(parts: list[tuple[Window, str]]) -> tuple[Window, ...]:
     return tuple(windows)
 
 
+_OR = re.compile(r"\bor\b")
+_ADVERB = re.compile(r"\b[a-z]{3,}ly\b")
+_ITEM_NUMBER = re.compile(r"[0-9]{1,2}\s*[.)](?=\s|$)")
+
+
 def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int] | None:
     first = _parse_one(low, at, limit)
     if first is None or first[0] is None:
@@ -288,6 +352,8 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
     end = first[1]
     while end < limit:
         skip_end = _CHAIN_SKIP.match(low, end, limit).end()
+        if _ITEM_NUMBER.match(low, skip_end, limit):
+            break  # "..., inclusive, 3. Disease duration": the next item's number in a flattened list
         following = _parse_one(low, skip_end, limit) if skip_end < limit else None
         if following is None or following[0] is None:
             break
@@ -296,6 +362,17 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
         joiner = low[end:skip_end]
         previous = parts[-1][0]
         one_sided = (following[0].low is None) != (following[0].high is None)
+        if previous.low is not None and previous.high is not None and one_sided and _OR.search(joiner):
+            # "2.0-6.5, or up to 7.0 for participants over 50": another way in that widens one side.
+            extended = Window(
+                following[0].low if following[0].low is not None and following[0].low < previous.low else previous.low,
+                following[0].high if following[0].high is not None and following[0].high > previous.high else previous.high,
+            )
+            if extended == previous:
+                break
+            parts[-1] = (extended, parts[-1][1])
+            end = following[1]
+            continue
         if previous.low is not None and previous.high is not None and one_sided and not _SUBGROUP_WORDS.search(joiner):
             break  # "3.0-6.5, with >= 2 on ...": a lone bound after a full range belongs to something else
         parts.append((following[0], joiner))
@@ -303,8 +380,17 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
     return _merge_chain(parts), end
 
 
+# "EDSS score (0-10) <= 6.0", "EDSS (range 0-10) between 2 and 6": the scale's own range in brackets.
+_SCALE_RANGE_GLOSS = re.compile(
+    r"\s*(?:score\s*)?\(\s*(?:range\s*(?:of\s*)?|scale\s*(?:of\s*)?|from\s*)?0(?:[.,]0)?\s*(?:-|–|—|to)\s*10(?:[.,]0)?\s*(?:points?\s*)?\)"
+)
+
+
 def _parse_after(low: str, start: int, limit: int) -> tuple[tuple[Window, ...], int, int] | None:
     """The first bound after the scale's name, with what is chained to it."""
+    gloss = _SCALE_RANGE_GLOSS.match(low, start, limit)
+    if gloss:
+        start = gloss.end()
     position = start
     while position < limit:
         match = _START.search(low, position, limit)
@@ -313,10 +399,13 @@ def _parse_after(low: str, start: int, limit: int) -> tuple[tuple[Window, ...], 
         filler = low[start:match.start()]
         if len(filler) > 80 or _FILLER_STOP.search(filler):
             return None
-        if match.group()[0].isdigit() and _CITATION_AROUND.match(low, max(0, match.start() - 1), limit):
-            # "EDSS [5] score of < 5.5": a reference number in brackets, not a score.
-            position = _CITATION_AROUND.match(low, match.start() - 1, limit).end()
-            continue
+        if match.group()[0].isdigit():
+            # "EDSS [5] score of < 5.5", "EDSS (ref. 12) <= 5.5": a reference number, not a score.
+            bracket = max(low.rfind("(", start, match.start()), low.rfind("[", start, match.start()))
+            reference = _REFERENCE.match(low, bracket, limit) if bracket >= 0 and match.start() - bracket <= 14 else None
+            if reference and reference.end() > match.start():
+                position = reference.end()
+                continue
         if match.group()[0].isdigit():
             digits = re.match(r"[0-9]+", low[match.start():limit]).group()
             if len(digits) >= 4 or _LABEL_BEFORE_NUMBER.search(low, max(start, match.start() - 16), match.start()):
@@ -348,16 +437,24 @@ def _words_clause_before(low: str, start: int, at: int) -> str:
 
 
 def _is_condition(low: str, start: int, at: int) -> bool:
-    clause = _clause_before(low, start, at, ",;:(")
+    # A closing bracket ends the clause inside it: "(... if EDSS >= 6.0) and an EDSS from 3.0 to
+    # 6.5" is a window after a bracketed condition, not part of it.
+    clause = _clause_before(low, start, at, ",;:()")
+    if _EXAMPLE.search(clause):
+        return True  # "not eligible for our other trial, for example patients with EDSS > 6.5"
+    if _DURATION_FOR.search(low, max(start, at - 80), at):
+        return True  # "no more than 15 years for EDSS 5.5-6.5", "< 10 years (EDSS <= 5.0)"
     if _CONDITION.search(clause) and not _ELIGIBLE_IF.search(clause):
         return True
     subgroup = _SUBGROUP_CONDITION.search(clause)
     return bool(subgroup and clause[:subgroup.start()].strip())
 
 
-def _read_mention(sentence: Sentence, match: re.Match) -> tuple[tuple[Window, ...], int, int] | None:
-    """The windows one mention of the scale states, with the span they cover (sentence offsets)."""
-    low = sentence.low
+def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, int] | None:
+    """The windows one mention of the scale states, with the span they cover (sentence offsets).
+
+    `low` is the sentence's lower-cased text with scores in words turned into digits.
+    """
     mention_start, mention_end = match.start(), match.end()
     if _PROGRESSION.search(_words_clause_before(low, 0, mention_start)) or _is_condition(low, 0, mention_start):
         return None
@@ -387,9 +484,11 @@ def _read_mention(sentence: Sentence, match: re.Match) -> tuple[tuple[Window, ..
     after = _parse_after(low, mention_end, len(low))
     if after is None:
         return ((lead,), span_start, mention_end) if lead else None
-    windows, _, end = after
+    windows, bound_start, end = after
     if _PREDICATE_AFTER.match(low, end):
         return None
+    if len(windows) == 1 and windows[0].low == windows[0].high and _ADVERB.search(low, mention_end, bound_start):
+        return None  # "EDSS of ideally 4.0": a word we cannot read stands where the operator would
     limit_word = _LIMIT_WORD_BEFORE.search(before)
     if limit_word and len(windows) == 1 and windows[0].low == windows[0].high:
         value = windows[0].low
@@ -400,32 +499,118 @@ def _read_mention(sentence: Sentence, match: re.Match) -> tuple[tuple[Window, ..
     return windows, span_start, end
 
 
+# "... or EDSS 5.0-6.5 and ...", "..., in which case EDSS >= 3.0 is accepted": a later mention in
+# the same criterion that offers another way in, so its window joins the first as a subgroup.
+_ALTERNATIVE_BETWEEN = re.compile(r"\bor\b|\balso\b|\bin\s+which\s+case\b|\botherwise\b|\balternatively\b")
+_ALLOWANCE_AFTER = re.compile(
+    r"[^.;]{0,40}?\b(?:is|are|will|may|can|would)\s+(?:also\s+)?(?:be\s+)?(?:accepted|allowed|permitted|eligible|included|enrolled)\b"
+)
+# A mention that only introduces sub-items: "EDSS score at screening:" followed by
+# "RMS participants: 0 to 5.5" and "PMS participants: 3.0 to 6.5" on their own lines.
+_LEAD_IN_AFTER = re.compile(r"(?![^:]*\b(?:assess|measur|perform|record|collect|evaluat|test|done)\w*)[^0-9<>≤≥⩽⩾=;.]{0,50}:\s*$")
+# What may follow the window in a sub-item: a subgroup, "inclusive", a note in brackets; anything
+# else ("2 visits before randomization") means the item is not a score window.
+_SUB_ITEM_REST = re.compile(
+    r"(?:[\s,.;:]|\([^()]*\)|\b(?:inclusive|inclusively|included|both|points?|for|in|the|with|and|or|at|of|screening|baseline"
+    r"|participants?|patients?|subjects?|people|cohorts?|groups?|arms?|parts?|rms|rrms|spms|ppms|pms|cis|relapsing|remitting"
+    r"|primary|secondary|progressive|active|forms?|type|course|ms|multiple|sclerosis|disease|[a-h])\b)*"
+)
+_SUB_ITEM_LABEL = re.compile(r"[^0-9:;<>≤≥⩽⩾=]{1,40}:\s*")
+_MAX_SUB_ITEMS = 8
+_BARE_ITEM_MARKER = re.compile(r"[\s*•▪◦·+\-–—]*(?:\(?(?:[0-9]{1,3}|[ivx]{1,5}|[a-h])[.)])?[\s*•▪◦·+\-–—]*")
+# Disease types and cohorts that label a criterion as one subgroup's rule ("RMS: EDSS <= 5.5").
+_TYPE_LABEL = re.compile(
+    r"\b(?:rms|rrms|spms|ppms|pms|cis|nrspms|aspms|relapsing|progressive|paediatric|pediatric|adolescents?"
+    r"|(?:cohort|group|arm|part)\s+[a-z0-9]{1,3})\b"
+)
+# "EDSS <= 5.5 (RMS cohort)", "EDSS 3.0-6.5 for PPMS": the subgroup named right after the window.
+_LABEL_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)|(?:for|in)\s+[^,;.()]{0,30})")
+
+
+def _read_sub_items(text: CriteriaText, lead_in: Sentence) -> tuple[Window, ...] | None:
+    """The windows the items under a lead-in line state, read until an item states none."""
+    parts: list[tuple[Window, str]] = []
+    position = lead_in.end
+    items = 0
+    for _ in range(4 * _MAX_SUB_ITEMS):
+        while position < len(text.norm) and text.norm[position].isspace():
+            position += 1
+        if position >= len(text.norm) or items >= _MAX_SUB_ITEMS:
+            break
+        item = text.sentence_at(position)
+        if item.end <= position or _BARE_ITEM_MARKER.fullmatch(item.low):
+            # A bullet or item number the sentence reader leaves on its own ("*", "1."): step over it.
+            position = max(position + 1, item.end)
+            continue
+        if item.section != lead_in.section or any(word in item.low for word in KEYWORDS):
+            break
+        items += 1
+        low = digits_for_words(item.low)
+        label = _SUB_ITEM_LABEL.match(low)
+        at = label.end() if label else 0
+        parsed = _parse_chain(low, at, len(low))
+        if parsed is None:
+            break
+        windows, end = parsed
+        if not _SUB_ITEM_REST.fullmatch(low, end):
+            break
+        joiner = (label.group() if label else "") + " " + low[end:]
+        parts.extend((window, joiner) for window in windows)
+        position = item.end
+    return _merge_chain(parts) if parts else None
+
+
 def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
     findings: list[EdssFinding] = []
     for sentence in text.sentences_with(KEYWORDS):
         low = sentence.low
+        readable = digits_for_words(low)
         section = sentence.section
         if section != EXCLUSION and _EXCLUSION_CUE.search(low):
             section = EXCLUSION
         if section != EXCLUSION:
             section = INCLUSION
         consumed_until = -1
+        previous_end = -1
         for match in _SCALE.finditer(low):
             if match.start() < consumed_until:
                 continue
-            read = _read_mention(sentence, match)
+            read = _read_mention(readable, match)
             if read is None:
+                if _LEAD_IN_AFTER.match(readable, match.end()) and not _PROGRESSION.search(low):
+                    windows = _read_sub_items(text, sentence)
+                    if windows:
+                        head = low[:match.start()]
+                        leading = len(head) <= 90 and not _BURIED.search(head)
+                        findings.append(EdssFinding(sentence, windows, section, leading, _type_label(head)))
+                        consumed_until = len(low)
                 continue
             windows, span_start, span_end = read
-            consumed_until = span_end
             head = low[:span_start]
             leading = len(head) <= 90 and not _BURIED.search(head)
             side = section
             if _NEGATION.search(_words_clause_before(low, 0, span_start)):
                 # "Not have an EDSS greater than 6.5": the rule seen from the other side.
                 side = INCLUSION if section == EXCLUSION else EXCLUSION
-            findings.append(EdssFinding(sentence, windows, side, leading))
+            last = findings[-1] if findings else None
+            same_sentence = last is not None and last.sentence is sentence and previous_end >= 0
+            allowance = _ALLOWANCE_AFTER.match(low, span_end)
+            # "... or EDSS 5.0-6.5 ..." in the same criterion, or "Patients with EDSS 6.0 may also be
+            # included" after it: another way in, so a subgroup window of that criterion.
+            if (last is not None and last.leading and last.section == side
+                    and ((same_sentence and _ALTERNATIVE_BETWEEN.search(low, previous_end, span_start)) or allowance)):
+                findings[-1] = EdssFinding(last.sentence, last.windows + windows, side, True, last.subgroup)
+            else:
+                label_after = _LABEL_AFTER.match(low, span_end)
+                label = _type_label(head + " " + (label_after.group() if label_after else ""))
+                findings.append(EdssFinding(sentence, windows, side, leading, label))
+            consumed_until = previous_end = span_end
     return findings
+
+
+def _type_label(head: str) -> str:
+    """The subgroup a criterion is written for, from the words around its EDSS ("" if none)."""
+    return " ".join(sorted(set(match.group() for match in _TYPE_LABEL.finditer(head))))
 
 
 def _span(windows: tuple[Window, ...]) -> Window:
@@ -442,6 +627,29 @@ def _implied_by_exclusion(window: Window) -> Window:
     if window.high is not None and (window.low is None or window.low == 0) and window.high < 10:
         return Window(window.high + 0.5, None)
     return Window(None, None)
+
+
+def _subgroups_leave_open(inclusion: list[EdssFinding]) -> tuple[bool, bool]:
+    """Whether criteria written for different subgroups leave the overall minimum / maximum open.
+
+    "RMS: EDSS <= 5.5" and "PPMS: EDSS 3.0-6.5" are windows of different subgroups, so the overall
+    window is open wherever one subgroup's window is, unless a criterion for everyone ("EDSS <=
+    6.5" with no subgroup named) closes that side. One subgroup's criteria may come in halves
+    ("PPMS: EDSS >= 3.0", "PPMS: EDSS <= 6.5").
+    """
+    labelled = [finding for finding in inclusion if finding.subgroup]
+    if len({finding.subgroup for finding in labelled}) < 2:
+        return False, False
+    has_low: dict[str, bool] = {}
+    has_high: dict[str, bool] = {}
+    for finding in labelled:
+        span = _span(finding.windows)
+        has_low[finding.subgroup] = has_low.get(finding.subgroup, False) or span.low is not None
+        has_high[finding.subgroup] = has_high.get(finding.subgroup, False) or span.high is not None
+    shared = [_span(finding.windows) for finding in inclusion if not finding.subgroup]
+    open_low = not all(has_low.values()) and all(span.low is None for span in shared)
+    open_high = not all(has_high.values()) and all(span.high is None for span in shared)
+    return open_low, open_high
 
 
 def edss_window(text: CriteriaText) -> EdssResult:
@@ -467,6 +675,11 @@ def edss_window(text: CriteriaText) -> EdssResult:
         minimum = min(lows)
     if highs:
         maximum = max(highs)
+    open_low, open_high = _subgroups_leave_open(inclusion)
+    if open_low:
+        minimum = None
+    if open_high:
+        maximum = None
     if minimum is not None and maximum is not None and minimum > maximum:
         # Statements that contradict each other: keep only the first, which is the one a
         # reader meets first and usually the real criterion.

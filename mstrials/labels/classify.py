@@ -339,8 +339,9 @@ def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Voca
     assessment = [_Finding("other", "(assessment or sampling)", frozenset(), _DIAGNOSTIC)] if rules.assessment.search(normalised) else []
 
     if intervention_type in _DRUG_LIKE_TYPES or not intervention_type:
-        # A product listed as a drug is judged by the product; programme words only count alone.
-        chosen = therapy or programme
+        # A product listed as a drug is judged by the product; programme words only count alone,
+        # and not beside a code name ("FHND1002 (fasting)" is an unknown product taken fasting).
+        chosen = therapy or ([] if _CODE_NAME.search(normalised) else programme)
         if chosen:
             return _findings_from_matches(chosen)
         return assessment or [_Finding("other", "(unrecognised product)", frozenset(), _PLACEHOLDER)]
@@ -355,6 +356,10 @@ def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Voca
     if intervention_type == "RADIATION":
         return [_Finding("other", "(radiation)", frozenset(), _TYPE_DEFAULT)]
     return [_Finding("other", "(unrecognised intervention)", frozenset(), _PLACEHOLDER)]
+
+
+# A code name as normalise_text writes it: letters joined to digits ("fhnd1002", "ivl3004").
+_CODE_NAME = re.compile(r"\b[a-z]{1,6}\d{2,}[a-z]?\b")
 
 
 def _merge_findings(findings: Iterable[_Finding]) -> list[_Finding]:
@@ -466,9 +471,10 @@ def _is_product(match: TermMatch) -> bool:
     return bool(match.normalised) and not match.fuzzy and not match.descriptor and set(match.keys) != {"non_drug"}
 
 
-def _title_roles(titles: Sequence[str], phrase: WordPatterns, vocabulary: Vocabulary) -> list[tuple[dict, dict]]:
-    """For each occurrence of `phrase` in a title: the products named before it, and those
-    named after it up to the end of that clause (normalised entry -> keys)."""
+def _title_roles(titles: Sequence[str], phrase: WordPatterns, vocabulary: Vocabulary) -> list[tuple[dict, dict, str]]:
+    """For each occurrence of `phrase` in a title: the products named before it, those named
+    after it up to the end of that clause (normalised entry -> keys), and the title text
+    before it."""
     roles = []
     for title in titles:
         normalised = normalise_text(title)
@@ -484,7 +490,7 @@ def _title_roles(titles: Sequence[str], phrase: WordPatterns, vocabulary: Vocabu
                 for match in products
                 if occurrence.end() <= match.start and match.end <= stop and match.normalised not in before
             }
-            roles.append((before, after))
+            roles.append((before, after, normalised[: occurrence.start()]))
     return roles
 
 
@@ -498,9 +504,25 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     rules = vocabulary.rules
     titles = record.titles[:2]
 
+    # A listed product the vocabulary does not know ("Montelukast", "IVL3004"), named in a title
+    # before a role phrase, is the product tested there.
+    unknown_products = [
+        f" {intervention.normalised} "
+        for intervention in interventions
+        if intervention.normalised and any(finding.kind == _PLACEHOLDER for finding in intervention.findings)
+    ]
+
+    def names_unknown_product(text: str) -> bool:
+        padded = f" {text} "
+        return any(name in padded for name in unknown_products)
+
     background: set[str] = set()
     background_keys: set[str] = set()
-    for tested, named_after in _title_roles(titles, rules.background_title, vocabulary):
+    for tested, named_after, text_before in _title_roles(titles, rules.background_title, vocabulary):
+        if not tested and named_after and names_unknown_product(text_before):
+            # "Montelukast ... in patients receiving Tecfidera": the listed "dimethyl fumarate"
+            # is the same background drug under another name, so its class goes too.
+            background_keys |= _keys_of(named_after) - {"other"}
         if named_after:
             # "Cognitive training in adults treated with fingolimod": the tested programme is
             # no product, yet the drug after the phrase is still the background therapy. Then
@@ -514,11 +536,16 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
 
     comparators: set[str] = set()
     comparator_only_keys: set[str] = set()
-    comparisons = [
-        (tested, named_after)
-        for tested, named_after in _title_roles(titles, rules.comparator_title, vocabulary)
-        if tested and named_after
-    ]
+    comparisons = []
+    for tested, named_after, text_before in _title_roles(titles, rules.comparator_title, vocabulary):
+        if not named_after:
+            continue
+        if tested:
+            comparisons.append((tested, named_after))
+        elif names_unknown_product(text_before):
+            # "IVL3004 versus Vivitrol": a new product the vocabulary does not know is what is
+            # tested, and the named product it is compared with is the reference, whatever its class.
+            comparators |= set(named_after)
     if comparisons:  # most titles compare nothing: only then are the design signals read
         design_signal = any(rules.comparator_design.search(normalise_text(title)) for title in titles)
         placebo_names = [
@@ -618,7 +645,7 @@ def _title_findings(record: _Record, vocabulary: Vocabulary, *, drugs: bool, pro
         if found:
             return found
     if cues:
-        cue_text = " ".join([title_text] + [normalise_text(condition) for condition in record.conditions])
+        cue_text = " ".join([title_text] + [normalise_text(text) for text in record.conditions + record.keywords])
         found = []
         for key, cue in vocabulary.rules.title_cues.items():
             hit = cue.search(cue_text)
@@ -699,6 +726,12 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
         return _evidence_without_interventions(record, vocabulary)
 
     interventions = _read_interventions(record, vocabulary)
+    if not interventions and record.study_type != "OBSERVATIONAL":
+        # Only the control is listed ("Treatment as usual"): the titles name what is tested.
+        probe = replace(record, conditions=[])
+        found = _title_findings(probe, vocabulary, drugs=True, programmes=True, cues=False)
+        if found:
+            return _assemble([_Intervention(record.titles[0], "", "", tuple(found))])
     interventions = _add_car_t_targets(record, interventions, vocabulary)
 
     # "X with placebo" puts X in the control arm: X is background wherever else it appears.
@@ -722,10 +755,32 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     if not record.arm_groups:
         interventions = _apply_title_roles(record, interventions, vocabulary)
     interventions = _resolve_placeholders(record, interventions, vocabulary)
+    interventions = _without_unrecognised_co_interventions(interventions)
     interventions = _symptom_tested(record, interventions, vocabulary)
     interventions = _diagnostic_devices(record, interventions)
     interventions = _without_delivery_devices(interventions)
     return _assemble(interventions)
+
+
+def _without_unrecognised_co_interventions(interventions: list[_Intervention]) -> list[_Intervention]:
+    """Drop an unrecognised item registered as OTHER ("PEAK", "EDI", "Peanut butter") when the
+    trial also tests a recognised treatment: such items are study procedures, questionnaires or
+    foods given alongside, not a second thing tested. An unknown DRUG, BIOLOGICAL or supplement
+    stays: it is usually the new product itself."""
+    def recognised(finding: _Finding) -> bool:
+        return finding.kind in (_ENTRY, _TYPE_DEFAULT)
+
+    if not any(recognised(finding) for intervention in interventions for finding in intervention.findings):
+        return interventions
+    result = []
+    for intervention in interventions:
+        if intervention.type == "OTHER":
+            kept = [finding for finding in intervention.findings if finding.kind != _PLACEHOLDER]
+            if not kept:
+                continue
+            intervention = intervention.with_findings(kept)
+        result.append(intervention)
+    return result
 
 
 # Devices that only give a drug ("RYAH inhaler", "autoinjector pen"): part of the drug tested.
@@ -749,8 +804,21 @@ def _without_delivery_devices(interventions: list[_Intervention]) -> list[_Inter
 
 # Titles of studies that test how well something measures or detects, not a treatment.
 _DIAGNOSTIC_TITLE = re.compile(
-    r"\bdiagnos\w*|\bbiomarkers?\b|\bvalidat\w*|\bvalidity\b|\breliability\b|\bdetect\w*|\baccuracy\b"
+    r"\bdiagnos(?!ed\b)\w*|\bbiomarkers?\b|\bvalidat\w*|\bvalidity\b|\breliability\b|\bdetect\w*|\baccuracy\b"
 )
+# Diagnostic words that describe who takes part or what is validated, not a measurement study:
+# "people with a new diagnosis of MS", "validation of a fall management programme".
+_NOT_DIAGNOSTIC_TITLE = re.compile(
+    r"\b(?:new|newly|recent|recently|first) diagnos\w*"
+    r"|\bvalidat\w* of (?:an? |the )?(?:\w+ ){0,4}(?:program\w*|intervention|therapy|training|treatment|rehabilitation)\b"
+)
+
+
+def _is_diagnostic_title(title: str) -> bool:
+    normalised = normalise_text(title)
+    if _NOT_DIAGNOSTIC_TITLE.search(normalised):
+        normalised = _NOT_DIAGNOSTIC_TITLE.sub(" ", normalised)
+    return bool(_DIAGNOSTIC_TITLE.search(normalised))
 
 
 def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
@@ -758,7 +826,7 @@ def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> 
     diagnostic when the titles say the study is about diagnosis, biomarkers or validation."""
     if not any(finding.kind == _TYPE_DEFAULT and finding.key == "non_drug" for i in interventions for finding in i.findings):
         return interventions
-    if not any(_DIAGNOSTIC_TITLE.search(normalise_text(title)) for title in record.titles[:2]):
+    if not any(_is_diagnostic_title(title) for title in record.titles[:2]):
         return interventions
     return [
         intervention.with_findings(
@@ -773,17 +841,19 @@ def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> 
 
 # Neuroprotective drugs repurposed for a symptom ("riluzole as a symptomatic approach to
 # ataxia", "lamotrigine for central pain") are symptomatic there.
-_NEUROPROTECTION_KEYS = frozenset({"neuroprotection_other", "sodium_channel"})
+_NEUROPROTECTION_KEYS = frozenset({"neuroprotection_other", "sodium_channel", "astrocyte"})
 _DISEASE_COURSE_WORDS = re.compile(
     r"\bneuroprotect\w*|\bneurodegenerat\w*|\bprogression\b|\bprogressive\b|\bdisease (?:course|activity|modif\w*)"
     r"|\bremyelinat\w*|\b(?:brain|cord|retinal) atrophy\b|\boptic neuritis\b|\brelapses?\b|\bdisability\b"
 )
+_MS_WORDS = re.compile(r"\bmultiple sclerosis\b|\bms\b|\bsclerosis\b|\bdemyelinat\w*")
 _SYMPTOM_PURPOSE = re.compile(r"\b(?:for|treat\w*|reliev\w*|reduc\w*|improv\w*|manag\w*|symptomatic)\b")
 
 
 def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
-    """A neuroprotection-group drug becomes `symptomatic` when the titles say the trial treats a
-    symptom and say nothing about the disease course."""
+    """A neuroprotection-group drug (or fluoxetine's astrocyte key) becomes `symptomatic` when a
+    condition is a symptom, or the titles say the trial treats one, and nothing names the
+    disease course."""
     if not any(finding.key in _NEUROPROTECTION_KEYS for intervention in interventions for finding in intervention.findings):
         return interventions
     symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
@@ -791,6 +861,14 @@ def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabul
     if any(_DISEASE_COURSE_WORDS.search(normalise_text(text)) for text in record.conditions + record.keywords):
         return interventions
     symptom = None
+    # A condition that is itself a symptom ("Fatigue", "Neuropathic Pain", "Depression") says
+    # what the drug is tested for, with no purpose word needed.
+    for condition in record.conditions:
+        normalised = normalise_text(condition)
+        hit = symptom_cues.search(normalised) if symptom_cues else None
+        if hit and not _MS_WORDS.search(normalised):
+            symptom = f"{hit.group(0)} [condition]"
+            break
     for title in record.titles[:2]:
         normalised = normalise_text(title)
         if _DISEASE_COURSE_WORDS.search(normalised):
@@ -798,13 +876,13 @@ def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabul
         hit = symptom_cues.search(normalised) if symptom_cues else None
         # "for fatigue", "to treat pain", "as a symptomatic approach"
         if hit and symptom is None and _SYMPTOM_PURPOSE.search(normalised[: hit.end()]):
-            symptom = hit.group(0)
+            symptom = f"{hit.group(0)} [title]"
     if symptom is None:
         return interventions
     result = []
     for intervention in interventions:
         findings = [
-            _Finding("symptomatic", f"{finding.matched} for {symptom} [title]", finding.entries, finding.kind)
+            _Finding("symptomatic", f"{finding.matched} for {symptom}", finding.entries, finding.kind)
             if finding.key in _NEUROPROTECTION_KEYS
             else finding
             for finding in intervention.findings

@@ -218,3 +218,60 @@ def test_disease_course_wording_keeps_the_neuroprotective_key_despite_a_symptom_
 def test_fluoxetine_for_depression_is_symptomatic_only():
     assert keys(("DRUG", "Fluoxetine"), title="Fluoxetine to Treat Depression in Multiple Sclerosis") == {"symptomatic"}
     assert keys(("DRUG", "Fluoxetine"), title="Fluoxetine in Progressive Multiple Sclerosis") == {"neuroprotection_other", "astrocyte"}
+
+
+def test_symptom_drug_tested_to_protect_nerve_tissue_is_neuroprotection():
+    found = keys(("DRUG", "Acetazolamide"), ("DRUG", "Placebo"), title="Raising Cerebral Blood Flow in Established MS",
+                 keywords=("Acetazolamide", "Neurodegeneration"))
+    assert found == {"neuroprotection_other"}
+    assert keys(("DRUG", "Dronabinol"), title="Dronabinol to Slow Progression of Progressive MS") == {"neuroprotection_other"}
+
+
+@pytest.mark.parametrize(
+    ("title", "conditions"),
+    [
+        ("Memantine for Memory in MS: Neuroprotective Drug Repurposed", ("Multiple Sclerosis",)),
+        ("Memantine in Neurodegeneration", ("Multiple Sclerosis", "Memory Impairment")),
+        ("Memantine in Multiple Sclerosis", ("Multiple Sclerosis",)),
+    ],
+)
+def test_symptom_drug_stays_symptomatic_when_a_symptom_is_named_or_no_neuroprotection_aim(title, conditions):
+    assert keys(("DRUG", "Memantine"), title=title, conditions=conditions) == {"symptomatic"}
+
+
+# ---------------------------------------------------------------------------
+# Items registered under a misleading type, probes, unknown products described by the titles
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["Serious game", "Balance training", "Cognitive rehabilitation", "Home exercise"])
+def test_programme_registered_as_a_diagnostic_test_is_non_drug(name):
+    assert keys(("DIAGNOSTIC_TEST", name)) == {"non_drug"}
+
+
+@pytest.mark.parametrize("name", ["Smartphone app", "Balance", "Gait", "Balance training assessment"])
+def test_measurement_tools_registered_as_diagnostic_tests_stay_diagnostics(name):
+    assert keys(("DIAGNOSTIC_TEST", name)) == {"other"}
+
+
+def test_probe_cocktail_beside_the_tested_drug_does_not_count():
+    found = keys(("BIOLOGICAL", "Daclizumab"), ("DRUG", "Midazolam"), ("OTHER", "Caffeine"), ("DRUG", "S-warfarin"),
+                 ("DRUG", "Omeprazole"), ("DRUG", "Dextromethorphan"), title="Pharmacokinetics of a Prefilled Syringe")
+    assert found == {"anti_inflammatory"}
+
+
+def test_two_probe_drugs_are_not_a_cocktail():
+    found = keys(("DRUG", "Rosuvastatin"), ("DRUG", "Dextromethorphan"), ("DRUG", "Placebo"), title="A Study in Progressive MS")
+    assert found == {"neuroprotection_other", "symptomatic"}
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("A Chimeric Anti-CD4 Antibody in Multiple Sclerosis", {"anti_inflammatory"}),
+        ("ZQX-4471, an Immunomodulatory Agent, in Relapsing MS", {"anti_inflammatory"}),
+        ("ZQX-4471 in Relapsing MS", {"other"}),
+    ],
+)
+def test_unknown_product_described_by_its_class_in_the_title(title, expected):
+    assert keys(("DRUG", "ZQX-4471"), title=title) == expected

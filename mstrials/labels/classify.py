@@ -330,10 +330,15 @@ def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Voca
         return []
     if rules.imaging_agent.search(normalised):
         return [_Finding("other", "(imaging or tracer agent)", frozenset(), _DIAGNOSTIC)]
+    matches = vocabulary.find(normalised)
     if intervention_type in _DIAGNOSTIC_TYPES:
+        # A programme registered as a diagnostic test ("Serious game", "Balance training") is
+        # still a programme when its name measures nothing.
+        programme = [match for match in matches if set(match.keys) == {"non_drug"} and _names_a_programme(match)]
+        if programme and not rules.assessment.search(normalised):
+            return _findings_from_matches(programme)
         return [_Finding("other", "(diagnostic test)", frozenset(), _DIAGNOSTIC)]
 
-    matches = vocabulary.find(normalised)
     therapy = [match for match in matches if set(match.keys) != {"non_drug"}]
     programme = [match for match in matches if set(match.keys) == {"non_drug"}]
     assessment = [_Finding("other", "(assessment or sampling)", frozenset(), _DIAGNOSTIC)] if rules.assessment.search(normalised) else []
@@ -356,6 +361,21 @@ def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Voca
     if intervention_type == "RADIATION":
         return [_Finding("other", "(radiation)", frozenset(), _TYPE_DEFAULT)]
     return [_Finding("other", "(unrecognised intervention)", frozenset(), _PLACEHOLDER)]
+
+
+# Pattern labels that name a programme; the others ("exercise" from "balance", "walking or
+# cycling programme" from "gait") are also the words of tests and measurements.
+_PROGRAMME_LABELS = frozenset({"training", "rehabilitation", "cognitive programme", "structured programme", "behavioural intervention"})
+
+
+# Digital tools carry tests as often as programmes ("DigiCog app", "Konectom smartphone").
+_DIGITAL_TOOLS = frozenset({"app", "smartphone", "mobile application", "website", "web based", "online", "internet", "telehealth", "telemedicine"})
+
+
+def _names_a_programme(match: TermMatch) -> bool:
+    if match.from_pattern:
+        return match.matched in _PROGRAMME_LABELS or match.normalised.startswith("exercis")
+    return match.normalised not in _DIGITAL_TOOLS
 
 
 # A code name as normalise_text writes it: letters joined to digits ("fhnd1002", "ivl3004").
@@ -732,6 +752,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
         found = _title_findings(probe, vocabulary, drugs=True, programmes=True, cues=False)
         if found:
             return _assemble([_Intervention(record.titles[0], "", "", tuple(found))])
+    interventions = _without_probe_cocktail(interventions)
     interventions = _add_car_t_targets(record, interventions, vocabulary)
 
     # "X with placebo" puts X in the control arm: X is background wherever else it appears.
@@ -757,9 +778,34 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _resolve_placeholders(record, interventions, vocabulary)
     interventions = _without_unrecognised_co_interventions(interventions)
     interventions = _symptom_tested(record, interventions, vocabulary)
+    interventions = _disease_course_tested(record, interventions, vocabulary)
     interventions = _diagnostic_devices(record, interventions)
     interventions = _without_delivery_devices(interventions)
     return _assemble(interventions)
+
+
+# Standard probe substrates of drug-interaction studies (one or two per enzyme or transporter).
+# Three or more of them beside another product are a "cocktail" that measures how the tested
+# drug changes their handling; they are not tested themselves.
+_PROBE_SUBSTRATES = frozenset({
+    "midazolam", "caffeine", "warfarin", "omeprazole", "dextromethorphan", "metoprolol", "digoxin",
+    "rosuvastatin", "bupropion", "repaglinide", "flurbiprofen", "tolbutamide", "debrisoquine",
+    "losartan", "efavirenz", "montelukast", "pitavastatin", "dabigatran", "fexofenadine", "furosemide",
+    "ethinylestradiol", "levonorgestrel", "vitamin k",
+})
+
+
+def _is_probe(intervention: _Intervention) -> bool:
+    words = f" {intervention.normalised} "
+    return any(f" {probe} " in words for probe in _PROBE_SUBSTRATES)
+
+
+def _without_probe_cocktail(interventions: list[_Intervention]) -> list[_Intervention]:
+    probes = [intervention for intervention in interventions if _is_probe(intervention)]
+    others = [intervention for intervention in interventions if not _is_probe(intervention)]
+    if len(probes) >= 3 and _counts(others):
+        return others
+    return interventions
 
 
 def _without_unrecognised_co_interventions(interventions: list[_Intervention]) -> list[_Intervention]:
@@ -889,6 +935,46 @@ def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabul
         ]
         result.append(intervention.with_findings(findings))
     return result
+
+
+# Words that say a trial tests protection of nerve tissue, whatever drug it repurposes.
+_NEUROPROTECTION_AIM = re.compile(
+    r"\bneuroprotect\w*|\bneurodegenerat\w*|\bslow\w* (?:the |down )?(?:disease |disability )?progression\b"
+    r"|\b(?:brain|cord|retinal|grey matter|gray matter|cortical) atrophy\b|\baxonal (?:loss|damage|degeneration|injury|protection)\b"
+)
+
+
+def _disease_course_tested(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A drug known for symptoms (acetazolamide, dronabinol, memantine) becomes
+    `neuroprotection_other` when the titles or keywords say the trial aims to protect nerve
+    tissue and neither the titles nor the conditions name a symptom it treats."""
+    if not any(finding.key == "symptomatic" and finding.kind == _ENTRY for i in interventions for finding in i.findings):
+        return interventions
+    aim = None
+    for text in record.titles[:2] + record.keywords:
+        aim = aim or _NEUROPROTECTION_AIM.search(normalise_text(text))
+    if aim is None:
+        return interventions
+    symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
+    if symptom_cues:
+        for condition in record.conditions:
+            normalised = normalise_text(condition)
+            if symptom_cues.search(normalised) and not _MS_WORDS.search(normalised):
+                return interventions
+        for title in record.titles[:2]:
+            normalised = normalise_text(title)
+            hit = symptom_cues.search(normalised)
+            if hit and _SYMPTOM_PURPOSE.search(normalised[: hit.end()]):
+                return interventions
+    return [
+        intervention.with_findings(
+            _Finding("neuroprotection_other", f"{finding.matched} for {aim.group(0)}", finding.entries, finding.kind)
+            if finding.key == "symptomatic" and finding.kind == _ENTRY
+            else finding
+            for finding in intervention.findings
+        )
+        for intervention in interventions
+    ]
 
 
 def _evidence_without_interventions(record: _Record, vocabulary: Vocabulary) -> dict[str, list[dict[str, str]]]:

@@ -275,3 +275,18 @@ def test_two_probe_drugs_are_not_a_cocktail():
 )
 def test_unknown_product_described_by_its_class_in_the_title(title, expected):
     assert keys(("DRUG", "ZQX-4471"), title=title) == expected
+
+
+def test_drug_pump_takes_the_keys_of_the_drug_the_titles_name():
+    found = keys(("DEVICE", "Programmable implantable pump system"),
+                 title="Continuous Intrathecal Baclofen Infusion for Chronic Spasticity")
+    assert found == {"symptomatic"}
+    # listed with the drug it delivers, the pump adds nothing
+    assert keys(("DEVICE", "Infusion pump"), ("DRUG", "Baclofen")) == {"symptomatic"}
+    # a pump in a title naming no drug stays a device
+    assert keys(("DEVICE", "Programmable implantable pump system"), title="Pump Refill Intervals") == {"non_drug"}
+
+
+@pytest.mark.parametrize("name", ["MRI 7T", "Laser speckle flowgraphy", "Electrical impedance myography", "Spirometry"])
+def test_measuring_techniques_are_assessments(name):
+    assert keys(("DEVICE", name), title="Tissue Changes in Multiple Sclerosis") == {"other"}

@@ -780,7 +780,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _symptom_tested(record, interventions, vocabulary)
     interventions = _disease_course_tested(record, interventions, vocabulary)
     interventions = _diagnostic_devices(record, interventions)
-    interventions = _without_delivery_devices(interventions)
+    interventions = _without_delivery_devices(record, interventions, vocabulary)
     return _assemble(interventions)
 
 
@@ -830,22 +830,30 @@ def _without_unrecognised_co_interventions(interventions: list[_Intervention]) -
 
 
 # Devices that only give a drug ("RYAH inhaler", "autoinjector pen"): part of the drug tested.
-_DELIVERY_DEVICE = re.compile(r"\b(?:inhalers?|nebuli[sz]ers?|auto ?injectors?|injector pens?|pens?|syringes?|infusion pumps?|vapori[sz]ers?|spacers?)\b")
+_DELIVERY_DEVICE = re.compile(r"\b(?:inhalers?|nebuli[sz]ers?|auto ?injectors?|injector pens?|pens?|syringes?|infusion pumps?|pumps?|vapori[sz]ers?|spacers?)\b")
 
 
-def _without_delivery_devices(interventions: list[_Intervention]) -> list[_Intervention]:
-    """Drop a device known only by its type when its name says it delivers a drug and the trial
-    tests a drug."""
-    drug_tested = any(finding.kind == _ENTRY and finding.key not in ("non_drug", "other") for i in interventions for finding in i.findings)
-    if not drug_tested:
+def _without_delivery_devices(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A device known only by its type whose name says it delivers a drug is part of that drug:
+    dropped when the trial lists the drug, and given the drug's keys when only the titles name
+    it ("Implantable pump system" in "Continuous intrathecal baclofen infusion for spasticity")."""
+    def is_delivery(intervention: _Intervention) -> bool:
+        return (
+            intervention.type.upper() == "DEVICE"
+            and bool(_DELIVERY_DEVICE.search(normalise_text(intervention.name)))
+            and all(finding.kind == _TYPE_DEFAULT for finding in intervention.findings)
+        )
+
+    if not any(is_delivery(intervention) for intervention in interventions):
         return interventions
-    result = []
-    for intervention in interventions:
-        delivery = intervention.type.upper() == "DEVICE" and _DELIVERY_DEVICE.search(normalise_text(intervention.name))
-        if delivery and all(finding.kind == _TYPE_DEFAULT for finding in intervention.findings):
-            continue
-        result.append(intervention)
-    return result
+    drug_tested = any(finding.kind == _ENTRY and finding.key not in ("non_drug", "other") for i in interventions for finding in i.findings)
+    if drug_tested:
+        return [intervention for intervention in interventions if not is_delivery(intervention)]
+    title_drugs = _title_findings(replace(record, conditions=[]), vocabulary, drugs=True, programmes=False, cues=False)
+    title_drugs = [finding for finding in title_drugs if finding.key not in ("non_drug", "other")]
+    if not title_drugs:
+        return interventions
+    return [intervention.with_findings(title_drugs) if is_delivery(intervention) else intervention for intervention in interventions]
 
 
 # Titles of studies that test how well something measures or detects, not a treatment.

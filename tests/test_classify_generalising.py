@@ -290,3 +290,9 @@ def test_drug_pump_takes_the_keys_of_the_drug_the_titles_name():
 @pytest.mark.parametrize("name", ["MRI 7T", "Laser speckle flowgraphy", "Electrical impedance myography", "Spirometry"])
 def test_measuring_techniques_are_assessments(name):
     assert keys(("DEVICE", name), title="Tissue Changes in Multiple Sclerosis") == {"other"}
+
+
+def test_app_in_a_validation_study_is_a_measurement():
+    assert keys(("DEVICE", "Home monitoring app"), title="Validation of a Smartphone Digital Biomarker") == {"other"}
+    # an app tested as a programme stays non-drug
+    assert keys(("DEVICE", "Walking coach app"), title="A Mobile Application to Improve Walking") == {"non_drug"}

@@ -876,16 +876,22 @@ def _is_diagnostic_title(title: str) -> bool:
 
 
 def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
-    """A device, procedure or task known only by its type ("eVOG", "Smartwatch") is a
-    diagnostic when the titles say the study is about diagnosis, biomarkers or validation."""
-    if not any(finding.kind == _TYPE_DEFAULT and finding.key == "non_drug" for i in interventions for finding in i.findings):
+    """A device, procedure or task known only by its type ("eVOG", "Smartwatch"), or a digital
+    tool ("dreaMS app"), is a diagnostic when the titles say the study is about diagnosis,
+    biomarkers or validation."""
+    def measuring(finding: _Finding) -> bool:
+        if finding.key != "non_drug":
+            return False
+        return finding.kind == _TYPE_DEFAULT or (finding.kind == _ENTRY and bool(finding.entries) and finding.entries <= _DIGITAL_TOOLS)
+
+    if not any(measuring(finding) for i in interventions for finding in i.findings):
         return interventions
     if not any(_is_diagnostic_title(title) for title in record.titles[:2]):
         return interventions
     return [
         intervention.with_findings(
             _Finding("other", f"{finding.matched} in a diagnostic study [title]", finding.entries, _DIAGNOSTIC)
-            if finding.kind == _TYPE_DEFAULT and finding.key == "non_drug"
+            if measuring(finding)
             else finding
             for finding in intervention.findings
         )

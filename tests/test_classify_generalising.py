@@ -293,6 +293,6 @@ def test_measuring_techniques_are_assessments(name):
 
 
 def test_app_in_a_validation_study_is_a_measurement():
-    assert keys(("DEVICE", "Home monitoring app"), title="Validation of a Smartphone Digital Biomarker") == {"other"}
+    assert keys(("DEVICE", "Qorvi app R2.1"), title="Qorvi - Validation Study of a Smartphone Tool") == {"other"}
     # an app tested as a programme stays non-drug
     assert keys(("DEVICE", "Walking coach app"), title="A Mobile Application to Improve Walking") == {"non_drug"}

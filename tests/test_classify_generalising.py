@@ -296,3 +296,11 @@ def test_app_in_a_validation_study_is_a_measurement():
     assert keys(("DEVICE", "Qorvi app R2.1"), title="Qorvi - Validation Study of a Smartphone Tool") == {"other"}
     # an app tested as a programme stays non-drug
     assert keys(("DEVICE", "Walking coach app"), title="A Mobile Application to Improve Walking") == {"non_drug"}
+
+
+def test_approved_dmt_in_an_active_controlled_design_is_the_control_beside_a_btk_inhibitor():
+    listed = (("DRUG", "Tolebrutinib"), ("DRUG", "Teriflunomide"), ("DRUG", "Placebo"))
+    assert keys(*listed, title="Tolebrutinib Alone or With Teriflunomide",
+                official_title="An Active-Controlled, Double-Dummy Phase 2 Study of Tolebrutinib in Relapsing MS") == {"b_cell", "microglia"}
+    # without a design word the two disease-modifying drugs are a head-to-head comparison
+    assert keys(*listed, title="Tolebrutinib Alone or With Teriflunomide") == {"b_cell", "microglia", "anti_inflammatory"}

@@ -615,9 +615,14 @@ def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Int
 
     dmt_only = [intervention for intervention in interventions if entry_keys(intervention) and entry_keys(intervention) <= _APPROVED_DMT_KEYS]
     # A new drug that is itself disease-modifying (a BTK inhibitor beside teriflunomide) makes a
-    # head-to-head design, where both count.
+    # head-to-head design, where both count, unless the titles call the design active-controlled
+    # ("an active-controlled study of BIIB091 alone or with DRF"): then the DMT of another class
+    # is the control.
+    design_signal = any(vocabulary.rules.comparator_design.search(normalise_text(title)) for title in record.titles[:2])
+    dmt_keys = {key for intervention in dmt_only for key in entry_keys(intervention)}
     new_drug = any(
-        entry_keys(intervention) - {"non_drug", "other"} and not entry_keys(intervention) & _APPROVED_DMT_KEYS
+        entry_keys(intervention) - {"non_drug", "other"}
+        and (not entry_keys(intervention) & _APPROVED_DMT_KEYS or (design_signal and not entry_keys(intervention) & dmt_keys))
         for intervention in interventions
     )
     if not dmt_only or not new_drug:

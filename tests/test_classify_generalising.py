@@ -304,3 +304,20 @@ def test_approved_dmt_in_an_active_controlled_design_is_the_control_beside_a_btk
                 official_title="An Active-Controlled, Double-Dummy Phase 2 Study of Tolebrutinib in Relapsing MS") == {"b_cell", "microglia"}
     # without a design word the two disease-modifying drugs are a head-to-head comparison
     assert keys(*listed, title="Tolebrutinib Alone or With Teriflunomide") == {"b_cell", "microglia", "anti_inflammatory"}
+
+
+@pytest.mark.parametrize("keywords", [("Symptomatic", "Known mutation"), ("Neuroprotective", "Anti-inflammatory pathways")])
+def test_loose_keywords_do_not_describe_an_unknown_product(keywords):
+    assert keys(("DRUG", "ZQX-4471"), ("DRUG", "Placebo"), title="First in Human Study of ZQX-4471", keywords=keywords) == {"other"}
+
+
+@pytest.mark.parametrize(
+    ("keywords", "expected"),
+    [
+        (("Remyelination", "PET"), {"remyelination"}),
+        (("Depression", "Anxiety"), {"symptomatic"}),
+        (("Nonsteroidal anti-inflammatory drug", "Contrast enhancing lesions"), {"anti_inflammatory"}),
+    ],
+)
+def test_keywords_pointing_one_way_describe_an_unknown_product(keywords, expected):
+    assert keys(("DRUG", "ZQX-4471"), title="First in Human Study of ZQX-4471", keywords=keywords) == expected

@@ -670,14 +670,28 @@ def _title_findings(record: _Record, vocabulary: Vocabulary, *, drugs: bool, pro
         if found:
             return found
     if cues:
-        cue_text = " ".join([title_text] + [normalise_text(text) for text in record.conditions + record.keywords])
+        cue_text = " ".join([title_text] + [normalise_text(condition) for condition in record.conditions])
         found = []
         for key, cue in vocabulary.rules.title_cues.items():
             hit = cue.search(cue_text)
             if hit:
                 found.append(_Finding(key, f"{hit.group(0)} [title]", frozenset(), _ENTRY))
-        return found
+        if found or not record.keywords:
+            return found
+        # Keywords are loose tags: they describe the product only when they point one way
+        # ("Remyelination", "Mesenchymal stem cells"), not when they list several mechanisms or
+        # call the participants "symptomatic".
+        keyword_text = _PARTICIPANT_SYMPTOM_WORDS.sub(" ", " ; ".join(normalise_text(keyword) for keyword in record.keywords))
+        from_keywords = []
+        for key, cue in vocabulary.rules.title_cues.items():
+            hit = cue.search(keyword_text)
+            if hit:
+                from_keywords.append(_Finding(key, f"{hit.group(0)} [keywords]", frozenset(), _ENTRY))
+        return from_keywords if len(from_keywords) == 1 else []
     return []
+
+
+_PARTICIPANT_SYMPTOM_WORDS = re.compile(r"\b(?:a|pre|pauci)?symptomatic\b")
 
 
 def _resolve_placeholders(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:

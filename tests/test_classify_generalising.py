@@ -321,3 +321,8 @@ def test_loose_keywords_do_not_describe_an_unknown_product(keywords):
 )
 def test_keywords_pointing_one_way_describe_an_unknown_product(keywords, expected):
     assert keys(("DRUG", "ZQX-4471"), title="First in Human Study of ZQX-4471", keywords=keywords) == expected
+
+
+@pytest.mark.parametrize("name", ["Vitamin D3 for all participants", "Calcium supplement given to all patients", "Background supplementation with vitamin D"])
+def test_supplement_given_to_everyone_does_not_count_beside_the_tested_drug(name):
+    assert keys(("DRUG", "Ocrelizumab"), ("DIETARY_SUPPLEMENT", name), ("DRUG", "Placebo")) == {"b_cell"}

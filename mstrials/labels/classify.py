@@ -16,10 +16,18 @@ Mechanisms
     matches nothing falls back by intervention type: behavioural, device and procedure items are
     `non_drug`, diagnostics and unknown drugs are `other`. Assessments and imaging agents only
     give `other` when the trial tests nothing else; so does a device or procedure known only by
-    its type when the titles say the study is about diagnosis, biomarkers or validation, and a
-    device that only delivers the tested drug (an inhaler, a pen) adds nothing. A
-    neuroprotection-group drug becomes `symptomatic` when the titles say it is tested for a
-    symptom and nothing names the disease course. Every study gets at least one key.
+    its type (or a digital tool) when the titles say the study is about diagnosis, biomarkers or
+    validation, and a device that only delivers the tested drug (an inhaler, a pen, a pump)
+    adds nothing, or takes the keys of the drug the titles name when no drug is listed. An
+    unrecognised item registered as OTHER beside a recognised treatment is a study procedure,
+    not a second thing tested; an unknown product known by code name is described by the
+    titles, conditions or keywords (a cell product, an anti-inflammatory) and the named product
+    it is compared with in a title is its reference. A record listing only its control is read
+    from its titles. Three or more standard probe substrates beside a product are an interaction
+    cocktail. A neuroprotection-group drug becomes `symptomatic` when a condition is a symptom or
+    the titles say it is tested for one, and nothing names the disease course; a symptom drug
+    becomes `neuroprotection_other` when the titles or keywords say the trial protects nerve
+    tissue and no symptom is named. Every study gets at least one key.
 
 Progressive relevance and MS types
     Read from conditions, keywords, titles, MeSH condition terms and the inclusion part of the

@@ -326,3 +326,8 @@ def test_keywords_pointing_one_way_describe_an_unknown_product(keywords, expecte
 @pytest.mark.parametrize("name", ["Vitamin D3 for all participants", "Calcium supplement given to all patients", "Background supplementation with vitamin D"])
 def test_supplement_given_to_everyone_does_not_count_beside_the_tested_drug(name):
     assert keys(("DRUG", "Ocrelizumab"), ("DIETARY_SUPPLEMENT", name), ("DRUG", "Placebo")) == {"b_cell"}
+
+
+def test_a_sensor_in_a_study_of_monitoring_or_prediction_is_a_measurement():
+    assert keys(("DEVICE", "Sensor dot kit"), title="Prediction and Monitoring of Progression in MS") == {"other"}
+    assert keys(("DEVICE", "Sensor dot kit"), title="Sensor Feedback to Increase Activity in MS") == {"non_drug"}

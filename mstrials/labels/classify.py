@@ -886,6 +886,7 @@ def _without_delivery_devices(record: _Record, interventions: list[_Intervention
 # Titles of studies that test how well something measures or detects, not a treatment.
 _DIAGNOSTIC_TITLE = re.compile(
     r"\bdiagnos(?!ed\b)\w*|\bbiomarkers?\b|\bvalidat\w*|\bvalidity\b|\breliability\b|\bdetect\w*|\baccuracy\b"
+    r"|\bmonitoring of\b|\bprediction\b"
 )
 # Diagnostic words that describe who takes part or what is validated, not a measurement study:
 # "people with a new diagnosis of MS", "validation of a fall management programme".

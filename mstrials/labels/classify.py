@@ -814,25 +814,21 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
 # Standard probe substrates of drug-interaction studies (one or two per enzyme or transporter).
 # Three or more of them beside another product are a "cocktail" that measures how the tested
 # drug changes their handling; they are not tested themselves.
-_PROBE_SUBSTRATES = frozenset({
-    "midazolam", "caffeine", "warfarin", "omeprazole", "dextromethorphan", "metoprolol", "digoxin",
-    "rosuvastatin", "bupropion", "repaglinide", "flurbiprofen", "tolbutamide", "debrisoquine",
-    "losartan", "efavirenz", "montelukast", "pitavastatin", "dabigatran", "fexofenadine", "furosemide",
-    "ethinylestradiol", "levonorgestrel", "vitamin k",
-})
-
-
-def _is_probe(intervention: _Intervention) -> bool:
-    words = f" {intervention.normalised} "
-    return any(f" {probe} " in words for probe in _PROBE_SUBSTRATES)
+_PROBE_SUBSTRATES = re.compile(
+    r"\b(?:midazolam|caffeine|warfarin|omeprazole|dextromethorphan|metoprolol|digoxin|rosuvastatin|bupropion"
+    r"|repaglinide|flurbiprofen|tolbutamide|debrisoquine|losartan|efavirenz|montelukast|pitavastatin|dabigatran"
+    r"|fexofenadine|furosemide|ethinylestradiol|levonorgestrel|vitamin k)\b"
+)
 
 
 def _without_probe_cocktail(interventions: list[_Intervention]) -> list[_Intervention]:
-    probes = [intervention for intervention in interventions if _is_probe(intervention)]
-    others = [intervention for intervention in interventions if not _is_probe(intervention)]
-    if len(probes) >= 3 and _counts(others):
-        return others
-    return interventions
+    if len(interventions) < 4:  # three probes and the product they probe
+        return interventions
+    is_probe = [bool(_PROBE_SUBSTRATES.search(intervention.normalised)) for intervention in interventions]
+    if sum(is_probe) < 3:
+        return interventions
+    others = [intervention for intervention, probe in zip(interventions, is_probe) if not probe]
+    return others if _counts(others) else interventions
 
 
 def _without_unrecognised_co_interventions(interventions: list[_Intervention]) -> list[_Intervention]:

@@ -25,11 +25,11 @@ MIN_MACRO_F1 = 0.97
 MIN_PROGRESSIVE_ACCURACY = 0.99
 
 # The unseen split is never tuned on. These floors are what it measured after the last round
-# of rule changes (234 trials: macro-F1 0.811, 211/234 exact key sets, progressive 1.000), not
+# of rule changes (234 trials: macro-F1 0.901, 212/234 exact key sets, progressive 1.000), not
 # the targets (macro-F1 >= 0.95 with every key >= 0.85), which it still misses: a drop
 # below them means a rule change made the classifier worse on trials nobody tuned on.
-MIN_UNSEEN_MACRO_F1 = 0.81
-MIN_UNSEEN_EXACT = 211
+MIN_UNSEEN_MACRO_F1 = 0.90
+MIN_UNSEEN_EXACT = 212
 MIN_UNSEEN_PROGRESSIVE_ACCURACY = 0.99
 
 

@@ -21,7 +21,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from mstrials.labels.classify import classify_study, evidence_text  # noqa: E402
-from mstrials.tooling.devset_scoring import DEVSET_PATH, UNSEEN_PATH, DevsetReport, evaluate, iter_corpus, load_devset  # noqa: E402
+from mstrials.tooling.devset_scoring import (  # noqa: E402
+    DEVSET_PATH,
+    MACRO_F1_RULE,
+    UNSEEN_PATH,
+    DevsetReport,
+    evaluate,
+    iter_corpus,
+    load_devset,
+)
 from mstrials.labels.vocabulary import default_vocabulary, vocabulary_hash  # noqa: E402
 
 SHARED_DIR = Path(os.environ.get("MSTRIALS_SHARED", REPO_ROOT.parent / "shared"))
@@ -47,6 +55,7 @@ def side_by_side(dev: DevsetReport, unseen: DevsetReport) -> str:
     lines.append(f"{'macro-F1':<22} | {dev.macro_f1:>26.3f} | {unseen.macro_f1:>29.3f}")
     lines.append(f"{'exact key sets':<22} | {f'{dev.exact_matches}/{dev.size}':>26} | {f'{unseen.exact_matches}/{unseen.size}':>29}")
     lines.append(f"{'progressive accuracy':<22} | {dev.progressive_accuracy:>26.3f} | {unseen.progressive_accuracy:>29.3f}")
+    lines.append(f"({MACRO_F1_RULE}; '-' marks a key absent from a split)")
     return "\n".join(lines)
 
 

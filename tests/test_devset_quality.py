@@ -25,11 +25,11 @@ MIN_MACRO_F1 = 0.97
 MIN_PROGRESSIVE_ACCURACY = 0.99
 
 # The unseen split is never tuned on. These floors are what it measured after the last round
-# of rule changes (234 trials: macro-F1 0.811, 211/234 exact key sets, progressive 1.000), not
+# of rule changes (234 trials: macro-F1 0.901, 212/234 exact key sets, progressive 1.000), not
 # the targets (macro-F1 >= 0.95 with every key >= 0.85), which it still misses: a drop
 # below them means a rule change made the classifier worse on trials nobody tuned on.
-MIN_UNSEEN_MACRO_F1 = 0.81
-MIN_UNSEEN_EXACT = 211
+MIN_UNSEEN_MACRO_F1 = 0.90
+MIN_UNSEEN_EXACT = 212
 MIN_UNSEEN_PROGRESSIVE_ACCURACY = 0.99
 
 
@@ -153,3 +153,37 @@ def test_load_devset_rejects_duplicates(tmp_path):
     path.write_text("nct_id,mechanisms,progressive,why\nNCT1,other,false,a\nNCT1,other,false,b\n", encoding="utf-8")
     with pytest.raises(DevsetError, match="twice"):
         load_devset(path)
+
+
+def test_macro_f1_of_a_split_without_gold_support_for_a_key():
+    from mstrials.tooling.devset_scoring import key_scores, macro_f1
+
+    # astrocyte never gold in this split: predicted once it scores 0 and counts ...
+    spurious = key_scores([{"b_cell"}, {"other"}], [{"b_cell"}, {"other", "astrocyte"}])
+    assert spurious["astrocyte"].present and spurious["astrocyte"].f1 == 0.0
+    assert macro_f1(spurious) == pytest.approx(2 / 3)
+    # ... never predicted either, it is left out instead of scoring 0
+    clean = key_scores([{"b_cell"}, {"other"}], [{"b_cell"}, {"other"}])
+    assert not clean["astrocyte"].present
+    assert macro_f1(clean) == 1.0
+
+
+def test_bench_states_how_keys_absent_from_a_split_are_scored():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_classify", Path(__file__).resolve().parent.parent / "scripts" / "bench_classify.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    from mstrials.tooling.devset_scoring import DevLabel
+
+    class Result:
+        def __init__(self, keys):
+            self.mechanisms, self.progressive = keys, False
+
+    dev = evaluate([DevLabel("NCT1", frozenset({"astrocyte"}), False, "")], {"NCT1": ("astrocyte",)}, Result)
+    unseen = evaluate([DevLabel("NCT2", frozenset({"b_cell"}), False, "")], {"NCT2": ("b_cell",)}, Result)
+    table = bench.side_by_side(dev, unseen)
+    astrocyte_row = next(line for line in table.splitlines() if line.startswith("astrocyte"))
+    assert astrocyte_row.split("|")[2].split()[0] == "-"  # absent from the unseen split, not scored 0 there
+    assert "left out" in table and "predicted but never gold scores 0" in table
+    assert unseen.macro_f1 == 1.0

@@ -16,10 +16,18 @@ Mechanisms
     matches nothing falls back by intervention type: behavioural, device and procedure items are
     `non_drug`, diagnostics and unknown drugs are `other`. Assessments and imaging agents only
     give `other` when the trial tests nothing else; so does a device or procedure known only by
-    its type when the titles say the study is about diagnosis, biomarkers or validation, and a
-    device that only delivers the tested drug (an inhaler, a pen) adds nothing. A
-    neuroprotection-group drug becomes `symptomatic` when the titles say it is tested for a
-    symptom and nothing names the disease course. Every study gets at least one key.
+    its type (or a digital tool) when the titles say the study is about diagnosis, biomarkers or
+    validation, and a device that only delivers the tested drug (an inhaler, a pen, a pump)
+    adds nothing, or takes the keys of the drug the titles name when no drug is listed. An
+    unrecognised item registered as OTHER beside a recognised treatment is a study procedure,
+    not a second thing tested; an unknown product known by code name is described by the
+    titles, conditions or keywords (a cell product, an anti-inflammatory) and the named product
+    it is compared with in a title is its reference. A record listing only its control is read
+    from its titles. Three or more standard probe substrates beside a product are an interaction
+    cocktail. A neuroprotection-group drug becomes `symptomatic` when a condition is a symptom or
+    the titles say it is tested for one, and nothing names the disease course; a symptom drug
+    becomes `neuroprotection_other` when the titles or keywords say the trial protects nerve
+    tissue and no symptom is named. Every study gets at least one key.
 
 Progressive relevance and MS types
     Read from conditions, keywords, titles, MeSH condition terms and the inclusion part of the
@@ -330,17 +338,23 @@ def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Voca
         return []
     if rules.imaging_agent.search(normalised):
         return [_Finding("other", "(imaging or tracer agent)", frozenset(), _DIAGNOSTIC)]
+    matches = vocabulary.find(normalised)
     if intervention_type in _DIAGNOSTIC_TYPES:
+        # A programme registered as a diagnostic test ("Serious game", "Balance training") is
+        # still a programme when its name measures nothing.
+        programme = [match for match in matches if set(match.keys) == {"non_drug"} and _names_a_programme(match)]
+        if programme and not rules.assessment.search(normalised):
+            return _findings_from_matches(programme)
         return [_Finding("other", "(diagnostic test)", frozenset(), _DIAGNOSTIC)]
 
-    matches = vocabulary.find(normalised)
     therapy = [match for match in matches if set(match.keys) != {"non_drug"}]
     programme = [match for match in matches if set(match.keys) == {"non_drug"}]
     assessment = [_Finding("other", "(assessment or sampling)", frozenset(), _DIAGNOSTIC)] if rules.assessment.search(normalised) else []
 
     if intervention_type in _DRUG_LIKE_TYPES or not intervention_type:
-        # A product listed as a drug is judged by the product; programme words only count alone.
-        chosen = therapy or programme
+        # A product listed as a drug is judged by the product; programme words only count alone,
+        # and not beside a code name ("FHND1002 (fasting)" is an unknown product taken fasting).
+        chosen = therapy or ([] if _CODE_NAME.search(normalised) else programme)
         if chosen:
             return _findings_from_matches(chosen)
         return assessment or [_Finding("other", "(unrecognised product)", frozenset(), _PLACEHOLDER)]
@@ -355,6 +369,25 @@ def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Voca
     if intervention_type == "RADIATION":
         return [_Finding("other", "(radiation)", frozenset(), _TYPE_DEFAULT)]
     return [_Finding("other", "(unrecognised intervention)", frozenset(), _PLACEHOLDER)]
+
+
+# Pattern labels that name a programme; the others ("exercise" from "balance", "walking or
+# cycling programme" from "gait") are also the words of tests and measurements.
+_PROGRAMME_LABELS = frozenset({"training", "rehabilitation", "cognitive programme", "structured programme", "behavioural intervention"})
+
+
+# Digital tools carry tests as often as programmes ("DigiCog app", "Konectom smartphone").
+_DIGITAL_TOOLS = frozenset({"app", "smartphone", "mobile application", "website", "web based", "online", "internet", "telehealth", "telemedicine"})
+
+
+def _names_a_programme(match: TermMatch) -> bool:
+    if match.from_pattern:
+        return match.matched in _PROGRAMME_LABELS or match.normalised.startswith("exercis")
+    return match.normalised not in _DIGITAL_TOOLS
+
+
+# A code name as normalise_text writes it: letters joined to digits ("fhnd1002", "ivl3004").
+_CODE_NAME = re.compile(r"\b[a-z]{1,6}\d{2,}[a-z]?\b")
 
 
 def _merge_findings(findings: Iterable[_Finding]) -> list[_Finding]:
@@ -466,9 +499,10 @@ def _is_product(match: TermMatch) -> bool:
     return bool(match.normalised) and not match.fuzzy and not match.descriptor and set(match.keys) != {"non_drug"}
 
 
-def _title_roles(titles: Sequence[str], phrase: WordPatterns, vocabulary: Vocabulary) -> list[tuple[dict, dict]]:
-    """For each occurrence of `phrase` in a title: the products named before it, and those
-    named after it up to the end of that clause (normalised entry -> keys)."""
+def _title_roles(titles: Sequence[str], phrase: WordPatterns, vocabulary: Vocabulary) -> list[tuple[dict, dict, str]]:
+    """For each occurrence of `phrase` in a title: the products named before it, those named
+    after it up to the end of that clause (normalised entry -> keys), and the title text
+    before it."""
     roles = []
     for title in titles:
         normalised = normalise_text(title)
@@ -484,7 +518,7 @@ def _title_roles(titles: Sequence[str], phrase: WordPatterns, vocabulary: Vocabu
                 for match in products
                 if occurrence.end() <= match.start and match.end <= stop and match.normalised not in before
             }
-            roles.append((before, after))
+            roles.append((before, after, normalised[: occurrence.start()]))
     return roles
 
 
@@ -498,9 +532,25 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     rules = vocabulary.rules
     titles = record.titles[:2]
 
+    # A listed product the vocabulary does not know ("Montelukast", "IVL3004"), named in a title
+    # before a role phrase, is the product tested there.
+    unknown_products = [
+        f" {intervention.normalised} "
+        for intervention in interventions
+        if intervention.normalised and any(finding.kind == _PLACEHOLDER for finding in intervention.findings)
+    ]
+
+    def names_unknown_product(text: str) -> bool:
+        padded = f" {text} "
+        return any(name in padded for name in unknown_products)
+
     background: set[str] = set()
     background_keys: set[str] = set()
-    for tested, named_after in _title_roles(titles, rules.background_title, vocabulary):
+    for tested, named_after, text_before in _title_roles(titles, rules.background_title, vocabulary):
+        if not tested and named_after and names_unknown_product(text_before):
+            # "Montelukast ... in patients receiving Tecfidera": the listed "dimethyl fumarate"
+            # is the same background drug under another name, so its class goes too.
+            background_keys |= _keys_of(named_after) - {"other"}
         if named_after:
             # "Cognitive training in adults treated with fingolimod": the tested programme is
             # no product, yet the drug after the phrase is still the background therapy. Then
@@ -514,11 +564,16 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
 
     comparators: set[str] = set()
     comparator_only_keys: set[str] = set()
-    comparisons = [
-        (tested, named_after)
-        for tested, named_after in _title_roles(titles, rules.comparator_title, vocabulary)
-        if tested and named_after
-    ]
+    comparisons = []
+    for tested, named_after, text_before in _title_roles(titles, rules.comparator_title, vocabulary):
+        if not named_after:
+            continue
+        if tested:
+            comparisons.append((tested, named_after))
+        elif names_unknown_product(text_before):
+            # "IVL3004 versus Vivitrol": a new product the vocabulary does not know is what is
+            # tested, and the named product it is compared with is the reference, whatever its class.
+            comparators |= set(named_after)
     if comparisons:  # most titles compare nothing: only then are the design signals read
         design_signal = any(rules.comparator_design.search(normalise_text(title)) for title in titles)
         placebo_names = [
@@ -568,9 +623,14 @@ def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Int
 
     dmt_only = [intervention for intervention in interventions if entry_keys(intervention) and entry_keys(intervention) <= _APPROVED_DMT_KEYS]
     # A new drug that is itself disease-modifying (a BTK inhibitor beside teriflunomide) makes a
-    # head-to-head design, where both count.
+    # head-to-head design, where both count, unless the titles call the design active-controlled
+    # ("an active-controlled study of BIIB091 alone or with DRF"): then the DMT of another class
+    # is the control.
+    design_signal = any(vocabulary.rules.comparator_design.search(normalise_text(title)) for title in record.titles[:2])
+    dmt_keys = {key for intervention in dmt_only for key in entry_keys(intervention)}
     new_drug = any(
-        entry_keys(intervention) - {"non_drug", "other"} and not entry_keys(intervention) & _APPROVED_DMT_KEYS
+        entry_keys(intervention) - {"non_drug", "other"}
+        and (not entry_keys(intervention) & _APPROVED_DMT_KEYS or (design_signal and not entry_keys(intervention) & dmt_keys))
         for intervention in interventions
     )
     if not dmt_only or not new_drug:
@@ -624,8 +684,22 @@ def _title_findings(record: _Record, vocabulary: Vocabulary, *, drugs: bool, pro
             hit = cue.search(cue_text)
             if hit:
                 found.append(_Finding(key, f"{hit.group(0)} [title]", frozenset(), _ENTRY))
-        return found
+        if found or not record.keywords:
+            return found
+        # Keywords are loose tags: they describe the product only when they point one way
+        # ("Remyelination", "Mesenchymal stem cells"), not when they list several mechanisms or
+        # call the participants "symptomatic".
+        keyword_text = _PARTICIPANT_SYMPTOM_WORDS.sub(" ", " ; ".join(normalise_text(keyword) for keyword in record.keywords))
+        from_keywords = []
+        for key, cue in vocabulary.rules.title_cues.items():
+            hit = cue.search(keyword_text)
+            if hit:
+                from_keywords.append(_Finding(key, f"{hit.group(0)} [keywords]", frozenset(), _ENTRY))
+        return from_keywords if len(from_keywords) == 1 else []
     return []
+
+
+_PARTICIPANT_SYMPTOM_WORDS = re.compile(r"\b(?:a|pre|pauci)?symptomatic\b")
 
 
 def _resolve_placeholders(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
@@ -699,6 +773,13 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
         return _evidence_without_interventions(record, vocabulary)
 
     interventions = _read_interventions(record, vocabulary)
+    if not interventions and record.study_type != "OBSERVATIONAL":
+        # Only the control is listed ("Treatment as usual"): the titles name what is tested.
+        probe = replace(record, conditions=[])
+        found = _title_findings(probe, vocabulary, drugs=True, programmes=True, cues=False)
+        if found:
+            return _assemble([_Intervention(record.titles[0], "", "", tuple(found))])
+    interventions = _without_probe_cocktail(interventions)
     interventions = _add_car_t_targets(record, interventions, vocabulary)
 
     # "X with placebo" puts X in the control arm: X is background wherever else it appears.
@@ -722,48 +803,119 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     if not record.arm_groups:
         interventions = _apply_title_roles(record, interventions, vocabulary)
     interventions = _resolve_placeholders(record, interventions, vocabulary)
+    interventions = _without_unrecognised_co_interventions(interventions)
     interventions = _symptom_tested(record, interventions, vocabulary)
+    interventions = _disease_course_tested(record, interventions, vocabulary)
     interventions = _diagnostic_devices(record, interventions)
-    interventions = _without_delivery_devices(interventions)
+    interventions = _without_delivery_devices(record, interventions, vocabulary)
     return _assemble(interventions)
 
 
-# Devices that only give a drug ("RYAH inhaler", "autoinjector pen"): part of the drug tested.
-_DELIVERY_DEVICE = re.compile(r"\b(?:inhalers?|nebuli[sz]ers?|auto ?injectors?|injector pens?|pens?|syringes?|infusion pumps?|vapori[sz]ers?|spacers?)\b")
+# Standard probe substrates of drug-interaction studies (one or two per enzyme or transporter).
+# Three or more of them beside another product are a "cocktail" that measures how the tested
+# drug changes their handling; they are not tested themselves.
+_PROBE_SUBSTRATES = re.compile(
+    r"\b(?:midazolam|caffeine|warfarin|omeprazole|dextromethorphan|metoprolol|digoxin|rosuvastatin|bupropion"
+    r"|repaglinide|flurbiprofen|tolbutamide|debrisoquine|losartan|efavirenz|montelukast|pitavastatin|dabigatran"
+    r"|fexofenadine|furosemide|ethinylestradiol|levonorgestrel|vitamin k)\b"
+)
 
 
-def _without_delivery_devices(interventions: list[_Intervention]) -> list[_Intervention]:
-    """Drop a device known only by its type when its name says it delivers a drug and the trial
-    tests a drug."""
-    drug_tested = any(finding.kind == _ENTRY and finding.key not in ("non_drug", "other") for i in interventions for finding in i.findings)
-    if not drug_tested:
+def _without_probe_cocktail(interventions: list[_Intervention]) -> list[_Intervention]:
+    if len(interventions) < 4:  # three probes and the product they probe
+        return interventions
+    is_probe = [bool(_PROBE_SUBSTRATES.search(intervention.normalised)) for intervention in interventions]
+    if sum(is_probe) < 3:
+        return interventions
+    others = [intervention for intervention, probe in zip(interventions, is_probe) if not probe]
+    return others if _counts(others) else interventions
+
+
+def _without_unrecognised_co_interventions(interventions: list[_Intervention]) -> list[_Intervention]:
+    """Drop an unrecognised item registered as OTHER ("PEAK", "EDI", "Peanut butter") when the
+    trial also tests a recognised treatment: such items are study procedures, questionnaires or
+    foods given alongside, not a second thing tested. An unknown DRUG, BIOLOGICAL or supplement
+    stays: it is usually the new product itself."""
+    def recognised(finding: _Finding) -> bool:
+        return finding.kind in (_ENTRY, _TYPE_DEFAULT)
+
+    if not any(recognised(finding) for intervention in interventions for finding in intervention.findings):
         return interventions
     result = []
     for intervention in interventions:
-        delivery = intervention.type.upper() == "DEVICE" and _DELIVERY_DEVICE.search(normalise_text(intervention.name))
-        if delivery and all(finding.kind == _TYPE_DEFAULT for finding in intervention.findings):
-            continue
+        if intervention.type == "OTHER":
+            kept = [finding for finding in intervention.findings if finding.kind != _PLACEHOLDER]
+            if not kept:
+                continue
+            intervention = intervention.with_findings(kept)
         result.append(intervention)
     return result
 
 
+# Devices that only give a drug ("RYAH inhaler", "autoinjector pen"): part of the drug tested.
+_DELIVERY_DEVICE = re.compile(r"\b(?:inhalers?|nebuli[sz]ers?|auto ?injectors?|injector pens?|pens?|syringes?|infusion pumps?|pumps?|vapori[sz]ers?|spacers?)\b")
+
+
+def _without_delivery_devices(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A device known only by its type whose name says it delivers a drug is part of that drug:
+    dropped when the trial lists the drug, and given the drug's keys when only the titles name
+    it ("Implantable pump system" in "Continuous intrathecal baclofen infusion for spasticity")."""
+    def is_delivery(intervention: _Intervention) -> bool:
+        return (
+            intervention.type.upper() == "DEVICE"
+            and bool(_DELIVERY_DEVICE.search(normalise_text(intervention.name)))
+            and all(finding.kind == _TYPE_DEFAULT for finding in intervention.findings)
+        )
+
+    if not any(is_delivery(intervention) for intervention in interventions):
+        return interventions
+    drug_tested = any(finding.kind == _ENTRY and finding.key not in ("non_drug", "other") for i in interventions for finding in i.findings)
+    if drug_tested:
+        return [intervention for intervention in interventions if not is_delivery(intervention)]
+    title_drugs = _title_findings(replace(record, conditions=[]), vocabulary, drugs=True, programmes=False, cues=False)
+    title_drugs = [finding for finding in title_drugs if finding.key not in ("non_drug", "other")]
+    if not title_drugs:
+        return interventions
+    return [intervention.with_findings(title_drugs) if is_delivery(intervention) else intervention for intervention in interventions]
+
+
 # Titles of studies that test how well something measures or detects, not a treatment.
 _DIAGNOSTIC_TITLE = re.compile(
-    r"\bdiagnos\w*|\bbiomarkers?\b|\bvalidat\w*|\bvalidity\b|\breliability\b|\bdetect\w*|\baccuracy\b"
+    r"\bdiagnos(?!ed\b)\w*|\bbiomarkers?\b|\bvalidat\w*|\bvalidity\b|\breliability\b|\bdetect\w*|\baccuracy\b"
+    r"|\bmonitoring of\b|\bprediction\b"
+)
+# Diagnostic words that describe who takes part or what is validated, not a measurement study:
+# "people with a new diagnosis of MS", "validation of a fall management programme".
+_NOT_DIAGNOSTIC_TITLE = re.compile(
+    r"\b(?:new|newly|recent|recently|first) diagnos\w*"
+    r"|\bvalidat\w* of (?:an? |the )?(?:\w+ ){0,4}(?:program\w*|intervention|therapy|training|treatment|rehabilitation)\b"
 )
 
 
+def _is_diagnostic_title(title: str) -> bool:
+    normalised = normalise_text(title)
+    if _NOT_DIAGNOSTIC_TITLE.search(normalised):
+        normalised = _NOT_DIAGNOSTIC_TITLE.sub(" ", normalised)
+    return bool(_DIAGNOSTIC_TITLE.search(normalised))
+
+
 def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
-    """A device, procedure or task known only by its type ("eVOG", "Smartwatch") is a
-    diagnostic when the titles say the study is about diagnosis, biomarkers or validation."""
-    if not any(finding.kind == _TYPE_DEFAULT and finding.key == "non_drug" for i in interventions for finding in i.findings):
+    """A device, procedure or task known only by its type ("eVOG", "Smartwatch"), or a digital
+    tool ("dreaMS app"), is a diagnostic when the titles say the study is about diagnosis,
+    biomarkers or validation."""
+    def measuring(finding: _Finding) -> bool:
+        if finding.key != "non_drug":
+            return False
+        return finding.kind == _TYPE_DEFAULT or (finding.kind == _ENTRY and bool(finding.entries) and finding.entries <= _DIGITAL_TOOLS)
+
+    if not any(measuring(finding) for i in interventions for finding in i.findings):
         return interventions
-    if not any(_DIAGNOSTIC_TITLE.search(normalise_text(title)) for title in record.titles[:2]):
+    if not any(_is_diagnostic_title(title) for title in record.titles[:2]):
         return interventions
     return [
         intervention.with_findings(
             _Finding("other", f"{finding.matched} in a diagnostic study [title]", finding.entries, _DIAGNOSTIC)
-            if finding.kind == _TYPE_DEFAULT and finding.key == "non_drug"
+            if measuring(finding)
             else finding
             for finding in intervention.findings
         )
@@ -773,17 +925,19 @@ def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> 
 
 # Neuroprotective drugs repurposed for a symptom ("riluzole as a symptomatic approach to
 # ataxia", "lamotrigine for central pain") are symptomatic there.
-_NEUROPROTECTION_KEYS = frozenset({"neuroprotection_other", "sodium_channel"})
+_NEUROPROTECTION_KEYS = frozenset({"neuroprotection_other", "sodium_channel", "astrocyte"})
 _DISEASE_COURSE_WORDS = re.compile(
     r"\bneuroprotect\w*|\bneurodegenerat\w*|\bprogression\b|\bprogressive\b|\bdisease (?:course|activity|modif\w*)"
     r"|\bremyelinat\w*|\b(?:brain|cord|retinal) atrophy\b|\boptic neuritis\b|\brelapses?\b|\bdisability\b"
 )
+_MS_WORDS = re.compile(r"\bmultiple sclerosis\b|\bms\b|\bsclerosis\b|\bdemyelinat\w*")
 _SYMPTOM_PURPOSE = re.compile(r"\b(?:for|treat\w*|reliev\w*|reduc\w*|improv\w*|manag\w*|symptomatic)\b")
 
 
 def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
-    """A neuroprotection-group drug becomes `symptomatic` when the titles say the trial treats a
-    symptom and say nothing about the disease course."""
+    """A neuroprotection-group drug (or fluoxetine's astrocyte key) becomes `symptomatic` when a
+    condition is a symptom, or the titles say the trial treats one, and nothing names the
+    disease course."""
     if not any(finding.key in _NEUROPROTECTION_KEYS for intervention in interventions for finding in intervention.findings):
         return interventions
     symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
@@ -791,6 +945,14 @@ def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabul
     if any(_DISEASE_COURSE_WORDS.search(normalise_text(text)) for text in record.conditions + record.keywords):
         return interventions
     symptom = None
+    # A condition that is itself a symptom ("Fatigue", "Neuropathic Pain", "Depression") says
+    # what the drug is tested for, with no purpose word needed.
+    for condition in record.conditions:
+        normalised = normalise_text(condition)
+        hit = symptom_cues.search(normalised) if symptom_cues else None
+        if hit and not _MS_WORDS.search(normalised):
+            symptom = f"{hit.group(0)} [condition]"
+            break
     for title in record.titles[:2]:
         normalised = normalise_text(title)
         if _DISEASE_COURSE_WORDS.search(normalised):
@@ -798,19 +960,59 @@ def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabul
         hit = symptom_cues.search(normalised) if symptom_cues else None
         # "for fatigue", "to treat pain", "as a symptomatic approach"
         if hit and symptom is None and _SYMPTOM_PURPOSE.search(normalised[: hit.end()]):
-            symptom = hit.group(0)
+            symptom = f"{hit.group(0)} [title]"
     if symptom is None:
         return interventions
     result = []
     for intervention in interventions:
         findings = [
-            _Finding("symptomatic", f"{finding.matched} for {symptom} [title]", finding.entries, finding.kind)
+            _Finding("symptomatic", f"{finding.matched} for {symptom}", finding.entries, finding.kind)
             if finding.key in _NEUROPROTECTION_KEYS
             else finding
             for finding in intervention.findings
         ]
         result.append(intervention.with_findings(findings))
     return result
+
+
+# Words that say a trial tests protection of nerve tissue, whatever drug it repurposes.
+_NEUROPROTECTION_AIM = re.compile(
+    r"\bneuroprotect\w*|\bneurodegenerat\w*|\bslow\w* (?:the |down )?(?:disease |disability )?progression\b"
+    r"|\b(?:brain|cord|retinal|grey matter|gray matter|cortical) atrophy\b|\baxonal (?:loss|damage|degeneration|injury|protection)\b"
+)
+
+
+def _disease_course_tested(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A drug known for symptoms (acetazolamide, dronabinol, memantine) becomes
+    `neuroprotection_other` when the titles or keywords say the trial aims to protect nerve
+    tissue and neither the titles nor the conditions name a symptom it treats."""
+    if not any(finding.key == "symptomatic" and finding.kind == _ENTRY for i in interventions for finding in i.findings):
+        return interventions
+    aim = None
+    for text in record.titles[:2] + record.keywords:
+        aim = aim or _NEUROPROTECTION_AIM.search(normalise_text(text))
+    if aim is None:
+        return interventions
+    symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
+    if symptom_cues:
+        for condition in record.conditions:
+            normalised = normalise_text(condition)
+            if symptom_cues.search(normalised) and not _MS_WORDS.search(normalised):
+                return interventions
+        for title in record.titles[:2]:
+            normalised = normalise_text(title)
+            hit = symptom_cues.search(normalised)
+            if hit and _SYMPTOM_PURPOSE.search(normalised[: hit.end()]):
+                return interventions
+    return [
+        intervention.with_findings(
+            _Finding("neuroprotection_other", f"{finding.matched} for {aim.group(0)}", finding.entries, finding.kind)
+            if finding.key == "symptomatic" and finding.kind == _ENTRY
+            else finding
+            for finding in intervention.findings
+        )
+        for intervention in interventions
+    ]
 
 
 def _evidence_without_interventions(record: _Record, vocabulary: Vocabulary) -> dict[str, list[dict[str, str]]]:

@@ -9,6 +9,12 @@ never tuned on. Each batch of newly read trials was split at random before the n
 rule changes (stratified by key set and progressive flag; seed 20251201 for the first batch of
 371, 20251202 for the second of 91): about half went into the unseen file, the rest joined the
 dev set. Only the unseen scores are looked at, never its individual mistakes.
+
+Macro-F1 is the usual one for multi-label sets, computed per split: the mean F1 over the keys
+that occur in that split's gold labels or predictions. A key with neither (no trial of the split
+carries it and none is predicted) is left out of the mean instead of counting as 0; a key that
+is predicted but never gold scores F1 0 (precision 0, recall undefined and taken as 0), so a
+spurious key still pulls the mean down. MACRO_F1_RULE says this in words for reports.
 """
 from __future__ import annotations
 
@@ -25,6 +31,12 @@ from mstrials.labels.vocabulary import MECHANISM_KEYS
 DEVSET_PATH = Path(__file__).resolve().parent.parent.parent / "tests" / "devset" / "mechanism_devset.csv"
 UNSEEN_PATH = DEVSET_PATH.with_name("mechanism_unseen.csv")
 DEVSET_COLUMNS = ("nct_id", "mechanisms", "progressive", "why")
+
+
+MACRO_F1_RULE = (
+    "macro-F1 = mean F1 over the keys present in the split (gold or predicted); "
+    "keys with neither are left out, a key predicted but never gold scores 0"
+)
 
 
 class DevsetError(ValueError):
@@ -116,7 +128,7 @@ def key_scores(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]]
 
 
 def macro_f1(scores: Mapping[str, KeyScore]) -> float:
-    """Mean F1 over the keys that appear in the gold labels or the predictions."""
+    """Mean F1 over the keys that appear in the gold labels or the predictions (MACRO_F1_RULE)."""
     present = [score.f1 for score in scores.values() if score.present]
     return sum(present) / len(present) if present else 0.0
 

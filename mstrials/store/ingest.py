@@ -16,6 +16,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import orjson
+
 from mstrials.store import cache
 from mstrials.labels.derive import DERIVED_COLUMNS, derivation_signature, derive_columns, warm_up
 from mstrials.labels.ms_filter import is_ms_study
@@ -48,6 +50,7 @@ class RunSummary:
     removed: int = 0
     duplicates: int = 0
     older_ignored: int = 0
+    derived: int = 0  # studies whose labels this run worked out (unchanged ones keep theirs)
     seconds: float = 0.0
 
     def line(self) -> str:
@@ -102,6 +105,12 @@ def record_columns(record: StudyRecord) -> dict[str, Any]:
     }
 
 
+# Content hashes of the listed studies whose stored labels are current, for the run under way.
+# A module global, not an argument: forked workers inherit it once instead of receiving it with
+# every batch. Empty outside run_ingest, so prepare_study on its own always derives.
+_labelled_in_cache: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class PreparedStudy:
     """Everything about one incoming study that can be worked out without the cache."""
@@ -138,26 +147,58 @@ def _prepare(item: IncomingStudy) -> PreparedStudy:
         record = normalise_study(study)
     except MalformedStudy as error:
         return PreparedStudy(item.position, problem=str(error))
-    raw_json = json.dumps(study, ensure_ascii=False, separators=(",", ":"))
-    try:
-        raw_bytes = raw_json.encode()
-    except UnicodeEncodeError:  # a lone surrogate escape such as "\ud800" cannot be stored as text
+    raw_bytes = compact_json(study, item.text)
+    if raw_bytes is None:  # a lone surrogate escape such as "\ud800" cannot be stored as text
         return PreparedStudy(item.position, problem="holds text that is not valid Unicode")
+    raw_json = raw_bytes.decode()
     is_ms = is_ms_study(study)
+    content_hash = hashlib.sha1(raw_bytes).hexdigest()
     return PreparedStudy(
         position=item.position,
         nct_id=record.nct_id,
         is_ms=is_ms,
         raw_json=raw_json,
-        content_hash=hashlib.sha1(raw_bytes).hexdigest(),
+        content_hash=content_hash,
         columns=record_columns(record),
         sites=tuple(
             (s.facility, s.city, s.state, s.country, s.status, s.latitude, s.longitude) for s in record.sites
         ),
         last_update=record.last_update or "",
         data_date=_version_date(study) or record.last_update or "",
-        derived=derive_columns(study) if is_ms else {},
+        # A study the cache holds unchanged keeps its stored labels: they are current (see run_ingest).
+        derived=derive_columns(study) if is_ms and content_hash not in _labelled_in_cache else {},
     )
+
+
+# orjson writes small floats as "1e-7" or "0.00001" where Python writes "1e-07" and "1e-05"; a
+# record holding such text is re-encoded by the standard encoder, so that its stored text, and so
+# its content hash, stay what earlier releases stored.
+_SMALL_FLOAT = re.compile(rb"[0-9]e-[0-9]|0\.0000[0-9]")
+# Number text that may parse to an infinite float (a long digit run, a three-digit exponent).
+_HUGE_NUMBER = re.compile(r"[0-9]{20}|[eE][+-]?[0-9]{3}")
+
+
+def compact_json(study: Any, text: str | None) -> bytes | None:
+    """The study as compact UTF-8 JSON, byte for byte what `json.dumps(study, ensure_ascii=False,
+    separators=(",", ":"))` writes; None when it holds text that is not valid Unicode.
+
+    orjson is ten times faster, but writes NaN and infinite floats as null: it is used only for a
+    study parsed from `text` in which the parse cannot have met them (no NaN or Infinity, no number
+    long enough to overflow). Whatever else it refuses (integers past 64 bits, deep nesting, lone
+    surrogates) goes to the standard encoder, which raises RecursionError for deep nesting as before.
+    """
+    if text is not None and "NaN" not in text and "Infinity" not in text and _HUGE_NUMBER.search(text) is None:
+        try:
+            encoded = orjson.dumps(study)
+        except orjson.JSONEncodeError:
+            pass
+        else:
+            if _SMALL_FLOAT.search(encoded) is None:
+                return encoded
+    try:
+        return json.dumps(study, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        return None
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -277,6 +318,8 @@ class RunWriter:
         self._saved_before_run.update(owner for (owner,) in owners)
 
     def add(self, prepared: "PreparedStudy") -> None:
+        if prepared.derived:
+            self.summary.derived += 1
         if prepared.problem:
             self.summary.seen += 1
             self._malformed(prepared.position, prepared.problem)
@@ -448,13 +491,21 @@ def run_ingest(
     consumed) can tell that a study is no longer listed; imports and incremental runs cannot.
     A full run's `studies` must raise unless its listing was complete.
     """
+    global _labelled_in_cache
     started = time.monotonic()
     with cache.staged_copy(cache_path) as connection:
-        rederive_if_stale(connection, workers=workers)
+        summary.derived += rederive_if_stale(connection, workers=workers)
         warm_up()
         writer = RunWriter(connection, summary, report)
-        for prepared in ordered_map(prepare_study, studies(writer), workers):
-            writer.add(prepared)
+        # After rederive_if_stale every stored label is current: a study that comes back with the
+        # same content (and is still listed, so the writer leaves its row alone) needs no new labels.
+        _labelled_in_cache = frozenset(
+            known.content_hash for known in writer.known.values() if known.removed_run is None)
+        try:
+            for prepared in ordered_map(prepare_study, studies(writer), workers):
+                writer.add(prepared)
+        finally:
+            _labelled_in_cache = frozenset()
         if summary.mode == "full":
             writer.mark_unlisted(accept_removals)
         version = version if version is not None else {}

@@ -224,7 +224,7 @@ _UPSERT_STUDY = (
 _TRACKED_COLUMNS = [column for _, column in cache.TRACKED_FIELDS]
 
 
-@dataclass
+@dataclass(slots=True)  # one per cached study: kept small for 100k-study caches
 class _Known:
     content_hash: str
     first_seen_run: int
@@ -233,7 +233,7 @@ class _Known:
     tracked: tuple
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Applied:
     """What `RunWriter.add` did with a study in this run, so that a newer copy later in the same
     run can take it back (the run is streamed: earlier copies are written before later ones arrive)."""

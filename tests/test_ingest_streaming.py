@@ -8,6 +8,8 @@ import json
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mstrials.sources.ctgov_files import SourceError, read_study_file
 from mstrials.store.ingest import IncomingStudy, RunSummary, run_ingest
@@ -93,3 +95,52 @@ def test_a_newer_copy_later_in_the_run_replaces_an_earlier_new_one(tmp_path):
     row, _, changes = _row(cache, "NCT00000033")
     assert row["status"] == "COMPLETED"
     assert changes == [(1, "new")]
+
+
+def _state(cache):
+    with sqlite3.connect(cache) as connection:
+        studies = sorted(connection.execute("SELECT * FROM studies").fetchall())
+        sites = sorted(connection.execute("SELECT * FROM sites").fetchall())
+        changes = sorted(connection.execute("SELECT * FROM changes").fetchall(), key=repr)
+    return studies, sites, changes
+
+
+def _newest_copies(studies):
+    """What the run should amount to: one copy per study, the most recently updated (the later
+    one on a tie), at the place of the study's first copy."""
+    kept, place = [], {}
+    for study in studies:
+        nct_id = study["protocolSection"]["identificationModule"]["nctId"]
+        last_update = study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
+        if nct_id not in place:
+            place[nct_id] = len(kept)
+            kept.append((last_update, study))
+        elif last_update >= kept[place[nct_id]][0]:
+            kept[place[nct_id]] = (last_update, study)
+    return [study for _, study in kept]
+
+
+_versions = st.builds(
+    lambda number, status, last_update, countries: make_study(
+        nct_id=f"NCT0000005{number}", status=status, last_update=last_update, countries=countries),
+    st.integers(0, 2), st.sampled_from(["RECRUITING", "COMPLETED"]),
+    st.sampled_from(["2024-01-01", "2024-06-01", "2025-01-01"]),
+    st.sampled_from([("France",), ("France", "Italy"), ()]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cached=st.lists(_versions, max_size=3), incoming=st.lists(_versions, max_size=6))
+def test_a_run_with_repeated_studies_ends_as_if_only_the_newest_copies_came(tmp_path_factory, cached, incoming):
+    folder = tmp_path_factory.mktemp("run")
+    results = []
+    for name, studies in (("streamed", incoming), ("deduplicated", _newest_copies(incoming))):
+        cache = folder / f"{name}.sqlite"
+        for run_studies in (_newest_copies(cached), studies):
+            summary = run_ingest(cache, lambda writer, run_studies=run_studies: (
+                IncomingStudy(f"item {n}", study) for n, study in enumerate(run_studies)),
+                RunSummary(source="test", mode="import"), workers=1)
+        counts = (summary.seen, summary.new, summary.changed, summary.unchanged, summary.older_ignored,
+                  summary.ms_kept)
+        results.append((counts, _state(cache)))
+    assert results[0] == results[1]

@@ -147,7 +147,7 @@ def _prepare(item: IncomingStudy) -> PreparedStudy:
         record = normalise_study(study)
     except MalformedStudy as error:
         return PreparedStudy(item.position, problem=str(error))
-    raw_bytes = compact_json(study, item.text)
+    raw_bytes = compact_json(study)
     if raw_bytes is None:  # a lone surrogate escape such as "\ud800" cannot be stored as text
         return PreparedStudy(item.position, problem="holds text that is not valid Unicode")
     raw_json = raw_bytes.decode()
@@ -170,31 +170,34 @@ def _prepare(item: IncomingStudy) -> PreparedStudy:
     )
 
 
-# orjson writes small floats as "1e-7" or "0.00001" where Python writes "1e-07" and "1e-05"; a
-# record holding such text is re-encoded by the standard encoder, so that its stored text, and so
-# its content hash, stay what earlier releases stored.
-_SMALL_FLOAT = re.compile(rb"[0-9]e-[0-9]|0\.0000[0-9]")
-# Number text that may parse to an infinite float (a long digit run, a three-digit exponent).
-_HUGE_NUMBER = re.compile(r"[0-9]{20}|[eE][+-]?[0-9]{3}")
+# orjson writes some small floats as "1e-7" or "0.00001" where Python writes "1e-07" and "1e-05".
+_EXPONENT_OF_TEN = re.compile(rb"e-[0-9]")  # a literal start: searched fast, unlike a character class
+_DIGITS = frozenset(b"0123456789")
 
 
-def compact_json(study: Any, text: str | None) -> bytes | None:
+def _written_as_python_writes(encoded: bytes) -> bool:
+    if b"0.0000" in encoded:
+        return False
+    return not any(encoded[match.start() - 1] in _DIGITS for match in _EXPONENT_OF_TEN.finditer(encoded))
+
+
+def compact_json(study: Any) -> bytes | None:
     """The study as compact UTF-8 JSON, byte for byte what `json.dumps(study, ensure_ascii=False,
-    separators=(",", ":"))` writes; None when it holds text that is not valid Unicode.
+    separators=(",", ":"))` writes, so that the stored text and its content hash do not depend on
+    the encoder; None when it holds text that is not valid Unicode.
 
-    orjson is ten times faster, but writes NaN and infinite floats as null: it is used only for a
-    study parsed from `text` in which the parse cannot have met them (no NaN or Infinity, no number
-    long enough to overflow). Whatever else it refuses (integers past 64 bits, deep nesting, lone
-    surrogates) goes to the standard encoder, which raises RecursionError for deep nesting as before.
+    orjson is ten times faster. Where it would write something else the standard encoder is used:
+    for NaN and infinite floats, which orjson writes as null (registry records hold no null, so a
+    null in its output is the sign to check), for small floats in its own notation, and for what it
+    refuses (integers past 64 bits, deep nesting, lone surrogates).
     """
-    if text is not None and "NaN" not in text and "Infinity" not in text and _HUGE_NUMBER.search(text) is None:
-        try:
-            encoded = orjson.dumps(study)
-        except orjson.JSONEncodeError:
-            pass
-        else:
-            if _SMALL_FLOAT.search(encoded) is None:
-                return encoded
+    try:
+        encoded = orjson.dumps(study)
+    except orjson.JSONEncodeError:
+        pass
+    else:
+        if b"null" not in encoded and _written_as_python_writes(encoded):
+            return encoded
     try:
         return json.dumps(study, ensure_ascii=False, separators=(",", ":")).encode()
     except UnicodeEncodeError:

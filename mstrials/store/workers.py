@@ -1,9 +1,8 @@
 """Spread pure, CPU-bound per-study work over the machine's cores, keeping input order.
 
 Ingest spends most of its time classifying and parsing criteria, which is pure Python; a few
-forked worker processes make it scale with the idle cores. Small runs, and runs on a machine whose
-cores are busy, stay in-process, where a pool
-would cost more than it saves.
+forked worker processes make it scale with the idle cores. Small runs, and runs on a machine
+whose cores are busy, stay in-process, where a pool would cost more than it saves.
 """
 from __future__ import annotations
 

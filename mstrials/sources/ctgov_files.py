@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
 import zipfile
 import zlib
@@ -132,19 +133,106 @@ def _json_lines(text: str, label: str) -> Iterator[SourceItem]:
 def read_study_file(path: str | Path, max_bytes: int | None = None) -> Iterator[SourceItem]:
     """Yield every study-like item in a download file, in file order.
 
-    `max_bytes` caps what the file may decompress to (default MAX_DECOMPRESSED_BYTES).
+    `max_bytes` caps what the file may decompress to (default MAX_DECOMPRESSED_BYTES). JSON Lines
+    (plain or gzip) are read line by line, so a file of any length costs the memory of a few lines;
+    the other shapes are one JSON document and are read whole.
     """
     path = Path(path)
     label = path.name
     limit = MAX_DECOMPRESSED_BYTES if max_bytes is None else max_bytes
     try:
-        raw = path.read_bytes()
+        handle = open(path, "rb")
     except OSError as error:
         raise SourceError(f"{path}: cannot read ({error.strerror or error})") from error
-    if zipfile.is_zipfile(io.BytesIO(raw)):
+    with handle:
+        try:
+            is_zip = zipfile.is_zipfile(handle)
+            handle.seek(0)
+            is_gzip = handle.read(2) == b"\x1f\x8b"
+        except OSError as error:
+            raise SourceError(f"{path}: cannot read ({error.strerror or error})") from error
+        if not is_zip:
+            streamed = _streamed_json_lines(handle, is_gzip, label, limit)
+            if streamed is not None:
+                yield from streamed
+                return
+        try:
+            handle.seek(0)
+            raw = handle.read()
+        except OSError as error:
+            raise SourceError(f"{path}: cannot read ({error.strerror or error})") from error
+    if is_zip:
         yield from _zip_items(raw, label, limit)
         return
     yield from _items_from_text(_decode(raw, label, limit, limit), label)
+
+
+_JSON_WHITESPACE = b" \t\r\n"  # what the JSON grammar skips between values (str.strip skips more)
+
+
+def _raw_lines(handle: io.BufferedIOBase, is_gzip: bool, label: str, limit: int) -> Iterator[bytes]:
+    """The file's lines as bytes, decompressed on the fly; the size cap holds for gzip data as for
+    a whole read (a line is never read past what the cap still allows)."""
+    handle.seek(0)
+    stream = gzip.GzipFile(fileobj=handle) if is_gzip else handle
+    total = 0
+    while True:
+        try:
+            line = stream.readline(limit - total + 1) if is_gzip else stream.readline()
+        except _ARCHIVE_ERRORS as error:
+            if is_gzip:
+                raise SourceError(f"{label}: the gzip data is damaged ({_one_line(error)})") from error
+            raise SourceError(f"{label}: cannot read ({_one_line(error)})") from error
+        if not line:
+            return
+        total += len(line)
+        if is_gzip and total > limit:
+            raise SourceError(f"{label}: expands to more than {_size_words(limit)} when decompressed; not imported")
+        yield line
+
+
+def _text_of(line: bytes, label: str) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SourceError(f"{label}: not UTF-8 text, so not a JSON download") from error
+
+
+def _streamed_json_lines(handle: io.BufferedIOBase, is_gzip: bool, label: str, limit: int) -> Iterator[SourceItem] | None:
+    """The items of a JSON Lines file read line by line, or None when the file does not start like
+    one. It counts as JSON Lines exactly when a whole read would: its first value is an object that
+    ends on its first line, and more than whitespace follows."""
+    lines = _raw_lines(handle, is_gzip, label, limit)
+    head: list[bytes] = []
+    for line in lines:
+        if not head and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]  # the byte-order mark a whole read drops as "utf-8-sig"
+        head.append(line)
+        if line.strip(_JSON_WHITESPACE):
+            break
+    else:
+        return None
+    first = head[-1].strip(_JSON_WHITESPACE)
+    if not first.startswith(b"{"):
+        return None
+    try:
+        json.loads(_text_of(first, label))
+    except (ValueError, RecursionError):
+        return None  # the whole read says what is wrong with it
+    for line in lines:
+        head.append(line)
+        if line.strip(_JSON_WHITESPACE):
+            break
+    else:
+        return None  # a single object: one document
+    return _json_lines_from(head, lines, label)
+
+
+def _json_lines_from(head: list[bytes], rest: Iterator[bytes], label: str) -> Iterator[SourceItem]:
+    for number, raw in enumerate(itertools.chain(head, rest), start=1):
+        line = _text_of(raw, label)
+        if line.strip():
+            yield SourceItem(f"{label} line {number}", text=line)
 
 
 def _zip_items(raw: bytes, label: str, limit: int) -> Iterator[SourceItem]:

@@ -16,6 +16,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import orjson
+
 from mstrials.store import cache
 from mstrials.labels.derive import DERIVED_COLUMNS, derivation_signature, derive_columns, warm_up
 from mstrials.labels.ms_filter import is_ms_study
@@ -48,6 +50,7 @@ class RunSummary:
     removed: int = 0
     duplicates: int = 0
     older_ignored: int = 0
+    derived: int = 0  # studies whose labels this run worked out (unchanged ones keep theirs)
     seconds: float = 0.0
 
     def line(self) -> str:
@@ -102,6 +105,12 @@ def record_columns(record: StudyRecord) -> dict[str, Any]:
     }
 
 
+# Content hashes of the listed studies whose stored labels are current, for the run under way.
+# A module global, not an argument: forked workers inherit it once instead of receiving it with
+# every batch. Empty outside run_ingest, so prepare_study on its own always derives.
+_labelled_in_cache: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class PreparedStudy:
     """Everything about one incoming study that can be worked out without the cache."""
@@ -138,26 +147,61 @@ def _prepare(item: IncomingStudy) -> PreparedStudy:
         record = normalise_study(study)
     except MalformedStudy as error:
         return PreparedStudy(item.position, problem=str(error))
-    raw_json = json.dumps(study, ensure_ascii=False, separators=(",", ":"))
-    try:
-        raw_bytes = raw_json.encode()
-    except UnicodeEncodeError:  # a lone surrogate escape such as "\ud800" cannot be stored as text
+    raw_bytes = compact_json(study)
+    if raw_bytes is None:  # a lone surrogate escape such as "\ud800" cannot be stored as text
         return PreparedStudy(item.position, problem="holds text that is not valid Unicode")
+    raw_json = raw_bytes.decode()
     is_ms = is_ms_study(study)
+    content_hash = hashlib.sha1(raw_bytes).hexdigest()
     return PreparedStudy(
         position=item.position,
         nct_id=record.nct_id,
         is_ms=is_ms,
         raw_json=raw_json,
-        content_hash=hashlib.sha1(raw_bytes).hexdigest(),
+        content_hash=content_hash,
         columns=record_columns(record),
         sites=tuple(
             (s.facility, s.city, s.state, s.country, s.status, s.latitude, s.longitude) for s in record.sites
         ),
         last_update=record.last_update or "",
         data_date=_version_date(study) or record.last_update or "",
-        derived=derive_columns(study) if is_ms else {},
+        # A study the cache holds unchanged keeps its stored labels: they are current (see run_ingest).
+        derived=derive_columns(study) if is_ms and content_hash not in _labelled_in_cache else {},
     )
+
+
+# orjson writes some small floats as "1e-7" or "0.00001" where Python writes "1e-07" and "1e-05".
+_EXPONENT_OF_TEN = re.compile(rb"e-[0-9]")  # a literal start: searched fast, unlike a character class
+_DIGITS = frozenset(b"0123456789")
+
+
+def _written_as_python_writes(encoded: bytes) -> bool:
+    if b"0.0000" in encoded:
+        return False
+    return not any(encoded[match.start() - 1] in _DIGITS for match in _EXPONENT_OF_TEN.finditer(encoded))
+
+
+def compact_json(study: Any) -> bytes | None:
+    """The study as compact UTF-8 JSON, byte for byte what `json.dumps(study, ensure_ascii=False,
+    separators=(",", ":"))` writes, so that the stored text and its content hash do not depend on
+    the encoder; None when it holds text that is not valid Unicode.
+
+    orjson is ten times faster. Where it would write something else the standard encoder is used:
+    for NaN and infinite floats, which orjson writes as null (registry records hold no null, so a
+    null in its output is the sign to check), for small floats in its own notation, and for what it
+    refuses (integers past 64 bits, deep nesting, lone surrogates).
+    """
+    try:
+        encoded = orjson.dumps(study)
+    except orjson.JSONEncodeError:
+        pass
+    else:
+        if b"null" not in encoded and _written_as_python_writes(encoded):
+            return encoded
+    try:
+        return json.dumps(study, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        return None
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -183,7 +227,7 @@ _UPSERT_STUDY = (
 _TRACKED_COLUMNS = [column for _, column in cache.TRACKED_FIELDS]
 
 
-@dataclass
+@dataclass(slots=True)  # one per cached study: kept small for 100k-study caches
 class _Known:
     content_hash: str
     first_seen_run: int
@@ -192,8 +236,25 @@ class _Known:
     tracked: tuple
 
 
+@dataclass(frozen=True, slots=True)
+class _Applied:
+    """What `RunWriter.add` did with a study in this run, so that a newer copy later in the same
+    run can take it back (the run is streamed: earlier copies are written before later ones arrive)."""
+
+    last_update: str
+    outcome: str  # the RunSummary counter it raised: new, changed, unchanged or older_ignored
+    is_ms: bool
+    data_date: str
+
+
 class RunWriter:
-    """Applies incoming studies to an open (staged) cache connection and counts what happened."""
+    """Applies incoming studies to an open (staged) cache connection and counts what happened.
+
+    Studies are applied as they arrive, so a run holds only a batch of them at a time. When a
+    study comes again in the same run (pages that shift while being read, overlapping files),
+    the most recently updated copy wins, the later one on a tie: a winning copy first takes back
+    what the earlier one did, so counts, history and rows end as if only the winner had come.
+    """
 
     def __init__(self, connection: sqlite3.Connection, summary: RunSummary, report: Callable[[str], None]):
         self.connection = connection
@@ -211,13 +272,22 @@ class RunWriter:
         self._listed_ms_before = frozenset(row[0] for row in connection.execute(
             "SELECT nct_id FROM studies WHERE is_ms = 1 AND removed_run IS NULL"))
         self.seen_ids: set[str] = set()
-        self.newest_data_date = ""  # of the MS studies in this run; an import's "data as of"
-        # Writes are batched (each study comes once per run, so nothing reads what is pending).
+        self._applied: dict[str, _Applied] = {}
+        # The state before this run of studies this run rewrote, for taking a copy back.
+        self._known_before_run: dict[str, _Known] = {}
+        self._saved_before_run: set[str] = set()  # their rows, copied to temp tables before the rewrite
+        # Writes are batched (pending rows are never read before the next flush).
         self._study_rows: list[list] = []
         self._stale_site_owners: list[tuple[str]] = []
         self._site_rows: list[tuple] = []
         self._change_rows: list[tuple] = []
         self._unchanged: list[tuple[int, str]] = []
+        self._to_save: list[tuple[str]] = []
+
+    @property
+    def newest_data_date(self) -> str:
+        """How current the newest MS record of this run is: an import's "data as of"."""
+        return max((applied.data_date for applied in self._applied.values() if applied.is_ms), default="")
 
     def _change(self, nct_id: str, kind: str, old: Any, new: Any) -> None:
         self._change_rows.append(
@@ -226,6 +296,8 @@ class RunWriter:
 
     def flush(self) -> None:
         execute_many = self.connection.executemany
+        if self._to_save:
+            self._save_before_run(self._to_save)
         execute_many(_UPSERT_STUDY, self._study_rows)
         execute_many("UPDATE studies SET last_seen_run = ? WHERE nct_id = ?", self._unchanged)
         execute_many("DELETE FROM sites WHERE nct_id = ?", self._stale_site_owners)
@@ -236,28 +308,73 @@ class RunWriter:
         )
         execute_many("INSERT INTO changes (run_id, nct_id, kind, old_value, new_value) VALUES (?, ?, ?, ?, ?)",
                      self._change_rows)
-        for pending in (self._study_rows, self._unchanged, self._stale_site_owners, self._site_rows, self._change_rows):
+        for pending in (self._study_rows, self._unchanged, self._stale_site_owners, self._site_rows,
+                        self._change_rows, self._to_save):
             pending.clear()
 
+    def _save_before_run(self, owners: list[tuple[str]]) -> None:
+        if not self._saved_before_run:
+            self.connection.execute("CREATE TEMP TABLE studies_before_run AS SELECT * FROM main.studies WHERE 0")
+            self.connection.execute("CREATE TEMP TABLE sites_before_run AS SELECT * FROM main.sites WHERE 0")
+        self.connection.executemany("INSERT INTO studies_before_run SELECT * FROM main.studies WHERE nct_id = ?", owners)
+        self.connection.executemany("INSERT INTO sites_before_run SELECT * FROM main.sites WHERE nct_id = ?", owners)
+        self._saved_before_run.update(owner for (owner,) in owners)
+
     def add(self, prepared: "PreparedStudy") -> None:
-        self.summary.seen += 1
+        if prepared.derived:
+            self.summary.derived += 1
         if prepared.problem:
+            self.summary.seen += 1
             self._malformed(prepared.position, prepared.problem)
             return
-        if prepared.is_ms and prepared.data_date > self.newest_data_date:
-            self.newest_data_date = prepared.data_date
+        earlier = self._applied.get(prepared.nct_id)
+        if earlier is not None:
+            self.summary.duplicates += 1
+            if prepared.last_update < earlier.last_update:
+                return
+            self._take_back(prepared.nct_id, earlier)
+        self._apply(prepared)
+
+    def _take_back(self, nct_id: str, applied: _Applied) -> None:
+        """Undo what an earlier copy of `nct_id` did in this run."""
+        summary = self.summary
+        summary.seen -= 1
+        if applied.is_ms:
+            summary.ms_kept -= 1
+        else:
+            summary.non_ms -= 1
+        setattr(summary, applied.outcome, getattr(summary, applied.outcome) - 1)
+        del self._applied[nct_id]
+        if applied.outcome not in ("new", "changed"):
+            return  # only last_seen_run moved, and the winning copy sets it again
+        self.flush()
+        execute = self.connection.execute
+        execute("DELETE FROM changes WHERE run_id = ? AND nct_id = ?", (self.run_id, nct_id))
+        execute("DELETE FROM sites WHERE nct_id = ?", (nct_id,))
+        execute("DELETE FROM studies WHERE nct_id = ?", (nct_id,))
+        before = self._known_before_run.get(nct_id)
+        if before is None:
+            del self.known[nct_id]
+            return
+        execute("INSERT INTO main.studies SELECT * FROM studies_before_run WHERE nct_id = ?", (nct_id,))
+        execute("INSERT INTO main.sites SELECT * FROM sites_before_run WHERE nct_id = ?", (nct_id,))
+        self.known[nct_id] = before
+
+    def _apply(self, prepared: "PreparedStudy") -> None:
+        summary = self.summary
+        summary.seen += 1
         nct_id = prepared.nct_id
         self.seen_ids.add(nct_id)
         if prepared.is_ms:
-            self.summary.ms_kept += 1
+            summary.ms_kept += 1
         else:
-            self.summary.non_ms += 1
+            summary.non_ms += 1
         known = self.known.get(nct_id)
         columns = prepared.columns
         tracked = tuple(columns[column] for column in _TRACKED_COLUMNS)
         first_seen = self.run_id
         if known is None:
-            self.summary.new += 1
+            outcome = "new"
             self._change(nct_id, "new", None, columns["status"])
         else:
             first_seen = known.first_seen_run
@@ -267,16 +384,20 @@ class RunWriter:
             is_older = bool(known.last_update and last_update and last_update < known.last_update)
             if (known.content_hash == prepared.content_hash or is_older) and known.removed_run is None:
                 # An import of an older download must not roll the cache back in time.
-                if is_older:
-                    self.summary.older_ignored += 1
-                else:
-                    self.summary.unchanged += 1
+                outcome = "older_ignored" if is_older else "unchanged"
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
+                self._applied[nct_id] = _Applied(prepared.last_update, outcome, prepared.is_ms, prepared.data_date)
                 self._unchanged.append((self.run_id, nct_id))
                 return
-            self.summary.changed += 1
+            outcome = "changed"
             for (kind, _), old, new in zip(cache.TRACKED_FIELDS, known.tracked, tracked):
                 if old != new:
                     self._change(nct_id, kind, old, new)
+            if nct_id not in self._known_before_run:
+                self._known_before_run[nct_id] = known
+                self._to_save.append((nct_id,))
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+        self._applied[nct_id] = _Applied(prepared.last_update, outcome, prepared.is_ms, prepared.data_date)
         values = [nct_id, int(prepared.is_ms), prepared.raw_json, prepared.content_hash, first_seen, self.run_id, None]
         values += [columns[name] for name in cache.RECORD_COLUMNS]
         values += [prepared.derived.get(name) for name in DERIVED_COLUMNS]
@@ -326,26 +447,6 @@ class RunWriter:
         )
 
 
-def newest_copies(prepared: Iterable[PreparedStudy], summary: RunSummary) -> list[PreparedStudy]:
-    """One copy per study: the most recently updated, and on a tie the later one (pages that shift
-    while being read repeat a study; overlapping files hold several versions of it)."""
-    kept: list[PreparedStudy | None] = []
-    index_of: dict[str, int] = {}
-    for item in prepared:
-        if item.problem:
-            kept.append(item)
-            continue
-        earlier = index_of.get(item.nct_id)
-        if earlier is None:
-            index_of[item.nct_id] = len(kept)
-            kept.append(item)
-            continue
-        summary.duplicates += 1
-        if item.last_update >= kept[earlier].last_update:
-            kept[earlier] = item
-    return kept
-
-
 def _derive_stored(row: tuple[str, str]) -> tuple[str, dict[str, Any]]:
     nct_id, raw_json = row
     return nct_id, derive_columns(json.loads(raw_json))
@@ -393,13 +494,21 @@ def run_ingest(
     consumed) can tell that a study is no longer listed; imports and incremental runs cannot.
     A full run's `studies` must raise unless its listing was complete.
     """
+    global _labelled_in_cache
     started = time.monotonic()
     with cache.staged_copy(cache_path) as connection:
-        rederive_if_stale(connection, workers=workers)
+        summary.derived += rederive_if_stale(connection, workers=workers)
         warm_up()
         writer = RunWriter(connection, summary, report)
-        for prepared in newest_copies(ordered_map(prepare_study, studies(writer), workers), summary):
-            writer.add(prepared)
+        # After rederive_if_stale every stored label is current: a study that comes back with the
+        # same content (and is still listed, so the writer leaves its row alone) needs no new labels.
+        _labelled_in_cache = frozenset(
+            known.content_hash for known in writer.known.values() if known.removed_run is None)
+        try:
+            for prepared in ordered_map(prepare_study, studies(writer), workers):
+                writer.add(prepared)
+        finally:
+            _labelled_in_cache = frozenset()
         if summary.mode == "full":
             writer.mark_unlisted(accept_removals)
         version = version if version is not None else {}

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from mstrials.sources import ctgov_api as api
 from mstrials.store import cache
 from mstrials.store.ingest import IncomingStudy, RunSummary, RunWriter, incremental_since, run_ingest
 from mstrials.sources.ctgov_files import SourceError, read_study_file
 from mstrials.sources.ctis_files import looks_like_ctis
+
+if TYPE_CHECKING:
+    from mstrials.sources import ctgov_api as api
 
 
 def refresh_from_api(
@@ -26,6 +28,9 @@ def refresh_from_api(
     untouched) when a full listing would unlist more than a tenth of the listed MS trials and
     `accept_removals` is not given.
     """
+    # Imported here: the HTTP stack costs an offline import a tenth of a second of start-up.
+    from mstrials.sources import ctgov_api as api
+
     summary = RunSummary(source=settings.base_url, mode="full")
     version: dict = {}
 

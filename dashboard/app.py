@@ -39,7 +39,10 @@ if isinstance(data, str):
                   position="hidden").run()
     st.stop()
 
-page = st.navigation(list(PAGES.values()), position="top")
+# In the sidebar, above the filters: Streamlit puts the sidebar before the top bar in the page, so a top
+# navigation came after every filter and help icon for someone moving with Tab (on a phone Streamlit already
+# moves it here). Now it is the first thing after "Skip to main content".
+page = st.navigation(list(PAGES.values()), position="sidebar", expanded=True)
 page_name = next(name for name, candidate in PAGES.items() if candidate.url_path == page.url_path)
 
 filters_sidebar.keep_filter_state()

@@ -64,8 +64,10 @@ PATTERN_OVERLAY: dict[str, object] = {"fillmode": "overlay", "fgcolor": PATTERN_
 
 # Heatmap cells run from near-white to a mid blue (the light end of the "Blues" scale): dark text keeps
 # 4.5:1 on every cell, where the full scale needs white text on its dark end and fails in the middle.
+# The stops crowd at the low end: a few cells hold hundreds of trials, and an even scale left every
+# other cell the same pale colour.
 HEATMAP_COLOURSCALE: tuple[tuple[float, str], ...] = (
-    (0.0, "#f7fbff"), (0.2, "#deebf7"), (0.4, "#c6dbef"), (0.6, "#9ecae1"), (0.8, "#6baed6"), (1.0, "#4292c6"),
+    (0.0, "#f7fbff"), (0.02, "#deebf7"), (0.06, "#c6dbef"), (0.15, "#9ecae1"), (0.4, "#6baed6"), (1.0, "#4292c6"),
 )
 
 

@@ -20,6 +20,10 @@ import filters_sidebar  # noqa: E402
 import quick_check_answers  # noqa: E402
 
 st.set_page_config(page_title="Progressive MS Trial Explorer", page_icon=":material/explore:", layout="wide")
+# Streamlit only moves a collapsed sidebar off screen, so Tab still went through its page links and filters
+# with the focus out of sight (on a phone that is every visit). Hidden, they leave the tab order until opened.
+st.html("<style>section[data-testid='stSidebar'][data-collapsed='true'], "
+        "section[data-testid='stSidebar'][data-collapsed='true'] * { visibility: hidden !important; }</style>")
 
 PAGES = {
     "explore": st.Page(str(HERE / "views" / "explore.py"), title="Explore trials", icon=":material/search:", url_path="explore", default=True),

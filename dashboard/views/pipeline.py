@@ -145,8 +145,8 @@ starts = pipeline.starts_per_year(trials, catalogue.label)
 if starts.empty:
     st.info("None of these trials has a start date.")
 else:
-    st.markdown("Each mechanism has its own colour and bar pattern; the legend lists them top to bottom in the "
-                "order they are stacked.")
+    st.markdown("Each mechanism has its own colour and bar pattern; the legend lists them in the order they are "
+                "stacked, the top of the stack first.")
     # One trace per mechanism in the catalogue's order, styled from the one mechanism → style table.
     order = catalogue.ordered_keys() + sorted(set(starts["mechanism"]) - set(catalogue.ordered_keys()))
     styles = chart_colours.mechanism_styles(order)
@@ -159,9 +159,11 @@ else:
                      marker=dict(color=style.colour, pattern=dict(shape=style.pattern, **chart_colours.PATTERN_OVERLAY),
                                  line=dict(color=chart_colours.PAGE_BACKGROUND, width=1)),
                      hovertemplate="<b>%{fullData.name}</b><br>%{x}: %{y} trials started<extra></extra>")
-    bars.update_layout(barmode="stack", height=380, margin=dict(l=10, r=10, t=10, b=10), bargap=0.1,
+    # The legend under the bars: beside them, its 13 names left a phone a few pixels for the chart.
+    bars.update_layout(barmode="stack", height=560, margin=dict(l=10, r=10, t=10, b=10), bargap=0.1,
                        xaxis_title="Start year", yaxis_title="Trials started",
-                       legend=dict(title="Mechanism", traceorder="reversed"))
+                       legend=dict(title="Mechanism", traceorder="reversed", orientation="h", y=-0.2,
+                                   yanchor="top", x=0, xanchor="left"))
     st.plotly_chart(on_page(bars), config={"displayModeBar": False}, width="stretch")
     with st.expander("Show as a table"):
         st.dataframe(starts.pivot(index="year", columns="mechanism_label", values="count").fillna(0).astype(int),

@@ -20,6 +20,10 @@ import filters_sidebar  # noqa: E402
 import quick_check_answers  # noqa: E402
 
 st.set_page_config(page_title="Progressive MS Trial Explorer", page_icon=":material/explore:", layout="wide")
+# Streamlit only moves a collapsed sidebar off screen, so Tab still went through its page links and filters
+# with the focus out of sight (on a phone that is every visit). Hidden, they leave the tab order until opened.
+st.html("<style>section[data-testid='stSidebar'][data-collapsed='true'], "
+        "section[data-testid='stSidebar'][data-collapsed='true'] * { visibility: hidden !important; }</style>")
 
 PAGES = {
     "explore": st.Page(str(HERE / "views" / "explore.py"), title="Explore trials", icon=":material/search:", url_path="explore", default=True),
@@ -39,7 +43,10 @@ if isinstance(data, str):
                   position="hidden").run()
     st.stop()
 
-page = st.navigation(list(PAGES.values()), position="top")
+# In the sidebar, above the filters: Streamlit puts the sidebar before the top bar in the page, so a top
+# navigation came after every filter and help icon for someone moving with Tab (on a phone Streamlit already
+# moves it here). Now it is the first thing after "Skip to main content".
+page = st.navigation(list(PAGES.values()), position="sidebar", expanded=True)
 page_name = next(name for name, candidate in PAGES.items() if candidate.url_path == page.url_path)
 
 filters_sidebar.keep_filter_state()

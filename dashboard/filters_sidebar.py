@@ -102,6 +102,12 @@ def _with_count(label: str, count: int) -> str:
     return f"{plain_label(label)} ({count:,})"
 
 
+# Typing in a filter finds the options whose label contains the typed text. Streamlit's default fuzzy
+# match accepts any letters in order, so "Phase 2" also matched "Phase 4 (after approval) (2)" through
+# its count; a count follows " (", so it only matches when someone types the digits themselves.
+TYPE_AHEAD = "contains"
+
+
 def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_support.AppContext:
     state = state_from_widgets(data)
     counts = trial_frame.facet_counts(data.table, state)
@@ -125,7 +131,7 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
         keys = catalogue.ordered_keys()
         keys += [k for k in st.session_state.get(WIDGET_KEYS["mechanisms"], []) if k not in keys]
         st.multiselect(
-            "Mechanism (how the treatment is meant to work)", keys, key=WIDGET_KEYS["mechanisms"],
+            "Mechanism (how the treatment is meant to work)", keys, key=WIDGET_KEYS["mechanisms"], filter_mode=TYPE_AHEAD,
             format_func=lambda k: _with_count(f"{catalogue.group_of(k)} › {catalogue.label(k)}", counts.of("mechanisms", k)),
             placeholder="Any mechanism",
             help="Labels are given automatically from the treatments tested. See 'What the mechanisms mean' below.",
@@ -141,14 +147,14 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
         class_keys = [k for k in drug_classes.keys if k in data.table.members.get("drug_classes", {})]
         class_keys += [k for k in st.session_state.get(WIDGET_KEYS["drug_classes"], []) if k not in class_keys]
         st.multiselect(
-            "Drug class (what kind of treatment)", class_keys, key=WIDGET_KEYS["drug_classes"],
+            "Drug class (what kind of treatment)", class_keys, key=WIDGET_KEYS["drug_classes"], filter_mode=TYPE_AHEAD,
             format_func=lambda k: _with_count(drug_classes.label(k), counts.of("drug_classes", k)),
             placeholder="Any drug class",
             help="A finer split inside the mechanisms, e.g. BTK inhibitors versus anti-CD20 antibodies. "
                  "Given from the treatments tested (not the comparators); many trials have no listed class.",
         )
         ms_types = sorted(set(data.table.members["ms_types"]) | set(st.session_state.get(WIDGET_KEYS["ms_types"], [])))
-        st.multiselect("MS type the trial includes", ms_types, key=WIDGET_KEYS["ms_types"], placeholder="Any type",
+        st.multiselect("MS type the trial includes", ms_types, key=WIDGET_KEYS["ms_types"], filter_mode=TYPE_AHEAD, placeholder="Any type",
                        format_func=lambda k: _with_count(readable_ms_type(k), counts.of("ms_types", k)),
                        help="Primary progressive (PPMS): worsening from the start, without relapses. Secondary "
                             "progressive (SPMS): relapses at first, then steady worsening. Relapsing-remitting "
@@ -159,21 +165,21 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
             # Many progressive trials never say which type: choosing PPMS alone would hide them silently.
             st.caption(f"{unstated:,} more trial{'' if unstated == 1 else 's'} take progressive MS without saying "
                        "which type: add “Progressive, type not stated” to see them.")
-        st.multiselect("Phase", list(PHASE_LABELS), key=WIDGET_KEYS["phases"], placeholder="Any phase",
+        st.multiselect("Phase", list(PHASE_LABELS), key=WIDGET_KEYS["phases"], filter_mode=TYPE_AHEAD, placeholder="Any phase",
                        format_func=lambda k: _with_count(PHASE_LABELS[k], counts.of("phases", k)),
                        help="Phase 1 checks safety in few people; phase 2 looks for a signal; phase 3 confirms "
                             "benefit in many people; phase 4 follows approved drugs.")
-        st.multiselect("Recruitment status", list(STATUS_LABELS), key=WIDGET_KEYS["statuses"], placeholder="Any status",
+        st.multiselect("Recruitment status", list(STATUS_LABELS), key=WIDGET_KEYS["statuses"], filter_mode=TYPE_AHEAD, placeholder="Any status",
                        format_func=lambda k: _with_count(STATUS_LABELS[k], counts.of("statuses", k)))
         study_types = sorted(set(STUDY_TYPE_LABELS) | set(data.table.frame["study_type"].unique()))
-        st.multiselect("Study type", study_types, key=WIDGET_KEYS["study_types"], placeholder="Any type",
+        st.multiselect("Study type", study_types, key=WIDGET_KEYS["study_types"], filter_mode=TYPE_AHEAD, placeholder="Any type",
                        format_func=lambda k: _with_count(STUDY_TYPE_LABELS.get(k, k.capitalize()), counts.of("study_types", k)))
         # Keep an earlier choice selectable even when a refreshed cache no longer lists it.
         countries = sorted(set(data.table.values_of("countries")) | set(st.session_state.get(WIDGET_KEYS["countries"], [])))
-        st.multiselect("Country with a study site", countries, key=WIDGET_KEYS["countries"],
+        st.multiselect("Country with a study site", countries, key=WIDGET_KEYS["countries"], filter_mode=TYPE_AHEAD,
                        placeholder="Any country",
                        format_func=lambda k: _with_count(k, counts.of("countries", k)))
-        st.multiselect("Sponsor", list(SPONSOR_GROUP_LABELS), key=WIDGET_KEYS["sponsor_groups"], placeholder="Any sponsor",
+        st.multiselect("Sponsor", list(SPONSOR_GROUP_LABELS), key=WIDGET_KEYS["sponsor_groups"], filter_mode=TYPE_AHEAD, placeholder="Any sponsor",
                        format_func=lambda k: _with_count(SPONSOR_GROUP_LABELS[k], counts.of("sponsor_groups", k)))
         low, high = trial_frame.year_bounds(data.table)
         if low < high:

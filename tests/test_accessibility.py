@@ -82,3 +82,67 @@ def test_no_axe_violations(browser, app_url, name, width):  # noqa: F811
         f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} nodes, e.g. {v['nodes'][0]['html']}"
         for v in violations
     )
+
+
+# Page links wherever Streamlit draws the navigation (the sidebar, or the top bar).
+NAV_LINK = '[data-testid="stSidebarNavLink"], [data-testid="stTopNavLink"]'
+# On a phone the sidebar, with the page links, starts closed behind this button.
+OPEN_SIDEBAR = '[data-testid="stExpandSidebarButton"]'
+FOCUS = """([nav, opener]) => {
+    const element = document.activeElement;
+    const box = element.getBoundingClientRect();
+    return {nav: element.closest(nav) !== null, opener: element.closest(opener) !== null,
+            on_screen: box.width > 0 && box.right > 0 && box.left < window.innerWidth
+                       && box.bottom > 0 && box.top < window.innerHeight,
+            what: element.tagName + ' ' + (element.getAttribute('aria-label') || element.innerText || '').slice(0, 40)};
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_tab_reaches_the_page_navigation_within_three_presses(browser, app_url, width):  # noqa: F811
+    """From page load, Tab reaches a page link (or, on a phone, the button that shows them) in ≤ 3 presses,
+    and every stop on the way is on screen: a closed sidebar's links are not stops in the dark."""
+    viewport = WIDTHS[width]
+    page = open_page(browser, f"{app_url}/pipeline?scope=all", *viewport)
+    try:
+        # Every filter and help icon drawn first: they are the tab stops that used to come before the pages.
+        page.get_by_text("Reset filters", exact=True).wait_for(state="attached", timeout=60_000)
+        wait_until_idle(page)
+        visited = []
+        for _ in range(3):
+            page.keyboard.press("Tab")
+            focus = page.evaluate(FOCUS, [NAV_LINK, OPEN_SIDEBAR])
+            visited.append(focus["what"])
+            assert focus["on_screen"], f"focus went out of sight: {visited}"
+            if focus["nav"] or focus["opener"]:
+                break
+        else:
+            pytest.fail(f"three Tab presses visit {visited}, no page link")
+        if focus["opener"]:
+            page.keyboard.press("Enter")
+            # The sidebar slides in: wait until the first page link is wholly on screen.
+            page.wait_for_function("""(selector) => {
+                const link = document.querySelector(selector);
+                if (!link || getComputedStyle(link).visibility !== 'visible') return false;
+                const box = link.getBoundingClientRect();
+                return box.width > 0 && box.left >= 0 && box.right <= window.innerWidth;
+            }""", arg=NAV_LINK, timeout=10_000)
+    finally:
+        page.close()
+
+
+def test_typing_a_phase_finds_that_phase_and_no_other(browser, app_url):  # noqa: F811
+    page = open_page(browser, f"{app_url}/?scope=all")
+    try:
+        phase = page.get_by_role("combobox", name="Phase", exact=True)
+        phase.click()
+        page.keyboard.type("Phase 2")
+        page.locator('[role="option"]').first.wait_for(timeout=10_000)
+        page.wait_for_timeout(500)
+        shown = [text.strip() for text in page.locator('[role="option"]').all_inner_texts()]
+    finally:
+        page.close()
+    suggestions = [text for text in shown if not text.startswith("Select ")]  # "Select all / N matches"
+    assert suggestions and suggestions[0].startswith("Phase 2 ("), shown
+    # The counts stay in the labels, but their digits no longer make other phases match.
+    assert all("phase 2" in text.lower() for text in suggestions), shown

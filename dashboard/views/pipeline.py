@@ -8,8 +8,8 @@ import streamlit as st
 
 import app_support
 import filters_sidebar
+from mstrials.explore import chart_colours, pipeline
 from mstrials.explore import frame as trial_frame
-from mstrials.explore import pipeline
 from mstrials.labels.drug_classes import load_drug_classes
 from mstrials.explore.frame import PHASE_STAGES
 from mstrials.markup_safety import hover_text, plain_label
@@ -21,9 +21,25 @@ STAGE_PHASES: dict[str, tuple[str, ...]] = {
     "No phase": ("NA",),
 }
 
+
+def on_page(figure: go.Figure) -> go.Figure:
+    """The chart on the page's own white, with its text in the page's text colour.
+
+    Streamlit's chart theme greys axis labels, titles and notes to 3.8:1 on white; text needs 4.5:1.
+    """
+    text = dict(color=chart_colours.CHART_TEXT)
+    figure.update_layout(plot_bgcolor=chart_colours.PAGE_BACKGROUND, paper_bgcolor=chart_colours.PAGE_BACKGROUND,
+                         font=text, legend_font=text, legend_title_font=text)
+    figure.update_xaxes(tickfont=text, title_font=text)
+    figure.update_yaxes(tickfont=text, title_font=text)
+    figure.update_annotations(font=text)
+    return figure
+
+
 context = app_support.current()
 catalogue = context.catalogue
 trials = context.filtered()
+
 
 st.title("Pipeline")
 app_support.show_data_as_of(context.data)
@@ -39,15 +55,18 @@ table = pipeline.mechanism_phase_table(trials, catalogue.ordered_keys(), catalog
 matrix = pipeline.count_matrix(table)
 hover = table.pivot(index="mechanism_label", columns="stage", values="trials").reindex(
     index=matrix.index, columns=list(PHASE_STAGES)).fillna("")
+# zmin/zmax fixed so the colour of a count is known: the scale keeps the cell numbers at 4.5:1 on every cell.
 heatmap = go.Figure(go.Heatmap(
     z=matrix.to_numpy(), x=list(matrix.columns), y=[hover_text(label) for label in matrix.index],
     text=[[str(v) if v else "·" for v in row] for row in matrix.to_numpy()],
-    texttemplate="%{text}", customdata=hover.to_numpy(), colorscale="Blues", showscale=False,
+    texttemplate="%{text}", textfont=dict(color=chart_colours.CHART_TEXT), customdata=hover.to_numpy(),
+    colorscale=[list(stop) for stop in chart_colours.HEATMAP_COLOURSCALE], zmin=0,
+    zmax=max(1, int(matrix.to_numpy().max())), showscale=False,
     hovertemplate="<b>%{y}</b> · %{x}: %{z} trials<br><br>%{customdata}<extra></extra>", xgap=2, ygap=2,
 ))
 heatmap.update_layout(height=max(260, 48 * len(matrix) + 90), margin=dict(l=10, r=10, t=10, b=10),
                       yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
-st.plotly_chart(heatmap, config={"displayModeBar": False}, width="stretch")
+st.plotly_chart(on_page(heatmap), config={"displayModeBar": False}, width="stretch")
 with st.expander("Show as a table"):
     st.dataframe(matrix, width="stretch")
 
@@ -95,9 +114,11 @@ else:
                 f"Showing {len(rows)} of {len(of_mechanism)} trials"
                 + (f" ({undated} have no usable dates)." if undated else "."))
     # Trial numbers alone on the axis: with titles there, a phone had no room left for the bars.
+    status_styles = chart_colours.STATUS_STYLES
     gantt = px.timeline(rows, x_start="start", x_end="end", y="nct_id", color="status_group",
                         pattern_shape="status_group", category_orders={"status_group": list(pipeline.STATUS_GROUP_ORDER)},
-                        pattern_shape_map=pipeline.STATUS_GROUP_PATTERNS,
+                        color_discrete_map={group: style.colour for group, style in status_styles.items()},
+                        pattern_shape_map={group: style.pattern for group, style in status_styles.items()},
                         hover_data={"title": True, "status": True, "phase": True, "nct_id": True, "status_group": False},
                         labels={"status_group": "Status", "nct_id": "Trial", "title": "Title", "status": "Status",
                                 "phase": "Phase"})
@@ -105,9 +126,12 @@ else:
     gantt.add_vline(x=today, line_dash="dash", line_color="black")
     gantt.add_annotation(x=today, y=1.02, yref="paper", text="Today", showarrow=False)
     gantt.update_yaxes(autorange="reversed", title=None)
-    gantt.update_layout(height=max(300, 22 * len(rows) + 120), margin=dict(l=10, r=10, t=30, b=10),
+    # White pattern lines over the status colour: they contrast with the bar as much as the bar does with the page.
+    gantt.update_traces(marker_pattern=chart_colours.PATTERN_OVERLAY)
+    # A gap between rows, so a bar touches only the page (and its own pattern), never another status's colour.
+    gantt.update_layout(height=max(300, 22 * len(rows) + 120), margin=dict(l=10, r=10, t=30, b=10), bargap=0.3,
                         legend=dict(orientation="h", y=-0.05 if len(rows) > 20 else -0.2))
-    st.plotly_chart(gantt, config={"displayModeBar": False}, width="stretch")
+    st.plotly_chart(on_page(gantt), config={"displayModeBar": False}, width="stretch")
     with st.expander("Show as a table"):
         # The titles from the trial list, not the hover copy (which is escaped for the chart).
         titles = trials.set_index("nct_id")["title"]
@@ -121,11 +145,26 @@ starts = pipeline.starts_per_year(trials, catalogue.label)
 if starts.empty:
     st.info("None of these trials has a start date.")
 else:
-    # The legend and hover read labels as HTML: escaped copies for the chart, the table keeps the text.
-    bars = px.bar(starts.assign(mechanism_label=starts["mechanism_label"].map(hover_text)), x="year", y="count", color="mechanism_label",
-                  labels={"year": "Start year", "count": "Trials started", "mechanism_label": "Mechanism"})
-    bars.update_layout(height=380, margin=dict(l=10, r=10, t=10, b=10), bargap=0.1)
-    st.plotly_chart(bars, config={"displayModeBar": False}, width="stretch")
+    st.markdown("Each mechanism has its own colour and bar pattern; the legend lists them in the order they are "
+                "stacked, the top of the stack first.")
+    # One trace per mechanism in the catalogue's order, styled from the one mechanism → style table.
+    order = catalogue.ordered_keys() + sorted(set(starts["mechanism"]) - set(catalogue.ordered_keys()))
+    styles = chart_colours.mechanism_styles(order)
+    bars = go.Figure()
+    for key in (k for k in order if k in set(starts["mechanism"])):
+        of_key = starts[starts["mechanism"] == key]
+        style = styles[key]
+        # The legend and hover read labels as HTML: escaped copies for the chart, the table keeps the text.
+        bars.add_bar(x=of_key["year"], y=of_key["count"], name=hover_text(catalogue.label(key)),
+                     marker=dict(color=style.colour, pattern=dict(shape=style.pattern, **chart_colours.PATTERN_OVERLAY),
+                                 line=dict(color=chart_colours.PAGE_BACKGROUND, width=1)),
+                     hovertemplate="<b>%{fullData.name}</b><br>%{x}: %{y} trials started<extra></extra>")
+    # The legend under the bars: beside them, its 13 names left a phone a few pixels for the chart.
+    bars.update_layout(barmode="stack", height=560, margin=dict(l=10, r=10, t=10, b=10), bargap=0.1,
+                       xaxis_title="Start year", yaxis_title="Trials started",
+                       legend=dict(title="Mechanism", traceorder="reversed", orientation="h", y=-0.2,
+                                   yanchor="top", x=0, xanchor="left"))
+    st.plotly_chart(on_page(bars), config={"displayModeBar": False}, width="stretch")
     with st.expander("Show as a table"):
         st.dataframe(starts.pivot(index="year", columns="mechanism_label", values="count").fillna(0).astype(int),
                      width="stretch")

@@ -14,7 +14,8 @@ from mstrials.markup_safety import hover_text
 
 HOVER_LIMIT = 12
 
-# Status groups for the timeline: each gets a colour *and* a bar pattern and a word in the legend.
+# Status groups for the timeline: each gets a colour *and* a bar pattern (mstrials.explore.chart_colours)
+# and a word in the legend.
 STATUS_GROUPS: dict[str, str] = {
     "RECRUITING": "Open", "NOT_YET_RECRUITING": "Open", "ENROLLING_BY_INVITATION": "Open",
     "ACTIVE_NOT_RECRUITING": "Running, not recruiting",
@@ -22,8 +23,6 @@ STATUS_GROUPS: dict[str, str] = {
     "TERMINATED": "Stopped or withdrawn", "WITHDRAWN": "Stopped or withdrawn", "SUSPENDED": "Stopped or withdrawn",
 }
 STATUS_GROUP_ORDER = ("Open", "Running, not recruiting", "Completed", "Stopped or withdrawn", "Unknown")
-STATUS_GROUP_PATTERNS = {"Open": "", "Running, not recruiting": "/", "Completed": ".", "Stopped or withdrawn": "x",
-                         "Unknown": "-"}
 
 
 def by_mechanism(trials: pd.DataFrame) -> pd.DataFrame:
@@ -91,14 +90,14 @@ def timeline_rows(trials: pd.DataFrame, limit: int = 150) -> tuple[pd.DataFrame,
 
 
 def starts_per_year(trials: pd.DataFrame, label: Callable[[str], str]) -> pd.DataFrame:
-    """How many trials started each year, per mechanism (long form: year, mechanism_label, count)."""
+    """How many trials started each year, per mechanism (long form: year, mechanism, mechanism_label, count)."""
     pairs = by_mechanism(trials).dropna(subset=["start_year"])
     if pairs.empty:
-        return pd.DataFrame(columns=["year", "mechanism_label", "count"])
+        return pd.DataFrame(columns=["year", "mechanism", "mechanism_label", "count"])
     counts = pairs.groupby(["start_year", "mechanism"]).size().reset_index(name="count")
     counts["year"] = counts["start_year"].astype(int)
     counts["mechanism_label"] = counts["mechanism"].map(label)
-    return counts[["year", "mechanism_label", "count"]]
+    return counts[["year", "mechanism", "mechanism_label", "count"]]
 
 
 def class_phase_counts(trials: pd.DataFrame, mechanism_order: Sequence[str],

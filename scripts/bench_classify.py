@@ -24,7 +24,7 @@ from mstrials.labels.classify import classify_study, evidence_text  # noqa: E402
 from mstrials.tooling.devset_scoring import (  # noqa: E402
     DEVSET_PATH,
     MACRO_F1_RULE,
-    UNSEEN_PATH,
+    UNSEEN_PATHS,
     DevsetReport,
     evaluate,
     iter_corpus,
@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="JSON-lines corpus (.jsonl or .jsonl.gz)")
     parser.add_argument("--devset", type=Path, default=DEVSET_PATH, help="hand-labelled dev set CSV")
-    parser.add_argument("--unseen", type=Path, default=UNSEEN_PATH, help="frozen unseen split CSV (scores only)")
+    parser.add_argument("--unseen", type=Path, nargs="+", default=list(UNSEEN_PATHS),
+                        help="frozen unseen split CSVs, scored together (scores only)")
     parser.add_argument("--mistakes", action="store_true", help="list the dev-set trials classified differently (never the unseen ones)")
     args = parser.parse_args(argv)
 
@@ -98,10 +99,15 @@ def main(argv: list[str] | None = None) -> int:
     warm_seconds = time.perf_counter() - started
 
     report = evaluate(load_devset(args.devset), by_id, classify_study)
-    unseen = evaluate(load_devset(args.unseen), by_id, classify_study)
+    unseen_parts = {path.name: evaluate(load_devset(path), by_id, classify_study) for path in args.unseen}
+    unseen = evaluate([label for path in args.unseen for label in load_devset(path)], by_id, classify_study)
 
-    print(f"vocabulary {vocabulary_hash()[:12]}  dev set {args.devset.name} ({report.size})  unseen {args.unseen.name} ({unseen.size})")
+    names = " + ".join(f"{name} ({part.size})" for name, part in unseen_parts.items())
+    print(f"vocabulary {vocabulary_hash()[:12]}  dev set {args.devset.name} ({report.size})  unseen {names}")
     print(side_by_side(report, unseen))
+    for name, part in unseen_parts.items():
+        print(f"  unseen part {name}: macro-F1 {part.macro_f1:.3f}, exact {part.exact_matches}/{part.size}, "
+              f"progressive {part.progressive_accuracy:.3f}")
     print()
     for line in target_lines(unseen):
         print(line)

@@ -30,6 +30,9 @@ from mstrials.labels.vocabulary import MECHANISM_KEYS
 
 DEVSET_PATH = Path(__file__).resolve().parent.parent.parent / "tests" / "devset" / "mechanism_devset.csv"
 UNSEEN_PATH = DEVSET_PATH.with_name("mechanism_unseen.csv")
+# Round 2: written by a labeller who never saw the rules or their output (odd last NCT digit only).
+UNSEEN_R2_PATH = DEVSET_PATH.with_name("mechanism_unseen_r2.csv")
+UNSEEN_PATHS = (UNSEEN_PATH, UNSEEN_R2_PATH)
 DEVSET_COLUMNS = ("nct_id", "mechanisms", "progressive", "why")
 
 

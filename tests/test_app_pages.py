@@ -22,7 +22,9 @@ STUDIES = [
                eligibilityModule={"minimumAge": "18 Years", "maximumAge": "55 Years", "sex": "ALL"}),
     make_study(nct_id="NCT00000012", title="Completed biotin study", status="COMPLETED", phases=("PHASE3",),
                countries=("France",), start="2015-01", interventions=(("DRUG", "MD1003"),),
-               eligibilityModule={"minimumAge": "18 Years", "maximumAge": "75 Years", "sex": "ALL"}),
+               # The one record here with criteria text: the others show how a missing text is reported.
+               eligibilityModule={"minimumAge": "18 Years", "maximumAge": "75 Years", "sex": "ALL",
+                                  "eligibilityCriteria": "Inclusion Criteria:\n\n* Aged 18 to 75 years"}),
     make_study(nct_id="NCT00000013", title=EVIL_TITLE, status="NOT_YET_RECRUITING", phases=("PHASE1", "PHASE2"),
                countries=("Germany",), start="2026-01", interventions=(("DRUG", "Clemastine"),)),
     # Returned by the registry search but not about MS: kept out of every page, counted on About.
@@ -185,9 +187,14 @@ def test_quick_check_narrows_the_list(small_cache, monkeypatch):
     assert table_ids(at) == ["NCT00000012", "NCT00000013"]
     view = at.dataframe[0].value.set_index("nct_id")
     assert view.loc["NCT00000012", "quick_check"] == "No stated criterion excludes you"
+    # NCT00000013's record has no criteria text: the trial and the summary both say so.
     assert view.loc["NCT00000013", "quick_check"].startswith("Not stated")
-    assert "1 trial hidden because a stated criterion excludes you; 2 left" in " ".join(i.value for i in at.info)
-    assert list(at.dataframe[0].proto.column_order[:3]) == ["link", "status_label", "quick_check"]
+    assert view.loc["NCT00000013", "quick_check"].endswith(
+        "The criteria are not in this copy: read them on ClinicalTrials.gov.")
+    summary = " ".join(i.value for i in at.info)
+    assert "1 trial hidden because a stated criterion excludes you; 2 left" in summary
+    assert "1 trial has no criteria text here: read them on ClinicalTrials.gov." in summary
+    assert list(at.dataframe[0].proto.column_order[:3]) == ["nct_id", "status_label", "quick_check"]
     assert "not medical advice" in all_text(at)
     assert "age" not in at.query_params and "qc_age" not in at.query_params  # health details stay out of links
     # The Trial page repeats the check theme by theme, from the same answers.

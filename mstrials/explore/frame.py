@@ -79,12 +79,12 @@ NUMERIC_COLUMNS: tuple[str, ...] = ("edss_min", "edss_max", "min_age", "max_age"
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 # Whether this copy holds the trial's eligibility criteria text. Read from the stored eligibility themes
-# (a small JSON per trial) rather than the raw record; a cache written before the themes were stored
-# falls back to the raw record. Malformed JSON counts as "no text" instead of failing the whole load.
+# (a small JSON per trial) rather than the raw record; where the themes are missing, damaged or older
+# than the field, the raw record answers. Malformed JSON counts as "no text" instead of failing the load.
 HAS_CRITERIA_SQL = (
-    "CASE WHEN json_valid(eligibility_json) THEN coalesce(json_extract(eligibility_json, '$.has_criteria_text'), 0) "
-    "WHEN json_valid(raw_json) THEN length(trim(coalesce(json_extract(raw_json, "
-    "'$.protocolSection.eligibilityModule.eligibilityCriteria'), ''))) > 0 ELSE 0 END"
+    "coalesce(CASE WHEN json_valid(eligibility_json) THEN json_extract(eligibility_json, '$.has_criteria_text') END, "
+    "CASE WHEN json_valid(raw_json) THEN length(trim(coalesce(json_extract(raw_json, "
+    "'$.protocolSection.eligibilityModule.eligibilityCriteria'), ''))) > 0 END, 0)"
 )
 
 

@@ -23,7 +23,7 @@ VIEW_PARAM, VIEW_KEY = "view", "explore_view"
 VIEWS = {"cards": "Cards", "table": "Table"}
 CARDS_STEP = 25
 SHOWN_KEY = "explore_cards_shown"
-OPEN_KEY, OPENED_KEY = "explore_open_trial", "explore_opened_count"
+OPEN_KEY, OPENED_KEY, HANDLED_KEY = "explore_open_trial", "explore_opened_count", "explore_tables_opened"
 TRIAL_PAGE = "views/trial.py"
 # "Mobi" is what phone browsers put in their description (Android phones, iPhone Safari, Firefox for phones).
 _PHONE_AGENT = re.compile(r"Mobi|Android|iPhone|iPad", re.IGNORECASE)
@@ -83,12 +83,19 @@ def table_key(ids: pd.Series) -> str:
 
 
 def table_selected(key: str, ids: list[str]) -> None:
-    """on_select of the results table: remember the ticked trial; the page then opens it."""
+    """on_select of the results table: remember the ticked trial; the page then opens it.
+
+    Once per table: coming back to Explore, the browser can report the old tick again, and that must
+    not send the person straight back to the trial they just left.
+    """
+    handled = st.session_state.setdefault(HANDLED_KEY, set())
     state = st.session_state.get(key)
     rows = state.selection.rows if state is not None else []
-    if rows and 0 <= rows[0] < len(ids):
-        st.session_state[OPEN_KEY] = ids[rows[0]]
-        st.session_state[OPENED_KEY] = st.session_state.get(OPENED_KEY, 0) + 1
+    if key in handled or not rows or not 0 <= rows[0] < len(ids):
+        return
+    handled.add(key)
+    st.session_state[OPEN_KEY] = ids[rows[0]]
+    st.session_state[OPENED_KEY] = st.session_state.get(OPENED_KEY, 0) + 1
 
 
 def _more_cards() -> None:

@@ -426,6 +426,13 @@ def test_near_a_place_keeps_trials_with_a_site_nearby_nearest_first(small_cache,
     at = app_for(small_cache, monkeypatch, page="explore", scope="all", near="Boston, United States", within="50")
     no_errors(at)
     assert list(at.dataframe[0].value["nct_id"]) == [ids[1]]
+    # The card of the trial says how near its site is.
+    at = app_for(small_cache, monkeypatch, page="explore", scope="all", near="Boston, United States", within="50",
+                 view="cards")
+    no_errors(at)
+    assert [query for _, query in page_links(at)] == [f"nct={ids[1]}"]
+    card = next(m.value for m in at.markdown if ids[1] in m.value and "·" in m.value)
+    assert re.search(r"Nearest open site: [45] km", as_read(card)) and "Near Hospital" in as_read(card)
 
 
 def test_trial_page_shows_what_taking_part_involves_and_whom_to_contact(small_cache, monkeypatch):

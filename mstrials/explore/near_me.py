@@ -110,21 +110,13 @@ SUGGESTED_POPULATION_FLOOR = 100_000
 
 @lru_cache(maxsize=4)
 def well_known_places(min_population: int = SUGGESTED_POPULATION_FLOOR) -> tuple[str, ...]:
-    """ "City, [State, ]Country" names of the cities of at least `min_population`, most populous first.
+    """ "City, [State, ]Country" names of the cities of at least `min_population`, most populous first, each once.
 
-    Only names that `find_place` reads back as a place are offered, each once.
+    Names are built as `find_place` shows them, so each is read back as itself; a city whose own name
+    holds a comma is left out, as it could not be read back.
     """
-    names: dict[str, None] = {}
-    for city in places.populous_cities(min_population):
-        name = city.display_name
-        if name in names:
-            continue
-        try:
-            find_place(name)
-        except UnknownPlace:
-            continue
-        names[name] = None
-    return tuple(names)
+    names = (city.display_name for city in places.populous_cities(min_population) if "," not in city.name)
+    return tuple(dict.fromkeys(names))
 
 
 def suggest_places(prefix: Any, limit: int = 10) -> list[str]:

@@ -494,7 +494,7 @@ def page_links(at: AppTest) -> list[tuple[str, str]]:
 def test_cards_list_each_trial_with_a_link_to_its_page(small_cache, monkeypatch):
     at = app_for(small_cache, monkeypatch, scope="all", view="cards")
     no_errors(at)
-    assert at.segmented_control(key="explore_view").value == "cards"
+    assert at.radio(key="explore_view").value == "cards"
     assert not at.dataframe  # cards instead of the table
     links = dict((query, label) for label, query in page_links(at))
     assert set(links) == {"nct=NCT00000011", "nct=NCT00000012", "nct=NCT00000013"}
@@ -517,23 +517,23 @@ def test_cards_list_each_trial_with_a_link_to_its_page(small_cache, monkeypatch)
 def test_view_switch_is_kept_in_the_address(small_cache, monkeypatch):
     at = app_for(small_cache, monkeypatch, scope="all")
     no_errors(at)
-    assert at.segmented_control(key="explore_view").value == "table"  # no phone browser here
+    assert at.radio(key="explore_view").value == "table"  # no phone browser here
     assert at.query_params["view"] == "table" and table_ids(at)
-    at.segmented_control(key="explore_view").set_value("cards").run()
+    at.radio(key="explore_view").set_value("cards").run()
     no_errors(at)
     assert at.query_params["view"] == "cards" and not at.dataframe and page_links(at)
     # Another page and back: still cards.
     at.switch_page("views/pipeline.py").run()
     at.switch_page("views/explore.py").run()
     no_errors(at)
-    assert at.segmented_control(key="explore_view").value == "cards" and at.query_params["view"] == "cards"
+    assert at.radio(key="explore_view").value == "cards" and at.query_params["view"] == "cards"
     # Changing a filter rewrites the address; the view stays in it.
     at.checkbox(key="f_open").check().run()
     assert at.query_params["view"] == "cards" and at.query_params["open"] == "1"
     # A bad value in the address is not an error.
     at = app_for(small_cache, monkeypatch, scope="all", view="<b>x</b>")
     no_errors(at)
-    assert at.segmented_control(key="explore_view").value == "table"
+    assert at.radio(key="explore_view").value == "table"
     assert not [e for e in at.expander if "page address" in e.label]
 
 

@@ -341,7 +341,7 @@ def test_phone_gets_cards_and_the_keyboard_opens_a_trial(browser, app_url):
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # on screen, not cut off to the right
         shoot(page, "explore-cards-phone")
         # From the Cards / Table switch, Tab reaches the first card's link and Enter opens our page.
-        page.locator(".st-key-explore_view button").first.focus()
+        page.locator(".st-key-explore_view input:checked").first.focus()
         for _ in range(6):
             page.keyboard.press("Tab")
             if page.evaluate("() => !!document.activeElement.closest('.st-key-trial_cards')"):

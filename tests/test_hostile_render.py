@@ -25,7 +25,7 @@ PAGES = ("explore", "trial", "pipeline", "map", "changes", "about")
 MARKDOWN_KINDS = ("markdown", "caption", "info", "warning", "error", "success", "subheader", "title", "header",
                   "latex")
 WIDGET_KINDS = ("multiselect", "selectbox", "radio", "checkbox", "toggle", "text_input", "number_input", "slider",
-                "button", "date_input", "segmented_control")
+                "button", "date_input")
 
 
 def import_studies(cache: Path, studies: list[dict]) -> None:

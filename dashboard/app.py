@@ -18,6 +18,7 @@ if str(HERE) not in sys.path:  # the pages import the shared helpers next to thi
 import app_support  # noqa: E402
 import filters_sidebar  # noqa: E402
 import quick_check_answers  # noqa: E402
+import trial_cards  # noqa: E402
 
 st.set_page_config(page_title="Progressive MS Trial Explorer", page_icon=":material/explore:", layout="wide")
 # Streamlit only moves a collapsed sidebar off screen, so Tab still went through its page links and filters
@@ -51,6 +52,7 @@ page_name = next(name for name, candidate in PAGES.items() if candidate.url_path
 
 filters_sidebar.keep_filter_state()
 quick_check_answers.keep_answers()
+trial_cards.keep_view()
 notices = filters_sidebar.init_from_address(data, page_name)
 if page_name in PAGES_WITH_FILTERS:
     context = filters_sidebar.render(data, notices)

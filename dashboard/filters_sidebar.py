@@ -23,7 +23,7 @@ WIDGET_KEYS = {
 EDSS_CHOICES = [None, *(step / 2 for step in range(0, 20))]
 YEARS_KEY = "f_years"
 ALL_KEYS = (*WIDGET_KEYS.values(), YEARS_KEY)
-ADDRESS_PARAMS_OF_PAGES = {"nct", "compare"}  # page-specific parameters the filters leave alone
+ADDRESS_PARAMS_OF_PAGES = {"nct", "compare", "view"}  # page-specific parameters the filters leave alone
 
 
 def keep_filter_state() -> None:

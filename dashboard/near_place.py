@@ -13,6 +13,7 @@ import streamlit as st
 
 import app_support
 from mstrials.explore import near_me
+from mstrials.markup_safety import plain_label
 
 PLACE_KEY, WITHIN_KEY, UNITS_KEY = "f_near", "f_within", "f_units"
 NEAR_PARAMS = {"near": PLACE_KEY, "within": WITHIN_KEY, "units": UNITS_KEY}
@@ -100,12 +101,26 @@ def current_query() -> NearQuery | None:
                      units=st.session_state.get(UNITS_KEY, DEFAULT_UNITS))
 
 
+def place_options(current: str | None) -> list[str]:
+    """The place box's suggestions: the gazetteer's larger cities, with the place already chosen first."""
+    known = near_me.well_known_places()
+    return [current, *known] if current and current not in set(known) else list(known)
+
+
 def render() -> NearQuery | None:
-    """The sidebar's place box; returns the query when a place is set and found."""
-    st.text_input("Near a place (city, country)", key=PLACE_KEY, max_chars=MAX_PLACE_LENGTH,
-                  placeholder="e.g. Boston, United States",
-                  help="Keeps trials with a site within the distance, nearest first. Found offline; "
-                       "sites known only by their country never count as near.")
+    """The sidebar's place box; returns the query when a place is set and found.
+
+    A selectbox that accepts typing: the larger cities are suggested as you type, and any other town
+    can be typed in full and confirmed with Enter (it is then looked up like the suggestions).
+    """
+    current = (st.session_state.get(PLACE_KEY) or "").strip()[:MAX_PLACE_LENGTH] or None
+    st.session_state[PLACE_KEY] = current  # "" (reset, an old session) means no place, as None does
+    st.selectbox("Near a place (city, country)", place_options(current), index=None, key=PLACE_KEY,
+                 accept_new_options=True, format_func=plain_label,
+                 placeholder="Type a city, e.g. Boston, United States",
+                 help="Keeps trials with a site within the distance, nearest first. Larger cities are suggested "
+                      "as you type; for a smaller town type “Town, Country” and press Enter. Found offline; "
+                      "sites known only by their country never count as near.")
     left, right = st.columns([3, 2])
     st.session_state.setdefault(WITHIN_KEY, DEFAULT_WITHIN)
     left.selectbox("Within", near_me.DISTANCE_CHOICES_KM, key=WITHIN_KEY)

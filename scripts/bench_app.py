@@ -36,7 +36,7 @@ DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "ctgov" / "corpus" / "ms_studies_
 from mstrials.explore import frame as trial_frame  # noqa: E402
 from mstrials.store.cache import connect_readonly  # noqa: E402
 from mstrials.labels.mechanism_catalogue import load_catalogue  # noqa: E402
-from mstrials import near_me  # noqa: E402
+from mstrials.explore import near_me  # noqa: E402
 
 NEAR_PLACE = "Boston, United States"
 NEAR_WITHIN_KM = 50.0

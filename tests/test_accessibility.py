@@ -22,6 +22,7 @@ REPORTS = REPO_ROOT / "test-artifacts" / "axe"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = {
     "explore": "/",
+    "explore-cards": "/?view=cards&open=1",
     "trial": f"/trial?nct={FULL_RECORD}",
     "compare": f"/compare?compare={FULL_RECORD}&compare=NCT06113666",
     "pipeline": "/pipeline",

@@ -22,7 +22,9 @@ STUDIES = [
                eligibilityModule={"minimumAge": "18 Years", "maximumAge": "55 Years", "sex": "ALL"}),
     make_study(nct_id="NCT00000012", title="Completed biotin study", status="COMPLETED", phases=("PHASE3",),
                countries=("France",), start="2015-01", interventions=(("DRUG", "MD1003"),),
-               eligibilityModule={"minimumAge": "18 Years", "maximumAge": "75 Years", "sex": "ALL"}),
+               # The one record here with criteria text: the others show how a missing text is reported.
+               eligibilityModule={"minimumAge": "18 Years", "maximumAge": "75 Years", "sex": "ALL",
+                                  "eligibilityCriteria": "Inclusion Criteria:\n\n* Aged 18 to 75 years"}),
     make_study(nct_id="NCT00000013", title=EVIL_TITLE, status="NOT_YET_RECRUITING", phases=("PHASE1", "PHASE2"),
                countries=("Germany",), start="2026-01", interventions=(("DRUG", "Clemastine"),)),
     # Returned by the registry search but not about MS: kept out of every page, counted on About.
@@ -185,9 +187,14 @@ def test_quick_check_narrows_the_list(small_cache, monkeypatch):
     assert table_ids(at) == ["NCT00000012", "NCT00000013"]
     view = at.dataframe[0].value.set_index("nct_id")
     assert view.loc["NCT00000012", "quick_check"] == "No stated criterion excludes you"
+    # NCT00000013's record has no criteria text: the trial and the summary both say so.
     assert view.loc["NCT00000013", "quick_check"].startswith("Not stated")
-    assert "1 trial hidden because a stated criterion excludes you; 2 left" in " ".join(i.value for i in at.info)
-    assert list(at.dataframe[0].proto.column_order[:3]) == ["link", "status_label", "quick_check"]
+    assert view.loc["NCT00000013", "quick_check"].endswith(
+        "The criteria are not in this copy: read them on ClinicalTrials.gov.")
+    summary = " ".join(i.value for i in at.info)
+    assert "1 trial hidden because a stated criterion excludes you; 2 left" in summary
+    assert "1 trial has no criteria text here: read them on ClinicalTrials.gov." in summary
+    assert list(at.dataframe[0].proto.column_order[:3]) == ["nct_id", "status_label", "quick_check"]
     assert "not medical advice" in all_text(at)
     assert "age" not in at.query_params and "qc_age" not in at.query_params  # health details stay out of links
     # The Trial page repeats the check theme by theme, from the same answers.
@@ -419,6 +426,13 @@ def test_near_a_place_keeps_trials_with_a_site_nearby_nearest_first(small_cache,
     at = app_for(small_cache, monkeypatch, page="explore", scope="all", near="Boston, United States", within="50")
     no_errors(at)
     assert list(at.dataframe[0].value["nct_id"]) == [ids[1]]
+    # The card of the trial says how near its site is.
+    at = app_for(small_cache, monkeypatch, page="explore", scope="all", near="Boston, United States", within="50",
+                 view="cards")
+    no_errors(at)
+    assert [query for _, query in page_links(at)] == [f"nct={ids[1]}"]
+    card = next(m.value for m in at.markdown if ids[1] in m.value and "·" in m.value)
+    assert re.search(r"Nearest open site: [45] km", as_read(card)) and "Near Hospital" in as_read(card)
 
 
 def test_trial_page_shows_what_taking_part_involves_and_whom_to_contact(small_cache, monkeypatch):
@@ -467,3 +481,148 @@ def test_choosing_ppms_says_how_many_trials_do_not_state_the_type(small_cache, m
     at = app_for(small_cache, monkeypatch, mstype=["PPMS", "PROGRESSIVE_UNSPECIFIED"])
     no_errors(at)
     assert not [c.value for c in at.sidebar.caption if "type not stated" in c.value]
+
+
+# ---------------------------------------------------------------- the patient's path on a phone
+
+
+def page_links(at: AppTest) -> list[tuple[str, str]]:
+    """(label, query string) of every link to our own pages."""
+    return [(link.proto.label, link.proto.query_string) for link in at.get("page_link")]
+
+
+def test_cards_list_each_trial_with_a_link_to_its_page(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, scope="all", view="cards")
+    no_errors(at)
+    assert at.radio(key="explore_view").value == "cards"
+    assert not at.dataframe  # cards instead of the table
+    links = dict((query, label) for label, query in page_links(at))
+    assert set(links) == {"nct=NCT00000011", "nct=NCT00000012", "nct=NCT00000013"}
+    assert links["nct=NCT00000012"] == "Completed biotin study"
+    # The hostile title is a link label, so it is escaped: no link, emphasis or HTML can form in it.
+    assert "\\<script\\>" in links["nct=NCT00000013"] and "\\[click\\]\\(https\\:" in links["nct=NCT00000013"]
+    cards = [m.value for m in at.markdown if "NCT00000012" in m.value]
+    assert len(cards) == 1 and "**Completed**" in cards[0] and "Phase 3" in cards[0]
+    assert "Your quick check" not in cards[0] and "Nearest open site" not in cards[0]
+    # Quick-check answers add each trial's verdict to its card.
+    at.number_input(key="qc_age").set_value(60).run()
+    no_errors(at)
+    cards = {query: next(m.value for m in at.markdown if query[4:] in m.value and "·" in m.value)
+             for _, query in page_links(at)}
+    assert set(cards) == {"nct=NCT00000012", "nct=NCT00000013"}  # NCT00000011 takes people up to 55
+    assert "Your quick check: No stated criterion excludes you" in cards["nct=NCT00000012"]
+    assert "criteria are not in this copy" in as_read(cards["nct=NCT00000013"])
+
+
+def test_view_switch_is_kept_in_the_address(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, scope="all")
+    no_errors(at)
+    assert at.radio(key="explore_view").value == "table"  # no phone browser here
+    assert at.query_params["view"] == "table" and table_ids(at)
+    at.radio(key="explore_view").set_value("cards").run()
+    no_errors(at)
+    assert at.query_params["view"] == "cards" and not at.dataframe and page_links(at)
+    # Another page and back: still cards.
+    at.switch_page("views/pipeline.py").run()
+    at.switch_page("views/explore.py").run()
+    no_errors(at)
+    assert at.radio(key="explore_view").value == "cards" and at.query_params["view"] == "cards"
+    # Changing a filter rewrites the address; the view stays in it.
+    at.checkbox(key="f_open").check().run()
+    assert at.query_params["view"] == "cards" and at.query_params["open"] == "1"
+    # A bad value in the address is not an error.
+    at = app_for(small_cache, monkeypatch, scope="all", view="<b>x</b>")
+    no_errors(at)
+    assert at.radio(key="explore_view").value == "table"
+    assert not [e for e in at.expander if "page address" in e.label]
+
+
+@pytest.mark.parametrize("agent, expected", [
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+     "Version/17.5 Mobile/15E148 Safari/604.1", "cards"),
+    ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile "
+     "Safari/537.36", "cards"),
+    ("Mozilla/5.0 (Android 14; Mobile; rv:127.0) Gecko/127.0 Firefox/127.0", "cards"),
+    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36", "table"),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 "
+     "Safari/605.1.15", "table"),
+    ("", "table"),
+])
+def test_a_phone_browser_gets_cards_by_default(agent, expected, monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO_ROOT / "dashboard"))
+    import trial_cards
+
+    assert trial_cards.view_for_agent(agent) == expected
+
+
+def test_ticking_a_row_opens_the_trial_page(small_cache, monkeypatch):
+    """The table's on_select remembers the ticked trial; the next run opens its page (AppTest cannot tick a
+    row, so the remembered trial is set as the callback sets it; the browser test ticks a real row)."""
+    at = app_for(small_cache, monkeypatch, scope="all")
+    at.session_state["explore_open_trial"] = "NCT00000012"
+    at.run()
+    no_errors(at)
+    assert at.title[0].value == "Trial details" and at.query_params["nct"] == "NCT00000012"
+    assert "Completed biotin study" in at.subheader[0].value
+    # Anything but a valid NCT number is never followed.
+    at = app_for(small_cache, monkeypatch, scope="all")
+    at.session_state["explore_open_trial"] = "javascript:alert(1)"
+    at.run()
+    no_errors(at)
+    assert at.title[0].value == "Multiple sclerosis trials"
+
+
+def test_place_box_suggests_cities_and_keeps_the_place_in_the_address(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, scope="all")
+    box = at.selectbox(key="f_near")
+    assert box.value is None
+    assert "Boston, Massachusetts, United States" in box.options and "Paris, France" in box.options
+    box.set_value("Boston, Massachusetts, United States").run()
+    no_errors(at)
+    assert at.query_params["near"] == "Boston, Massachusetts, United States"
+    assert any("Using Boston, Massachusetts, United States" in c.value for c in at.sidebar.caption)
+    # A town typed in full (not among the suggestions) from the address is offered as the current choice.
+    at = app_for(small_cache, monkeypatch, scope="all", near="Cambridge, MA")
+    no_errors(at)
+    box = at.selectbox(key="f_near")
+    assert box.value == "Cambridge, MA" and box.options[0] == "Cambridge, MA"
+    # Reset clears it.
+    next(b for b in at.sidebar.button if b.label == "Reset filters").click().run()
+    no_errors(at)
+    assert at.selectbox(key="f_near").value is None and "near" not in at.query_params
+
+
+def test_compare_shows_what_taking_part_involves(tmp_path, monkeypatch):
+    design = {"studyType": "INTERVENTIONAL", "phases": ["PHASE2"], "enrollmentInfo": {"count": 90},
+              "designInfo": {"allocation": "RANDOMIZED", "interventionModel": "PARALLEL",
+                             "maskingInfo": {"masking": "DOUBLE", "whoMasked": ["PARTICIPANT", "INVESTIGATOR"]}}}
+    placebo_trial = make_study(
+        nct_id="NCT00000031", title="Drug A against placebo", designModule=design,
+        armsInterventionsModule={
+            "armGroups": [{"label": "Drug A low dose", "type": "EXPERIMENTAL"},
+                          {"label": "Drug A high dose", "type": "EXPERIMENTAL"},
+                          {"label": "Placebo", "type": "PLACEBO_COMPARATOR"}],
+            "interventions": [{"type": "DRUG", "name": "Drug A"}, {"type": "DRUG", "name": "Placebo"}]},
+        descriptionModule={"briefSummary": "Participants take part for 96 weeks, with 8 clinic visits. "
+                                           "An open-label extension follows."})
+    open_trial = make_study(
+        nct_id="NCT00000032", title="Drug B for everyone",
+        designModule={**design, "designInfo": {"interventionModel": "SINGLE_GROUP", "maskingInfo": {"masking": "NONE"}}},
+        armsInterventionsModule={"armGroups": [{"label": "Drug B", "type": "EXPERIMENTAL"}],
+                                 "interventions": [{"type": "DRUG", "name": "Drug B"}]})
+    cache = tmp_path / "trials.sqlite"
+    import_studies(cache, [placebo_trial, open_trial])
+    at = app_for(cache, monkeypatch, page="compare", compare=["NCT00000031", "NCT00000032"])
+    no_errors(at)
+    table = at.dataframe[0].value
+    rows = {"Chance of placebo or sham", "Blinding", "How long you take part", "Number of visits", "Open-label extension"}
+    assert rows <= set(table.index)
+    first, second = table["NCT00000031"], table["NCT00000032"]
+    assert first["Chance of placebo or sham"].startswith("1 in 3 chance of placebo")
+    assert "Placebo (placebo comparator)" in first["Chance of placebo or sham"]  # the record's words, quoted
+    assert second["Chance of placebo or sham"].startswith("no placebo: everyone gets the study treatment")
+    assert first["Blinding"].startswith("double-blind") and second["Blinding"].startswith("open label")
+    assert first["How long you take part"].startswith("about 96 weeks") and "take part for 96 weeks" in first["How long you take part"]
+    assert first["Number of visits"].startswith("8 visits")
+    assert first["Open-label extension"].startswith("yes") and second["Open-label extension"] == "not stated"
+    assert second["Number of visits"] == "not stated"

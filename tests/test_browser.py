@@ -308,3 +308,87 @@ def test_every_page_renders(browser, app_url, name, path, last_text):
         page.wait_for_timeout(2500)  # tables, charts and maps draw after the script ends
         shoot(page, f"{name}-{label}")
         page.close()
+
+
+# ---------------------------------------------------------------- the patient's path on a phone
+
+IPHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                "Version/17.5 Mobile/15E148 Safari/604.1")
+TRIAL_URL = re.compile(r"/trial\?nct=(NCT\d{8})$")
+
+
+def wait_for_trial_page(page) -> str:
+    """The NCT number of the Trial page the browser moved to (fails if it did not move)."""
+    page.wait_for_url(TRIAL_URL, timeout=30_000)
+    page.get_by_role("heading", name="Trial details").first.wait_for(timeout=30_000)
+    wait_until_idle(page)
+    return TRIAL_URL.search(page.url).group(1)
+
+
+def test_phone_gets_cards_and_the_keyboard_opens_a_trial(browser, app_url):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, user_agent=IPHONE_AGENT, is_mobile=True)
+    try:
+        page.goto(f"{app_url}/?open=1")
+        cards = page.locator(".st-key-trial_cards")
+        cards.wait_for(timeout=60_000)
+        wait_until_idle(page)
+        assert "view=cards" in page.url and not page.locator('[data-testid="stDataFrame"]').count()
+        first = cards.get_by_role("link").first
+        title = first.inner_text().strip()
+        target = re.search(r"nct=(NCT\d{8})", first.get_attribute("href")).group(1)
+        assert title and title != target  # the title to read, not just the number
+        box = first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # on screen, not cut off to the right
+        shoot(page, "explore-cards-phone")
+        # From the Cards / Table switch, Tab reaches the first card's link and Enter opens our page.
+        page.locator(".st-key-explore_view input:checked").first.focus()
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => !!document.activeElement.closest('.st-key-trial_cards')"):
+                break
+        assert page.evaluate("() => document.activeElement.getAttribute('href')") == first.get_attribute("href")
+        page.keyboard.press("Enter")
+        assert wait_for_trial_page(page) == target
+        # ClinicalTrials.gov is one explicit link away from there.
+        assert page.get_by_role("link", name="Open on ClinicalTrials.gov").get_attribute("href") == \
+            f"https://clinicaltrials.gov/study/{target}"
+    finally:
+        page.close()
+
+
+def test_ticking_a_table_row_opens_that_trial(browser, app_url, corpus_cache):
+    page = open_page(browser, f"{app_url}/?view=table&scope=all&q={FULL_RECORD}")
+    assert match_count(page) == 1
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    wait_until_idle(page)
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the tick box at the start of the first row
+    assert wait_for_trial_page(page) == FULL_RECORD
+    # Back on Explore the list is shown again, not the trial reopened.
+    page.get_by_role("link", name="Explore trials").first.click()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+    wait_until_idle(page)
+    page.wait_for_timeout(1500)
+    assert "/trial" not in page.url and "view=table" in page.url
+    page.close()
+
+
+def test_place_box_suggests_cities_as_you_type(browser, app_url):
+    page = open_page(browser, f"{app_url}/?scope=all&view=cards")
+    box = page.get_by_role("combobox", name="Near a place (city, country)")
+    box.click()
+    box.press_sequentially("Bosto", delay=50)
+    option = page.get_by_role("option", name="Boston, Massachusetts, United States").first
+    option.wait_for(timeout=10_000)
+    shoot(page, "explore-place-suggestions")
+    option.click()
+    page.wait_for_url(re.compile(r"near=Boston"), timeout=30_000)
+    wait_until_idle(page)
+    assert page.get_by_text("Using Boston, Massachusetts, United States").first.is_visible()
+    # Cards (not the table's canvas) put the distance in the page's text.
+    assert match_count(page) > 0
+    page.get_by_text(re.compile(r"Nearest open site: [\d,]+ km")).first.wait_for(timeout=10_000)
+    page.close()

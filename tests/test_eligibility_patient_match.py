@@ -49,3 +49,18 @@ def test_written_texts_give_no_false_exclusion_for_ppms_edss_6_age_50():
     for criteria in _WRITTEN:
         themes = extract_eligibility({"protocolSection": {"eligibilityModule": {"eligibilityCriteria": criteria}}})
         assert quick_check(themes, person).overall != EXCLUDED, criteria
+
+
+def test_a_trial_without_criteria_text_says_so_and_keeps_its_verdict():
+    frame = trials({"nct_id": "NCT1", "max_age": 55, "has_criteria_text": False},
+                   {"nct_id": "NCT2", "has_criteria_text": False},
+                   {"nct_id": "NCT3", "edss_max": 6.5, "has_criteria_text": True})
+    checks = check_trials(frame, PatientProfile(age=60, edss=6.0))
+    # The age limit is a field of the record, not criteria text: it still excludes.
+    assert checks.loc["NCT1", "verdict"] == VERDICT_EXCLUDED
+    assert checks.loc["NCT2", "verdict"] == VERDICT_NOT_STATED
+    for nct in ("NCT1", "NCT2"):
+        assert checks.loc[nct, "explanation"].endswith(
+            ". The criteria are not in this copy: read them on ClinicalTrials.gov.")
+        assert not checks.loc[nct, "criteria_in_copy"]
+    assert "not in this copy" not in checks.loc["NCT3", "explanation"] and checks.loc["NCT3", "criteria_in_copy"]

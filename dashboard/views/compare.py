@@ -1,4 +1,4 @@
-"""Compare: 2–5 trials' eligibility side by side, shareable by the address (`?compare=NCT…&compare=NCT…`)."""
+"""Compare: 2–5 trials' eligibility and what taking part involves side by side, shareable by the address (`?compare=NCT…&compare=NCT…`)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -15,7 +15,8 @@ frame = data.table.frame
 st.title("Compare trials side by side")
 app_support.show_data_as_of(data)
 st.markdown("Pick two to five trials to see their eligibility themes next to each other: EDSS window, MS types, "
-            "ages, key exclusions and what they measure first. The page address keeps your choice, so you can "
+            "ages, key exclusions and what they measure first, and what taking part involves (chance of placebo, "
+            "blinding, how long, visits, an open-label extension). The page address keeps your choice, so you can "
             "share it.")
 
 asked = [nct for nct in st.query_params.get_all("compare") if is_nct_id(nct)]

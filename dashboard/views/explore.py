@@ -1,7 +1,7 @@
 """Explore: the filtered list of trials, downloads, and the patient quick check."""
 from __future__ import annotations
 
-import hashlib
+import functools
 
 import numpy as np
 import pandas as pd
@@ -11,14 +11,15 @@ import app_support
 import filters_sidebar
 import near_place
 import quick_check_answers
+import trial_cards
 from mstrials.explore import frame as trial_frame
 from mstrials.explore.search_terms import expand_query
-from mstrials.markup_safety import study_url
 from mstrials.explore.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, check_trials
 
 ALSO_SEARCHED_SHOWN = 12
 ELIGIBILITY_COLUMNS = {"edss_window": "EDSS window", "ages": "Ages", "ms_types_accepted": "MS types accepted"}
 
+trial_cards.open_chosen_trial()  # a row ticked in the table on the previous run: open its page now
 context = app_support.current()
 catalogue = context.catalogue
 
@@ -45,10 +46,13 @@ if person is not None:
     hidden = int((checks["verdict"] == VERDICT_EXCLUDED).sum())
     trials = trials[(checks["verdict"] != VERDICT_EXCLUDED).to_numpy()]
     checks = checks.loc[trials.index]
+    without_text = int((~checks["criteria_in_copy"]).sum())
     st.info(
         f"Your quick check is on: {hidden:,} trial{'' if hidden == 1 else 's'} hidden because a stated "
         f"criterion excludes you; {len(trials):,} left. “{VERDICT_OK}” still means you must confirm with "
-        "the study team.",
+        "the study team."
+        + (f" {without_text:,} trial{' has' if without_text == 1 else 's have'} no criteria text here: "
+           "read them on ClinicalTrials.gov." if without_text else ""),
         icon=":material/person_check:",
     )
 else:
@@ -72,12 +76,9 @@ if trials.empty and hidden:
 elif trials.empty:
     filters_sidebar.show_no_matches(context)
 else:
-    view = trial_frame.results_view(trials, catalogue.label)
-    view["link"] = view["nct_id"].map(study_url)  # our own links, from validated ids only
+    view = trial_frame.results_view(trials, catalogue.label).drop(columns=["link"])
     column_config = {
-        "link": st.column_config.LinkColumn("Trial", display_text=r"https://clinicaltrials\.gov/study/(NCT\d+)",
-                                            help="Opens the trial on ClinicalTrials.gov", width=110),
-        "nct_id": None,
+        "nct_id": st.column_config.TextColumn("Trial", width=110, help="Tick a row to open the trial's details"),
         "title": st.column_config.TextColumn("Title", width="large"),
         "mechanism_labels": st.column_config.TextColumn("Mechanisms"),
         "phase_stage": st.column_config.TextColumn("Phase", width="small"),
@@ -98,31 +99,28 @@ else:
     if checks is not None:
         view.insert(2, "quick_check", checks.loc[trials.index, "explanation"].to_numpy())
         column_config["quick_check"] = st.column_config.TextColumn("Your quick check", width="medium")
-    st.caption("Open or about-to-open trials first, newest start first; click a column heading to sort. "
-               "Tick the box at the start of a row to see that trial's details; the Trial column opens "
-               "ClinicalTrials.gov.")
-    extra_columns = st.multiselect(
-        "More columns", list(ELIGIBILITY_COLUMNS), key="explore_extra_columns",
-        format_func=ELIGIBILITY_COLUMNS.get, placeholder="Add eligibility columns (EDSS window, ages, MS types)",
-    )
-    # The link to the ticked trial goes above the table, where it is seen on a phone too.
-    link_slot = st.container()
-    # Status straight after the trial number: on a phone only the first columns fit on screen.
-    order = ["link", "status_label", *(["nearest"] if nearest_text is not None else []),
-             *(["quick_check"] if checks is not None else []), "title", "phase_stage",
-             "mechanism_labels", *extra_columns, "start_date", "primary_completion_date", "sponsor", "countries_text"]
-    selection = st.dataframe(
-        view, hide_index=True, width="stretch", column_config=column_config, column_order=order,
-        on_select="rerun", selection_mode="single-row", height=min(38 + 35 * len(view), 560),
-        # Streamlit keeps a selection by row position: a key per list of trials forgets it when the list
-        # changes, so a ticked row can never point at another trial after a filter change.
-        key="results_table_" + hashlib.sha1("|".join(view["nct_id"]).encode()).hexdigest()[:16],
-    )
-    selected_rows = selection.selection.rows if selection else []
-    if selected_rows:
-        chosen = view.iloc[selected_rows[0]]["nct_id"]
-        link_slot.page_link("views/trial.py", label=f"Open the details of {app_support.escape_markdown(chosen)}", icon=":material/description:",
-                            query_params={"nct": chosen})
+    shown_as = trial_cards.choose_view()
+    if shown_as == "cards":
+        st.caption("Open or about-to-open trials first, newest start first. Tap a trial's title to see its details.")
+        trial_cards.show_cards(view)
+    else:
+        st.caption("Open or about-to-open trials first, newest start first; click a column heading to sort. "
+                   "Tick the box at the start of a row to open that trial's details.")
+        extra_columns = st.multiselect(
+            "More columns", list(ELIGIBILITY_COLUMNS), key="explore_extra_columns",
+            format_func=ELIGIBILITY_COLUMNS.get, placeholder="Add eligibility columns (EDSS window, ages, MS types)",
+        )
+        # Status straight after the trial number: on a narrow screen only the first columns fit.
+        order = ["nct_id", "status_label", *(["nearest"] if nearest_text is not None else []),
+                 *(["quick_check"] if checks is not None else []), "title", "phase_stage",
+                 "mechanism_labels", *extra_columns, "start_date", "primary_completion_date", "sponsor",
+                 "countries_text"]
+        key = trial_cards.table_key(view["nct_id"])
+        st.dataframe(
+            view, hide_index=True, width="stretch", column_config=column_config, column_order=order,
+            on_select=functools.partial(trial_cards.table_selected, key, view["nct_id"].tolist()),
+            selection_mode="single-row", height=min(38 + 35 * len(view), 560), key=key,
+        )
 
     # The files are built only when a button is pressed: at 100,000 trials that takes a moment.
     stamp = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d")

@@ -78,6 +78,15 @@ SEARCHED_COLUMNS: tuple[str, ...] = (
 NUMERIC_COLUMNS: tuple[str, ...] = ("edss_min", "edss_max", "min_age", "max_age", "enrollment", "n_sites", "removed_run")
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
+# Whether this copy holds the trial's eligibility criteria text. Read from the stored eligibility themes
+# (a small JSON per trial) rather than the raw record; where the themes are missing, damaged or older
+# than the field, the raw record answers. Malformed JSON counts as "no text" instead of failing the load.
+HAS_CRITERIA_SQL = (
+    "coalesce(CASE WHEN json_valid(eligibility_json) THEN json_extract(eligibility_json, '$.has_criteria_text') END, "
+    "CASE WHEN json_valid(raw_json) THEN length(trim(coalesce(json_extract(raw_json, "
+    "'$.protocolSection.eligibilityModule.eligibilityCriteria'), ''))) > 0 END, 0)"
+)
+
 
 def drug_class_label(key: str) -> str:
     return load_drug_classes().label(key)
@@ -171,6 +180,11 @@ def prepare_trials(frame: pd.DataFrame) -> TrialTable:
     frame["listed"] = frame["removed_run"].isna()
     frame["progressive"] = frame["progressive"].fillna(0).astype(int).astype(bool)
     frame["has_results"] = frame["has_results"].fillna(0).astype(int).astype(bool)
+    # Rows built without the column (not from a cache) are not known to lack criteria: no claim is made.
+    if "has_criteria_text" not in frame.columns:
+        frame["has_criteria_text"] = None
+    frame["has_criteria_text"] = frame["has_criteria_text"].astype(object).where(
+        frame["has_criteria_text"].notna(), True).astype(int).astype(bool)
     search = frame["nct_id"].fillna("").astype(str)
     for name in SEARCHED_COLUMNS[1:]:
         search = search + "\n" + frame[name].fillna("").astype(str)
@@ -208,6 +222,8 @@ def load_trials(connection: sqlite3.Connection) -> TrialTable:
     """Every MS trial in the cache, including those no longer listed (column `listed`)."""
     present = {row[1] for row in connection.execute("PRAGMA table_info(studies)")}
     selected = [c for c in TRIAL_COLUMNS if c in present]
+    if {"eligibility_json", "raw_json"} <= present:
+        selected.append(f"({HAS_CRITERIA_SQL}) AS has_criteria_text")
     frame = pd.read_sql_query(f"SELECT {', '.join(selected)} FROM studies WHERE is_ms = 1 ORDER BY nct_id", connection)
     return prepare_trials(frame)
 

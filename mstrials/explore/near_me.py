@@ -19,6 +19,7 @@ is a few vectorised passes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -101,6 +102,21 @@ def find_place(text: Any) -> Place:
                 f"{'' if country is None else ' in ' + chosen.country}: using the most populous, {chosen.display_name}")
     return Place(name=chosen.display_name, country=chosen.country, country_code=chosen.country_code,
                  latitude=chosen.latitude, longitude=chosen.longitude, note=note)
+
+
+# Towns this big are offered as you type in the app's place box; smaller ones can still be typed in full.
+SUGGESTED_POPULATION_FLOOR = 100_000
+
+
+@lru_cache(maxsize=4)
+def well_known_places(min_population: int = SUGGESTED_POPULATION_FLOOR) -> tuple[str, ...]:
+    """ "City, [State, ]Country" names of the cities of at least `min_population`, most populous first, each once.
+
+    Names are built as `find_place` shows them, so each is read back as itself; a city whose own name
+    holds a comma is left out, as it could not be read back.
+    """
+    names = (city.display_name for city in places.populous_cities(min_population) if "," not in city.name)
+    return tuple(dict.fromkeys(names))
 
 
 def suggest_places(prefix: Any, limit: int = 10) -> list[str]:

@@ -18,6 +18,8 @@ from mstrials.explore.frame import split_values
 VERDICT_OK = "No stated criterion excludes you"
 VERDICT_EXCLUDED = "Excluded"
 VERDICT_NOT_STATED = "Not stated"
+# Said on every trial whose criteria text this copy lacks: only the registry's own page can answer then.
+NO_CRITERIA_TEXT = "The criteria are not in this copy: read them on ClinicalTrials.gov."
 
 CRITERIA_COLUMNS = ("min_age", "max_age", "sex", "edss_min", "edss_max", "ms_types_included", "ms_types_excluded")
 THEME_WORDS = {"age": "age", "sex": "sex", "ms_type": "type of MS", "edss": "EDSS", "country": "country"}
@@ -95,7 +97,11 @@ def _type_from_conditions(listed: str, ms_type: str) -> tuple[str, str] | None:
 
 
 def check_trials(trials: pd.DataFrame, profile: PatientProfile) -> pd.DataFrame:
-    """Per trial (same index): verdict (one of the three VERDICT_ words) and a plain explanation."""
+    """Per trial (same index): verdict (one of the three VERDICT_ words), a plain explanation, and
+    `criteria_in_copy` (False when this copy has no criteria text for the trial: the explanation says so).
+
+    A missing text changes no verdict: ages and sex come from the record's own fields, and silence
+    never excludes."""
     person = profile.as_person()
     answered = profile.answered()
     criteria = trials[list(CRITERIA_COLUMNS)].astype(object).where(trials[list(CRITERIA_COLUMNS)].notna(), None)
@@ -111,8 +117,10 @@ def check_trials(trials: pd.DataFrame, profile: PatientProfile) -> pd.DataFrame:
             # A trial listing no country at all states nothing about place: unknown, not excluded.
             countries = split_values(joined) or None
             by_countries[joined] = quick_check(EligibilityThemes(), person, trial_countries=countries).check("country")
+    with_text = (trials["has_criteria_text"].fillna(True).astype(bool).tolist() if "has_criteria_text" in trials
+                 else [True] * len(trials))
     verdicts, explanations = [], []
-    for key, joined in zip(criteria_keys, country_lists):
+    for key, joined, has_text in zip(criteria_keys, country_lists, with_text):
         result = by_criteria[key]
         checks = {check.theme: (check.verdict, check.message) for check in result.checks}
         if profile.ms_type is not None and not key[5] and not key[6]:
@@ -123,9 +131,13 @@ def check_trials(trials: pd.DataFrame, profile: PatientProfile) -> pd.DataFrame:
             country = by_countries[joined]
             checks["country"] = (country.verdict, country.message)
         verdict, explanation = summarise(checks, answered)
+        if not has_text:
+            explanation = f"{explanation.rstrip('.')}. {NO_CRITERIA_TEXT}"
         verdicts.append(verdict)
         explanations.append(explanation)
-    return pd.DataFrame({"verdict": verdicts, "explanation": explanations}, index=trials.index)
+    return pd.DataFrame({"verdict": verdicts, "explanation": explanations, "criteria_in_copy": with_text},
+                        index=trials.index)
 
 
-__all__ = ["PatientProfile", "check_trials", "summarise", "VERDICT_OK", "VERDICT_EXCLUDED", "VERDICT_NOT_STATED"]
+__all__ = ["PatientProfile", "check_trials", "summarise", "VERDICT_OK", "VERDICT_EXCLUDED", "VERDICT_NOT_STATED",
+           "NO_CRITERIA_TEXT"]

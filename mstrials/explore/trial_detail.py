@@ -266,12 +266,20 @@ def highlight_lines(text: str, spans: Iterable[tuple[int, int]]) -> list[list[Se
 MAX_COMPARED = 5
 
 
+def participation_words(fact) -> str:
+    """One "what taking part involves" answer for a table cell: the answer, then the words it came from."""
+    if not fact.stated:
+        return fact.answer
+    return f"{fact.answer} (from {fact.where or 'the record'}: “{fact.source}”)"
+
+
 def comparison_table(trials: pd.DataFrame, details: dict[str, dict], nearest: dict[str, str] | None = None) -> pd.DataFrame:
     """2–5 trials side by side: one row per aspect, one column per trial (NCT id), plain text.
 
     `trials` are rows of the app's frame; `details` maps NCT id to its stored details
     (eligibility_json, raw_json); `nearest` maps NCT id to the nearest site in words, when a place is set.
     """
+    from mstrials.explore.participation import Participation, taking_part
     from mstrials.labels.eligibility import EligibilityThemes
 
     columns: dict[str, list[str]] = {}
@@ -279,6 +287,9 @@ def comparison_table(trials: pd.DataFrame, details: dict[str, dict], nearest: di
                "Key exclusions", "Primary outcome themes"]
     if nearest is not None:
         aspects.append("Nearest open site")
+    # What taking part involves, as on the Trial page, each answer with the record's words it came from.
+    participation_rows = [question for question, _ in taking_part({}).items()]
+    aspects += participation_rows
     for _, trial in trials.iterrows():
         nct_id = trial["nct_id"]
         own = details.get(nct_id) or {}
@@ -305,5 +316,7 @@ def comparison_table(trials: pd.DataFrame, details: dict[str, dict], nearest: di
         ]
         if nearest is not None:
             values.append(nearest.get(nct_id, "no site that can be placed"))
+        involved: Participation = taking_part(parse_raw(own.get("raw_json")))
+        values += [participation_words(fact) for _, fact in involved.items()]
         columns[nct_id] = values
     return pd.DataFrame(columns, index=pd.Index(aspects, name="Aspect"))

@@ -29,6 +29,7 @@ from mstrials.labels.study_terms import (  # noqa: F401 - re-exported: the pages
 )
 from mstrials.labels.drug_classes import load_drug_classes
 from mstrials.explore.search_terms import expand_query
+from mstrials.explore.registry_rows import LINK_COLUMNS, link_frame
 
 TRIAL_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "official_title", "acronym", "status", "phases", "study_type", "start_date",
@@ -36,7 +37,7 @@ TRIAL_COLUMNS: tuple[str, ...] = (
     "sponsor_class", "collaborators", "conditions", "keywords", "interventions", "countries", "n_sites",
     "enrollment", "has_results", "url", "progressive", "ms_types", "mechanisms", "drug_classes", "edss_min",
     "edss_max", "min_age", "max_age", "sex", "healthy_volunteers", "ms_types_included", "ms_types_excluded",
-    "removed_run",
+    "removed_run", "registry_ids", "registries", "possibly_same",
 )
 
 # The registry's sponsor classes, grouped the way people ask about them.
@@ -207,9 +208,9 @@ def _map_distinct(values: pd.Series, function) -> pd.Series:
 def load_trials(connection: sqlite3.Connection) -> TrialTable:
     """Every MS trial in the cache, including those no longer listed (column `listed`)."""
     present = {row[1] for row in connection.execute("PRAGMA table_info(studies)")}
-    selected = [c for c in TRIAL_COLUMNS if c in present]
-    frame = pd.read_sql_query(f"SELECT {', '.join(selected)} FROM studies WHERE is_ms = 1 ORDER BY nct_id", connection)
-    return prepare_trials(frame)
+    selected = [c for c in (*TRIAL_COLUMNS, *LINK_COLUMNS) if c in present]
+    frame = pd.read_sql_query(f"SELECT {', '.join(dict.fromkeys(selected))} FROM studies WHERE is_ms = 1 ORDER BY nct_id", connection)
+    return prepare_trials(link_frame(frame))  # one row per trial across registries
 
 
 # ---------------------------------------------------------------- filter state and the address bar

@@ -9,6 +9,7 @@ three record kinds into a ClinicalTrials.gov-v2-shaped study for the rest of the
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -16,12 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from mstrials.markup_safety import CTIS_STUDY_URL
 from mstrials.sources.ctis_vocab import ctis_phases, ctis_sponsor_class, ctis_status, ctis_status_label
-from mstrials.sources.ctgov_files import MAX_DECOMPRESSED_BYTES, SourceError, SourceItem, _decode
+from mstrials.sources.ctgov_files import _ARCHIVE_ERRORS, MAX_DECOMPRESSED_BYTES, SourceError, SourceItem, _decode
 
 CTIS_NUMBER = re.compile(r"([0-9]{4})-(5[0-9]{5})-([0-9]{2})-([0-9]{2})", re.ASCII)
 EUDRACT_NUMBER = re.compile(r"[0-9]{4}-[0-9]{6}-[0-9]{2}", re.ASCII)
-CTIS_TRIAL_URL = "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={number}"
+CTIS_TRIAL_URL = CTIS_STUDY_URL + "{number}"
 CSV_REQUIRED_COLUMNS = ("Trial number", "Title of the trial", "Overall trial status")
 
 
@@ -537,6 +539,26 @@ def looks_like_ctis(source: str | Path | bytes) -> bool:
         return _json_kind(json.loads(text)) is not None
     except (ValueError, RecursionError):
         return False
+
+
+_SNIFF_BYTES = 64 * 1024
+
+
+def is_ctis_file(path: str | Path) -> bool:
+    """Whether an import file is CTIS rather than ClinicalTrials.gov, cheaply for the usual case: a
+    ClinicalTrials.gov download names `protocolSection` in its first 64 KiB (a zip is never CTIS);
+    only a file that does not is read in full by `looks_like_ctis`."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(_SNIFF_BYTES)
+        if head[:2] == b"\x1f\x8b":
+            with gzip.open(path, "rb") as stream:
+                head = stream.read(_SNIFF_BYTES)
+    except _ARCHIVE_ERRORS:
+        return False  # the ClinicalTrials.gov reader reports an unreadable or damaged file
+    if head[:4] == b"PK\x03\x04" or b'"protocolSection"' in head:
+        return False
+    return looks_like_ctis(Path(path))
 
 
 def read_ctis_file(path: str | Path, warn=None) -> Iterator[SourceItem]:

@@ -21,6 +21,8 @@ from mstrials.labels.derive import DERIVED_COLUMNS, derivation_signature, derive
 from mstrials.labels.ms_filter import is_ms_study
 from mstrials.sources.ctgov_records import MalformedStudy, StudyRecord, normalise_study
 from mstrials.sources.ctgov_files import SourceItem
+from mstrials.sources.registries import CTGOV, v2_view
+from mstrials.store.linking import stated_ids, stated_protocol
 from mstrials.store.workers import ordered_map
 
 INCREMENTAL_OVERLAP = timedelta(days=1)
@@ -37,6 +39,7 @@ class SuddenDrop(RuntimeError):
 class RunSummary:
     source: str
     mode: str
+    registry: str = CTGOV  # whose listing a full run completes ("ctgov", "ctis"); imports: what came in
     pages: int = 0
     seen: int = 0
     ms_kept: int = 0
@@ -134,11 +137,14 @@ def _prepare(item: IncomingStudy) -> PreparedStudy:
         return PreparedStudy(item.position, problem=f"not JSON ({error.msg})")
     except ValueError as error:  # e.g. a number with more digits than Python converts
         return PreparedStudy(item.position, problem=f"not JSON ({' '.join(str(error).split())[:120]})")
+    received = study  # kept as the registry sent it; the product reads its v2 view
+    view = v2_view(received)
+    study = view.study
     try:
-        record = normalise_study(study)
+        record = normalise_study(study, trial_id=view.trial_id)
     except MalformedStudy as error:
         return PreparedStudy(item.position, problem=str(error))
-    raw_json = json.dumps(study, ensure_ascii=False, separators=(",", ":"))
+    raw_json = json.dumps(received, ensure_ascii=False, separators=(",", ":"))
     try:
         raw_bytes = raw_json.encode()
     except UnicodeEncodeError:  # a lone surrogate escape such as "\ud800" cannot be stored as text
@@ -150,7 +156,8 @@ def _prepare(item: IncomingStudy) -> PreparedStudy:
         is_ms=is_ms,
         raw_json=raw_json,
         content_hash=hashlib.sha1(raw_bytes).hexdigest(),
-        columns=record_columns(record),
+        columns={**record_columns(record), "registry": view.registry,
+                 "registry_ids": _joined(stated_ids(study, record.nct_id)), "protocol_code": stated_protocol(study)},
         sites=tuple(
             (s.facility, s.city, s.state, s.country, s.status, s.latitude, s.longitude) for s in record.sites
         ),
@@ -190,6 +197,7 @@ class _Known:
     removed_run: int | None
     last_update: str | None
     tracked: tuple
+    registry: str = CTGOV
 
 
 class RunWriter:
@@ -202,14 +210,15 @@ class RunWriter:
         self.run_id = (connection.execute("SELECT COALESCE(MAX(run_id), 0) + 1 FROM runs").fetchone()[0])
         self.started_at = _now()
         self.known: dict[str, _Known] = {
-            row[0]: _Known(row[1], row[2], row[3], row[4], tuple(row[5:]))
+            row[0]: _Known(row[1], row[2], row[3], row[4], tuple(row[6:]), row[5])
             for row in connection.execute(
-                "SELECT nct_id, content_hash, first_seen_run, removed_run, last_update, "
+                "SELECT nct_id, content_hash, first_seen_run, removed_run, last_update, registry, "
                 f"{', '.join(_TRACKED_COLUMNS)} FROM studies"
             )
         }
+        # A full listing speaks only for its own registry's trials.
         self._listed_ms_before = frozenset(row[0] for row in connection.execute(
-            "SELECT nct_id FROM studies WHERE is_ms = 1 AND removed_run IS NULL"))
+            "SELECT nct_id FROM studies WHERE is_ms = 1 AND removed_run IS NULL AND registry = ?", (summary.registry,)))
         self.seen_ids: set[str] = set()
         self.newest_data_date = ""  # of the MS studies in this run; an import's "data as of"
         # Writes are batched (each study comes once per run, so nothing reads what is pending).
@@ -284,7 +293,8 @@ class RunWriter:
         if known is not None:
             self._stale_site_owners.append((nct_id,))
         self._site_rows.extend((nct_id, position, *site) for position, site in enumerate(prepared.sites))
-        self.known[nct_id] = _Known(prepared.content_hash, first_seen, None, columns["last_update"], tracked)
+        self.known[nct_id] = _Known(prepared.content_hash, first_seen, None, columns["last_update"], tracked,
+                                    columns["registry"])
         if len(self._study_rows) >= 500:
             self.flush()
 
@@ -300,7 +310,7 @@ class RunWriter:
         """
         self.flush()
         missing = [nct_id for nct_id, known in self.known.items()
-                   if nct_id not in self.seen_ids and known.removed_run is None]
+                   if nct_id not in self.seen_ids and known.removed_run is None and known.registry == self.summary.registry]
         missing_ms = self._listed_ms_before - self.seen_ids
         listed_before = len(self._listed_ms_before)
         if missing_ms and len(missing_ms) > SUDDEN_DROP_SHARE * listed_before and not accept_removals:
@@ -319,10 +329,10 @@ class RunWriter:
         s = self.summary
         self.connection.execute(
             "INSERT INTO runs (run_id, started_at, finished_at, source, mode, api_version, data_timestamp, pages, seen, "
-            "ms_kept, non_ms, new, changed, unchanged, malformed, removed) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "ms_kept, non_ms, new, changed, unchanged, malformed, removed, registry) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self.run_id, self.started_at, _now(), s.source, s.mode, api_version, data_timestamp, s.pages, s.seen,
-             s.ms_kept, s.non_ms, s.new, s.changed, s.unchanged, s.malformed, s.removed),
+             s.ms_kept, s.non_ms, s.new, s.changed, s.unchanged, s.malformed, s.removed, s.registry),
         )
 
 
@@ -348,7 +358,7 @@ def newest_copies(prepared: Iterable[PreparedStudy], summary: RunSummary) -> lis
 
 def _derive_stored(row: tuple[str, str]) -> tuple[str, dict[str, Any]]:
     nct_id, raw_json = row
-    return nct_id, derive_columns(json.loads(raw_json))
+    return nct_id, derive_columns(v2_view(json.loads(raw_json)).study)
 
 
 def rederive_if_stale(connection: sqlite3.Connection, force: bool = False, workers: int | None = None) -> int:

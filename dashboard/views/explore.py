@@ -75,9 +75,11 @@ else:
     view = trial_frame.results_view(trials, catalogue.label)
     view["link"] = view["nct_id"].map(study_url)  # our own links, from validated ids only
     column_config = {
-        "link": st.column_config.LinkColumn("Trial", display_text=r"https://clinicaltrials\.gov/study/(NCT\d+)",
-                                            help="Opens the trial on ClinicalTrials.gov", width=110),
+        "link": st.column_config.LinkColumn("Trial", display_text=trial_frame.TRIAL_LINK_TEXT,
+                                            help="Opens the trial's registry record", width=140),
         "nct_id": None,
+        "registries_text": st.column_config.TextColumn("Registry", width="small",
+                                                       help="ClinicalTrials.gov, the EU's CTIS, or both"),
         "title": st.column_config.TextColumn("Title", width="large"),
         "mechanism_labels": st.column_config.TextColumn("Mechanisms"),
         "phase_stage": st.column_config.TextColumn("Phase", width="small"),
@@ -100,7 +102,7 @@ else:
         column_config["quick_check"] = st.column_config.TextColumn("Your quick check", width="medium")
     st.caption("Open or about-to-open trials first, newest start first; click a column heading to sort. "
                "Tick the box at the start of a row to see that trial's details; the Trial column opens "
-               "ClinicalTrials.gov.")
+               "its registry record.")
     extra_columns = st.multiselect(
         "More columns", list(ELIGIBILITY_COLUMNS), key="explore_extra_columns",
         format_func=ELIGIBILITY_COLUMNS.get, placeholder="Add eligibility columns (EDSS window, ages, MS types)",
@@ -109,7 +111,7 @@ else:
     link_slot = st.container()
     # Status straight after the trial number: on a phone only the first columns fit on screen.
     order = ["link", "status_label", *(["nearest"] if nearest_text is not None else []),
-             *(["quick_check"] if checks is not None else []), "title", "phase_stage",
+             *(["quick_check"] if checks is not None else []), "registries_text", "title", "phase_stage",
              "mechanism_labels", *extra_columns, "start_date", "primary_completion_date", "sponsor", "countries_text"]
     selection = st.dataframe(
         view, hide_index=True, width="stretch", column_config=column_config, column_order=order,

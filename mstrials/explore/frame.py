@@ -29,7 +29,8 @@ from mstrials.labels.study_terms import (  # noqa: F401 - re-exported: the pages
 )
 from mstrials.labels.drug_classes import load_drug_classes
 from mstrials.explore.search_terms import expand_query
-from mstrials.explore.registry_rows import LINK_COLUMNS, link_frame
+from mstrials.markup_safety import REGISTRY_NAMES, study_url
+from mstrials.explore.registry_rows import LINK_COLUMNS, fill_registry_columns, link_frame
 
 TRIAL_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "official_title", "acronym", "status", "phases", "study_type", "start_date",
@@ -37,7 +38,7 @@ TRIAL_COLUMNS: tuple[str, ...] = (
     "sponsor_class", "collaborators", "conditions", "keywords", "interventions", "countries", "n_sites",
     "enrollment", "has_results", "url", "progressive", "ms_types", "mechanisms", "drug_classes", "edss_min",
     "edss_max", "min_age", "max_age", "sex", "healthy_volunteers", "ms_types_included", "ms_types_excluded",
-    "removed_run", "registry_ids", "registries", "possibly_same",
+    "removed_run", "registry_ids", "registries", "registry_keys", "possibly_same",
 )
 
 # The registry's sponsor classes, grouped the way people ask about them.
@@ -72,7 +73,7 @@ MS_TYPE_LABELS: dict[str, str] = {
 RESULTS_CHOICES: dict[str, str] = {"any": "Any", "yes": "Results posted", "no": "No results yet"}
 
 # Fields holding several "|"-joined values; each gets one boolean array per value at load time.
-MULTI_VALUED: tuple[str, ...] = ("mechanisms", "drug_classes", "phases", "countries", "ms_types")
+MULTI_VALUED: tuple[str, ...] = ("mechanisms", "drug_classes", "phases", "countries", "ms_types", "registry_keys")
 SEARCHED_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "official_title", "acronym", "conditions", "keywords", "interventions",
 )
@@ -169,6 +170,7 @@ def prepare_trials(frame: pd.DataFrame) -> TrialTable:
             frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
     for name in NUMERIC_COLUMNS:
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    frame = fill_registry_columns(frame)
     frame["listed"] = frame["removed_run"].isna()
     frame["progressive"] = frame["progressive"].fillna(0).astype(int).astype(bool)
     frame["has_results"] = frame["has_results"].fillna(0).astype(int).astype(bool)
@@ -235,6 +237,7 @@ class FilterState:
     results: str = "any"
     text: str = ""
     accepts_edss: float | None = None  # keep trials whose stated EDSS window includes this score
+    registries: tuple[str, ...] = ()  # "ctgov", "ctis": trials listed in any of these registries
 
     def replace(self, **changes) -> "FilterState":
         return dataclasses.replace(self, **changes)
@@ -245,7 +248,7 @@ PARAM_OF_FIELD: dict[str, str] = {
     "mechanisms": "mech", "drug_classes": "class", "progressive_only": "scope", "ms_types": "mstype", "phases": "phase",
     "statuses": "status", "open_only": "open", "study_types": "type", "countries": "country",
     "sponsor_groups": "sponsor", "start_from": "from", "start_to": "to", "results": "results", "text": "q",
-    "accepts_edss": "edss",
+    "accepts_edss": "edss", "registries": "registry",
 }
 FILTER_PARAMS = frozenset(PARAM_OF_FIELD.values())
 MAX_TEXT_LENGTH = 200
@@ -363,6 +366,7 @@ def allowed_values(table: TrialTable, mechanism_keys: Iterable[str] = (), class_
         "study_types": sorted(set(STUDY_TYPE_LABELS) | set(table.frame["study_type"].dropna().unique())),
         "countries": table.values_of("countries"),
         "sponsor_groups": list(SPONSOR_GROUP_LABELS),
+        "registries": list(REGISTRY_NAMES),
     }
 
 
@@ -370,7 +374,7 @@ def allowed_values(table: TrialTable, mechanism_keys: Iterable[str] = (), class_
 
 FACETS: tuple[str, ...] = (
     "listed", "mechanisms", "drug_classes", "progressive_only", "ms_types", "phases", "statuses", "study_types",
-    "countries", "sponsor_groups", "start_years", "results", "text", "accepts_edss",
+    "countries", "sponsor_groups", "start_years", "results", "text", "accepts_edss", "registries",
 )
 
 
@@ -407,6 +411,8 @@ def facet_masks(table: TrialTable, state: FilterState, include_removed: bool = F
         masks["countries"] = _any_of(table.members["countries"], state.countries, size)
     if state.sponsor_groups:
         masks["sponsor_groups"] = frame["sponsor_group"].isin(state.sponsor_groups).to_numpy()
+    if state.registries:
+        masks["registries"] = _any_of(table.members["registry_keys"], state.registries, size)
     if state.start_from is not None or state.start_to is not None:
         years = frame["start_year_number"].to_numpy()
         with np.errstate(invalid="ignore"):  # unknown years (NaN) compare as False: they drop out
@@ -467,6 +473,7 @@ WIDENING_STEPS: dict[str, str] = {
     "results": "Set “Results” to “Any”",
     "text": "Clear the search words",
     "accepts_edss": "Clear “Accepts EDSS”",
+    "registries": "Clear “Registry”",
 }
 
 
@@ -510,7 +517,7 @@ def facet_counts(table: TrialTable, state: FilterState) -> FacetCounts:
     frame = table.frame
     counts: dict[str, dict[str, int]] = {}
     for facet, member_field in (("mechanisms", "mechanisms"), ("drug_classes", "drug_classes"), ("ms_types", "ms_types"),
-                                ("phases", "phases"), ("countries", "countries")):
+                                ("phases", "phases"), ("countries", "countries"), ("registries", "registry_keys")):
         base = combine(masks, size, leave_out=facet)
         counts[facet] = {value: int(np.count_nonzero(base & arr)) for value, arr in table.members[member_field].items()}
     for facet, column in (("statuses", "status"), ("study_types", "study_type"), ("sponsor_groups", "sponsor_group")):
@@ -567,6 +574,8 @@ def describe_filters(state: FilterState, mechanism_label=lambda key: key, class_
         parts.append(f"started {state.start_from or '…'}–{state.start_to or '…'}")
     if state.results != "any":
         parts.append(RESULTS_CHOICES[state.results].lower())
+    if state.registries:
+        parts.append("listed in " + " or ".join(REGISTRY_NAMES.get(r, r) for r in state.registries))
     if state.accepts_edss is not None:
         parts.append(f"accepting EDSS {state.accepts_edss:.1f} (or not saying)")
     if state.text:
@@ -576,8 +585,12 @@ def describe_filters(state: FilterState, mechanism_label=lambda key: key, class_
 
 # ---------------------------------------------------------------- the results table and downloads
 
+# The id shown for our own trial links (study_url): the NCT id or the CTIS number at the end of the address.
+TRIAL_LINK_TEXT = r"^https://(?:clinicaltrials\.gov/study/|euclinicaltrials\.eu/search-for-clinical-trials/\?lang=en&EUCT=)([0-9A-Z-]+)$"
+
 RESULT_COLUMNS: dict[str, str] = {
     "nct_id": "Trial",
+    "registries_text": "Registry",
     "title": "Title",
     "mechanism_labels": "Mechanisms",
     "phase_stage": "Phase",
@@ -595,8 +608,9 @@ RESULT_COLUMNS: dict[str, str] = {
 def results_view(trials: pd.DataFrame, mechanism_label=lambda key: key) -> pd.DataFrame:
     """The rows shown in the results table, with readable values."""
     view = pd.DataFrame({
-        "link": "https://clinicaltrials.gov/study/" + trials["nct_id"].astype(str),
+        "link": trials["nct_id"].map(study_url),  # built by us, from validated ids only
         "nct_id": trials["nct_id"],
+        "registries_text": _map_distinct(trials["registries"].fillna(""), lambda r: " + ".join(split_values(r))).astype(object),
         "title": trials["title"].fillna(""),
         "mechanism_labels": _map_distinct(trials["mechanisms"].fillna(""),
                                           lambda j: ", ".join(mechanism_label(k) for k in split_values(j))).astype(object),
@@ -656,7 +670,7 @@ DOWNLOAD_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "status", "phases", "study_type", "start_date", "primary_completion_date",
     "completion_date", "last_update", "sponsor", "sponsor_class", "conditions", "interventions", "countries",
     "enrollment", "has_results", "url", "progressive", "ms_types", "mechanisms", "drug_classes", "edss_min",
-    "edss_max", "min_age", "max_age", "sex",
+    "edss_max", "min_age", "max_age", "sex", "registry_ids", "registries",
 )
 
 

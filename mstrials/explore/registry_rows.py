@@ -30,16 +30,20 @@ def link_frame(frame: pd.DataFrame) -> pd.DataFrame:
     records = [record_of_row(row) for row in frame[wanted].to_dict("records")]
     groups = link_groups(records)
     hints = possibly_same(records, groups)
+    merged = [group for group in groups if len(group) > 1]  # few: most trials are in one registry
+    filled: dict[tuple[int, str], object] = {}
+    for group in merged:
+        rows = frame.iloc[group].to_dict("records")
+        for column, value in rows[0].items():
+            if _empty(value):
+                donor = next((row[column] for row in rows[1:] if not _empty(row[column])), None)
+                if donor is not None:
+                    filled[(group[0], column)] = donor
     primaries = [group[0] for group in groups]
-    linked = frame.iloc[primaries].reset_index(drop=True)
-    for position, group in enumerate(groups):
-        for other in group[1:]:
-            donor = frame.iloc[other]
-            row = linked.iloc[position]
-            gaps = [column for column in frame.columns if _blank(pd.Series([row[column]])).iloc[0]
-                    and not _blank(pd.Series([donor[column]])).iloc[0]]
-            for column in gaps:
-                linked.at[position, column] = donor[column]
+    linked = frame.iloc[primaries].copy() if merged else frame.copy()
+    for (index, column), value in filled.items():
+        linked.at[index, column] = value
+    linked = linked.reset_index(drop=True)
     members = [[records[i] for i in group] for group in groups]
     linked["registry_ids"] = ["|".join(group_ids(m)) for m in members]
     linked["registries"] = ["|".join(group_registries(m)) for m in members]
@@ -47,6 +51,10 @@ def link_frame(frame: pd.DataFrame) -> pd.DataFrame:
     linked["registry_keys"] = ["|".join(key_of_name[n] for n in names.split("|")) for names in linked["registries"]]
     linked["possibly_same"] = ["|".join(hints.get(records[g[0]].trial_id, ())) for g in groups]
     return linked
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and value != value)
 
 
 def fill_registry_columns(frame: pd.DataFrame) -> pd.DataFrame:

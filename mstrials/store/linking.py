@@ -12,8 +12,9 @@ A group that would put two ClinicalTrials.gov studies into one row is not merged
 """
 from __future__ import annotations
 
+import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -27,7 +28,6 @@ _PROTOCOL_NOISE = re.compile(r"[\s\-\u2010-\u2015_./]+")
 _PROTOCOL_BLANKS = {"na", "n/a", "none", "notapplicable", "unknown"}
 TITLE_CLOSENESS = 0.8  # share of distinct title words in common (Jaccard) for a "possibly the same" hint
 _TITLE_WORD = re.compile(r"[^\W_]{3,}")
-_COMMON_WORD_SHARE = 0.05  # words in more titles than this share are too common to find candidates by
 
 
 @dataclass(frozen=True)
@@ -187,31 +187,36 @@ def _title_words(text: str) -> frozenset[str]:
 def possibly_same(records: Sequence[LinkRecord], groups: Sequence[Sequence[int]],
                   closeness: float = TITLE_CLOSENESS) -> dict[str, list[str]]:
     """Primary id of a group -> primary ids of groups from the other registry whose titles are very
-    close, for CTIS trials no key linked to a ClinicalTrials.gov study. Only a hint, never a merge."""
+    close, for CTIS trials no key linked to a ClinicalTrials.gov study. Only a hint, never a merge.
+
+    Exact for the Jaccard bound, without comparing every pair: two word sets with Jaccard >= t share
+    at least t·|A| words, so a candidate must hold one of the |A| - ceil(t·|A|) + 1 rarest words of A
+    (prefix filtering); rare words have short posting lists."""
     hints: dict[str, list[str]] = defaultdict(list)
-    # Each group's title words, per registry; candidates share an uncommon word.
-    words_of: list[tuple[int, str, list[frozenset[str]]]] = []
-    for number, group in enumerate(groups):
-        registries = {records[i].registry for i in group}
-        word_sets = [w for i in group for t in records[i].titles if t and (w := _title_words(t))]
-        words_of.append((number, "|".join(sorted(registries)), word_sets))
-    frequency = Counter(word for _, _, sets in words_of for word in set().union(*sets) if sets)
-    common = max(3, int(_COMMON_WORD_SHARE * len(groups)))
-    index_of: dict[str, list[int]] = defaultdict(list)
-    for number, _, sets in words_of:
-        for word in set().union(*sets) if sets else ():
-            if frequency[word] <= common:
-                index_of[word].append(number)
-    for number, registries, sets in words_of:
-        if CTIS not in registries or CTGOV in registries or not sets:
-            continue  # hints are offered for CTIS trials no key linked, against the other registry
-        candidates = {other for word in set().union(*sets) for other in index_of.get(word, ())}
-        for other in sorted(candidates - {number}):
-            _, other_registries, other_sets = words_of[other]
-            if CTGOV not in other_registries:
-                continue
-            best = max(len(a & b) / len(a | b) for a in sets for b in other_sets)
-            if best >= closeness:
+    word_sets: list[list[frozenset[str]]] = []
+    registries_of: list[set[str]] = []
+    for group in groups:
+        registries_of.append({records[i].registry for i in group})
+        word_sets.append([w for i in group for t in records[i].titles if t and (w := _title_words(t))])
+    postings: dict[str, list[int]] = defaultdict(list)  # word -> ClinicalTrials.gov groups whose titles hold it
+    for number, sets in enumerate(word_sets):
+        if registries_of[number] == {CTGOV}:
+            for word in set().union(*sets) if sets else ():
+                postings[word].append(number)
+    for number, sets in enumerate(word_sets):
+        if registries_of[number] != {CTIS}:
+            continue  # hints are for CTIS trials no key linked
+        candidates: set[int] = set()
+        for words in sets:
+            rare_first = sorted(words, key=lambda word: (len(postings.get(word, ())), word))
+            prefix = len(words) - math.ceil(closeness * len(words)) + 1
+            for word in rare_first[:prefix]:
+                candidates.update(postings.get(word, ()))
+        for other in sorted(candidates):
+            # Jaccard >= t needs t·|A| <= |B| <= |A|/t: a cheap test before intersecting.
+            pairs = [(a, b) for a in sets for b in word_sets[other]
+                     if closeness * len(a) <= len(b) <= len(a) / closeness]
+            if pairs and max(len(a & b) / len(a | b) for a, b in pairs) >= closeness:
                 mine, theirs = records[groups[number][0]].trial_id, records[groups[other][0]].trial_id
                 hints[mine].append(theirs)
                 hints[theirs].append(mine)

@@ -157,3 +157,44 @@ def test_a_fresh_cache_and_an_upgraded_one_have_the_same_tables():
     trial_cache.migrate(old)
     for table in ("studies", "runs"):
         assert columns(old, table) == columns(fresh, table)
+
+
+def test_a_status_change_in_a_later_export_goes_into_the_history(tmp_path, csv_file, capsys):
+    rows = _csv_rows(csv_file)[:3]
+    number = rows[0]["Trial number"]
+
+    def write(path, selected):
+        with open(path, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(selected)
+        return path
+
+    cache = tmp_path / "trials.sqlite"
+    _import(cache, write(tmp_path / "first.csv", rows))
+    later = [dict(rows[0], **{"Overall trial status": "Ended", "Last updated": "30/09/2025"}), *rows[1:]]
+    _import(cache, write(tmp_path / "later.csv", later))
+    assert "changed 1, unchanged 2" in capsys.readouterr().out
+    with sqlite3.connect(cache) as connection:
+        status_changes = connection.execute(
+            "SELECT nct_id, new_value FROM changes WHERE kind = 'status'").fetchall()
+    assert status_changes == [(number, "COMPLETED")]
+
+
+def test_a_bad_row_is_skipped_with_its_line_and_a_file_that_is_not_text_stops(tmp_path, csv_file, capsys):
+    cache = tmp_path / "trials.sqlite"
+    _import(cache, csv_file)
+    header = csv_file.read_bytes().decode("utf-8-sig").splitlines()[0]
+    short_row = tmp_path / "short.csv"
+    short_row.write_bytes(("\ufeff" + header + "\n" + '"2024-512345-11-00","x"\n').encode())
+    capsys.readouterr()
+    _import(cache, short_row)
+    captured = capsys.readouterr()
+    assert "short.csv line 2: skipped" in captured.err and "studies seen 0" in captured.out
+    not_text = tmp_path / "latin.csv"
+    not_text.write_bytes(("\ufeff" + header + "\n").encode() + b"\xff\xfe\n")
+    before = cache.read_bytes()
+    _import(cache, not_text, expect=1)
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith("error: latin.csv")
+    assert cache.read_bytes() == before

@@ -109,3 +109,14 @@ def test_compare_accepts_ctis_numbers(both_registries, monkeypatch):
     at = app_for(both_registries, monkeypatch, page="compare", compare=[CTIS_ONLY, "NCT00000092"])
     frames = [d.value for d in at.dataframe]
     assert any(CTIS_ONLY in frame.columns and "NCT00000092" in frame.columns for frame in frames)
+
+
+def test_what_changed_lists_both_records_of_a_trial_under_its_row(both_registries, monkeypatch):
+    at = app_for(both_registries, monkeypatch, page="changes", scope="all", registry="ctgov")
+    next(c for c in at.checkbox if c.label.startswith("Include the trials")).check().run()
+    table = next(d.value for d in at.dataframe if "title" in d.value.columns)
+    pair = table[table["title"] == "Study to Evaluate the Effectiveness and Safety of Ozanimod Compared to Fingolimod "
+                                   "in Children and Adolescents With Relapsing Remitting Multiple Sclerosis"]
+    assert sorted(pair["link"]) == [
+        "https://clinicaltrials.gov/study/NCT06408259",
+        "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT=2022-501332-42-00"]

@@ -67,3 +67,14 @@ def fill_registry_columns(frame: pd.DataFrame) -> pd.DataFrame:
         frame.loc[missing & _blank(frame["registry_ids"]), "registry_ids"] = frame["nct_id"][missing]
     frame["possibly_same"] = frame["possibly_same"].where(~_blank(frame["possibly_same"]), "")
     return frame
+
+
+def row_keys(frame: pd.DataFrame) -> dict[str, str]:
+    """Every id of every row (its key and its other registries' numbers) -> the row's key: the change
+    history is kept per registry record, the app shows it per trial."""
+    keys = {}
+    for key, joined in zip(frame["nct_id"], frame["registry_ids"].fillna("")):
+        for trial_id in (*joined.split("|"), key):
+            if trial_id:
+                keys.setdefault(trial_id, key)
+    return keys

@@ -12,7 +12,7 @@ from conftest import SHARED_DIR, load_script, require_shared
 from mstrials.sources.ctis_files import split_products
 from mstrials.store import cache as trial_cache
 from mstrials.store.cache import SCHEMA_VERSION
-from mstrials.explore.frame import load_trials
+from mstrials.explore.frame import FilterState, filter_trials, load_trials
 from study_factory import make_study
 from fake_ctis_api import overview_of
 
@@ -85,11 +85,17 @@ def test_the_real_pair_is_one_row_with_both_ids(tmp_path, csv_file, capsys):
     assert pair[0]["registry_ids"] == "NCT06408259|2022-501332-42-00"
     assert pair[0]["registries"] == "ClinicalTrials.gov|CTIS"
     assert pair[0]["url"] == "https://clinicaltrials.gov/study/NCT06408259"
-    with trial_cache.connect_readonly(cache) as connection:
-        frame = load_trials(connection).frame
+    connection = trial_cache.connect_readonly(cache)
+    try:
+        table = load_trials(connection)
+    finally:
+        connection.close()
+    frame = table.frame
     rows = frame[frame["registry_ids"].str.contains("2022-501332-42-00", regex=False)]
     assert list(rows["nct_id"]) == ["NCT06408259"] and list(rows["registries"]) == ["ClinicalTrials.gov|CTIS"]
     assert len(frame) == 104
+    found = filter_trials(table, FilterState(progressive_only=False, text="2022-501332-42-00"))
+    assert list(found["nct_id"]) == ["NCT06408259"]  # its CTIS number finds it
 
 
 def test_only_the_highest_resubmission_of_a_trial_is_stored(tmp_path, csv_file):

@@ -76,6 +76,7 @@ RESULTS_CHOICES: dict[str, str] = {"any": "Any", "yes": "Results posted", "no": 
 MULTI_VALUED: tuple[str, ...] = ("mechanisms", "drug_classes", "phases", "countries", "ms_types", "registry_keys")
 SEARCHED_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "official_title", "acronym", "conditions", "keywords", "interventions",
+    "registry_ids",  # a trial's numbers in the other registries find it too
 )
 NUMERIC_COLUMNS: tuple[str, ...] = ("edss_min", "edss_max", "min_age", "max_age", "enrollment", "n_sites", "removed_run")
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100

@@ -1,6 +1,7 @@
 """`fetch_trials.py --from-file` with CTIS files: stored next to ClinicalTrials.gov studies, one row per trial."""
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -204,3 +205,37 @@ def test_a_bad_row_is_skipped_with_its_line_and_a_file_that_is_not_text_stops(tm
     errors = capsys.readouterr().err.strip().splitlines()
     assert len(errors) == 1 and errors[0].startswith("error: latin.csv")
     assert cache.read_bytes() == before
+
+
+def _paths(value, path=()):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield path + (key,)
+            yield from _paths(inner, path + (key,))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value[:2]):
+            yield path + (index,)
+            yield from _paths(inner, path + (index,))
+
+
+def test_a_retrieve_record_of_any_odd_shape_is_read_or_reported_never_a_crash():
+    """Every field of a real record replaced, in turn, by values of the wrong JSON type: mapped and
+    flattened, or refused as malformed, never an exception of another kind."""
+    from mstrials.sources.ctgov_records import MalformedStudy, normalise_study
+    from mstrials.sources.registries import v2_view
+
+    record = json.loads(sorted(require_shared(RETRIEVE_DIR).glob("*.json"))[0].read_text(encoding="utf-8"))
+    for path in _paths(record):
+        if path == ("ctNumber",):
+            continue
+        for odd in (7, [1]):  # not an object, not text
+            changed = copy.deepcopy(record)
+            holder = changed
+            for key in path[:-1]:
+                holder = holder[key]
+            holder[path[-1]] = odd
+            view = v2_view(changed)  # must not raise
+            try:
+                assert normalise_study(view.study, trial_id=view.trial_id).nct_id == record["ctNumber"]
+            except MalformedStudy:
+                pass

@@ -341,6 +341,11 @@ def _path(record: Any, *keys: str) -> Any:
     return record
 
 
+def _object(value: Any) -> dict:
+    """A JSON object, or {} for anything else (a record of an unexpected shape reads as empty there)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _dicts(value: Any) -> list[dict]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
@@ -354,10 +359,10 @@ def to_v2_study(record: Any) -> dict:
     if kind is None or number is None:
         raise ValueError("not a CTIS trial record with a valid trial number")
     flat = _flat_fields(record, kind)
-    part_one = _path(record, "authorizedApplication", "authorizedPartI") or {}
-    details = _path(part_one, "trialDetails") or {}
-    identifiers = _path(details, "clinicalTrialIdentifiers") or {}
-    information = _path(details, "trialInformation") or {}
+    part_one = _object(_path(record, "authorizedApplication", "authorizedPartI"))
+    details = _object(_path(part_one, "trialDetails"))
+    identifiers = _object(_path(details, "clinicalTrialIdentifiers"))
+    information = _object(_path(details, "trialInformation"))
 
     secondary_ids = [{"type": "CTIS", "id": number}]
     eudract = _path(record, "authorizedApplication", "eudraCt", "eudraCtCode")
@@ -379,7 +384,7 @@ def to_v2_study(record: Any) -> dict:
     })
     identification["nctId"] = None
 
-    trial_duration = _path(information, "trialDuration") or {}
+    trial_duration = _object(_path(information, "trialDuration"))
     completion = iso_date(flat["global_end"]) or iso_date(flat["end"]) or iso_date(trial_duration.get("estimatedGlobalEndDate"))
     status_module = _drop_empty({
         "overallStatus": ctis_status(flat["status"]),
@@ -419,20 +424,20 @@ def to_v2_study(record: Any) -> dict:
     product_records = _dicts(part_one.get("products"))
     if product_records:
         products = [
-            (_one_line(name), [s.strip() for s in (p.get("jsonActiveSubstanceNames") or "").split(",") if s.strip()])
+            (_one_line(name), [s.strip() for s in (_cell(p.get("jsonActiveSubstanceNames")) or "").split(",") if s.strip()])
             for p in product_records if (name := _cell(p.get("productName")))
         ]
     else:
         products = [(name, []) for name in split_products(flat["products"])]
 
-    population = _path(information, "populationOfTrialSubjects") or {}
+    population = _object(_path(information, "populationOfTrialSubjects"))
     eligibility = _drop_empty({
         "sex": sex_of(flat["gender"], population.get("isFemaleSubjects"), population.get("isMaleSubjects")),
-        "eligibilityCriteria": _criteria_text(_path(information, "eligibilityCriteria") or {}),
+        "eligibilityCriteria": _criteria_text(_object(_path(information, "eligibilityCriteria"))),
         **age_limits(flat["age_group"], flat["age_secondary"]),
     })
 
-    end_points = _path(information, "endPoint") or {}
+    end_points = _object(_path(information, "endPoint"))
     primary = [e for e in (_cell(p.get("endPoint")) for p in _dicts(end_points.get("primaryEndPoints"))) if e]
     secondary = [e for e in (_cell(p.get("endPoint")) for p in _dicts(end_points.get("secondaryEndPoints"))) if e]
     outcomes = _drop_empty({
@@ -488,7 +493,7 @@ def _locations(record: dict, flat: dict) -> list[dict]:
     for part in _dicts(_path(record, "authorizedApplication", "authorizedPartsII")):
         country_of_part = _cell(_path(part, "mscInfo", "countryName")) or _cell(_path(part, "mscInfo", "mscName"))
         for site in _dicts(part.get("trialSites")):
-            address = _path(site, "organisationAddressInfo", "address") or {}
+            address = _object(_path(site, "organisationAddressInfo", "address"))
             country = _cell(address.get("countryName")) or country_of_part
             if not country:
                 continue

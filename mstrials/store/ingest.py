@@ -138,7 +138,10 @@ def _prepare(item: IncomingStudy) -> PreparedStudy:
     except ValueError as error:  # e.g. a number with more digits than Python converts
         return PreparedStudy(item.position, problem=f"not JSON ({' '.join(str(error).split())[:120]})")
     received = study  # kept as the registry sent it; the product reads its v2 view
-    view = v2_view(received)
+    try:
+        view = v2_view(received)
+    except (TypeError, AttributeError, ValueError) as error:  # a CTIS record of a shape nobody described
+        return PreparedStudy(item.position, problem=f"a CTIS record of an unexpected shape ({' '.join(str(error).split())[:80]})")
     study = view.study
     try:
         record = normalise_study(study, trial_id=view.trial_id)

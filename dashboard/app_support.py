@@ -22,9 +22,10 @@ from mstrials.labels.mechanism_catalogue import MechanismCatalogue, load_catalog
 
 REFRESH_COMMAND = ".venv/bin/python scripts/fetch_trials.py"
 IMPORT_COMMAND = ".venv/bin/python scripts/fetch_trials.py --from-file ctg-studies.json.zip"
+CTIS_IMPORT_COMMAND = ".venv/bin/python scripts/fetch_trials.py --from-file CTIS_trials.csv"
 DISCLAIMER = (
     "This is not medical advice. Automatic labels can be wrong: always confirm with the study team "
-    "and the registry entry on ClinicalTrials.gov."
+    "and the registry entry (ClinicalTrials.gov or the EU's CTIS)."
 )
 
 

@@ -7,7 +7,7 @@ import app_support
 import near_place
 from mstrials.explore import frame as trial_frame
 from mstrials.labels.drug_classes import load_drug_classes
-from mstrials.markup_safety import plain_label
+from mstrials.markup_safety import REGISTRY_NAMES, plain_label
 from mstrials.explore.frame import (
     OPEN_STATUSES, PHASE_LABELS, RESULTS_CHOICES, SPONSOR_GROUP_LABELS, STATUS_LABELS, STUDY_TYPE_LABELS,
     FilterState, readable_ms_type,
@@ -18,7 +18,7 @@ WIDGET_KEYS = {
     "progressive_only": "f_progressive", "open_only": "f_open", "text": "f_text", "mechanisms": "f_mechanisms",
     "drug_classes": "f_drug_classes", "ms_types": "f_ms_types", "phases": "f_phases", "statuses": "f_statuses", "study_types": "f_study_types",
     "countries": "f_countries", "sponsor_groups": "f_sponsor_groups", "results": "f_results",
-    "accepts_edss": "f_accepts_edss",
+    "accepts_edss": "f_accepts_edss", "registries": "f_registries",
 }
 EDSS_CHOICES = [None, *(step / 2 for step in range(0, 20))]
 YEARS_KEY = "f_years"
@@ -193,6 +193,10 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
                      help="Keeps trials whose stated EDSS window includes this score, and trials whose criteria "
                           "state no window (check those with the team). EDSS runs from 0 (no disability) to 10; "
                           "6.0 means needing a cane or crutch to walk about 100 m.")
+        st.multiselect("Registry", list(REGISTRY_NAMES), key=WIDGET_KEYS["registries"], placeholder="Any registry",
+                       format_func=lambda k: _with_count(REGISTRY_NAMES[k], counts.of("registries", k)),
+                       help="Where the trial is registered: ClinicalTrials.gov (worldwide) or the EU's Clinical "
+                            "Trials Information System (CTIS). A trial registered in both is listed once.")
         st.radio("Results", list(RESULTS_CHOICES), key=WIDGET_KEYS["results"], horizontal=True,
                  format_func=lambda k: _with_count(RESULTS_CHOICES[k], counts.of("results", k)),
                  help="Whether the trial has posted results on ClinicalTrials.gov.")

@@ -17,7 +17,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from mstrials.markup_safety import is_nct_id, markdown_text
+from mstrials.markup_safety import is_trial_id, markdown_text
 
 VIEW_PARAM, VIEW_KEY = "view", "explore_view"
 VIEWS = {"cards": "Cards", "table": "Table"}
@@ -71,7 +71,7 @@ def choose_view() -> str:
 def open_chosen_trial() -> None:
     """Go to the Trial page of a row ticked on the previous run (see `table_selected`)."""
     chosen = st.session_state.pop(OPEN_KEY, None)
-    if is_nct_id(chosen):
+    if is_trial_id(chosen):
         st.switch_page(TRIAL_PAGE, query_params={"nct": chosen})
 
 
@@ -112,13 +112,16 @@ def show_cards(view: pd.DataFrame) -> None:
     with st.container(key="trial_cards"):
         for row in view.head(shown).itertuples(index=False):
             nct_id = row.nct_id
-            if not is_nct_id(nct_id):
-                continue  # only validated numbers become links to our page
+            if not is_trial_id(nct_id):
+                continue  # only validated numbers (NCT or CTIS) become links to our page
             with st.container(border=True):
                 st.page_link(TRIAL_PAGE, label=md(row.title) or nct_id, query_params={"nct": nct_id},
                              icon=":material/description:")
                 facts = [f"**{md(row.status_label) or 'Status not stated'}**", md(row.phase_stage) or "phase not stated",
                          nct_id]
+                registries = getattr(row, "registries_text", None)
+                if isinstance(registries, str) and registries:
+                    facts.append(md(registries))
                 lines = [" · ".join(facts)]
                 nearest = getattr(row, "nearest", None)
                 if isinstance(nearest, str) and nearest:

@@ -15,7 +15,8 @@ Two targets, because they read different syntax:
 `plain_label` is for widgets that show their options as plain text (selectbox, multiselect):
 only line breaks and control characters are removed, so the text reads exactly as written.
 
-Our own links are built here from validated ids only (`study_url`).
+Our own links are built here from validated ids only (`study_url`): a ClinicalTrials.gov number
+(`NCT` and eight digits) or an EU CTIS trial number (`YYYY-5NNNNN-NN-NN`), nothing else.
 """
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ _SPACES = re.compile(r"[ \t]+")
 _WWW = re.compile(r"(w)(ww)(?=\.)", re.IGNORECASE)
 NCT_ID = re.compile(r"NCT[0-9]{8}")
 CLINICALTRIALS_STUDY_URL = "https://clinicaltrials.gov/study/"
+# The EU Clinical Trials Information System's number: year, 5 and five digits, sponsor block, resubmission.
+CTIS_NUMBER = re.compile(r"[0-9]{4}-5[0-9]{5}-[0-9]{2}-[0-9]{2}", re.ASCII)
+CTIS_STUDY_URL = "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT="
+REGISTRY_NAMES: dict[str, str] = {"ctgov": "ClinicalTrials.gov", "ctis": "CTIS"}
 
 
 def _without_controls(text: str) -> str:
@@ -104,6 +109,26 @@ def is_nct_id(value: object) -> bool:
     return isinstance(value, str) and NCT_ID.fullmatch(value) is not None
 
 
-def study_url(nct_id: object) -> str | None:
-    """The study's page on ClinicalTrials.gov, or None when the id is not a valid NCT number."""
-    return CLINICALTRIALS_STUDY_URL + nct_id if is_nct_id(nct_id) else None
+def is_ctis_number(value: object) -> bool:
+    """An EU CTIS trial number, exactly (`2022-501332-42-00`), nothing before or after."""
+    return isinstance(value, str) and CTIS_NUMBER.fullmatch(value) is not None
+
+
+def is_trial_id(value: object) -> bool:
+    """A trial id this product keys trials by: an NCT number or a CTIS trial number."""
+    return is_nct_id(value) or is_ctis_number(value)
+
+
+def registry_of_id(value: object) -> str | None:
+    """"ctgov" for an NCT number, "ctis" for a CTIS number, None for anything else."""
+    return "ctgov" if is_nct_id(value) else "ctis" if is_ctis_number(value) else None
+
+
+def study_url(trial_id: object) -> str | None:
+    """The trial's public page (ClinicalTrials.gov or the EU CTIS portal), or None when the id is
+    neither a valid NCT number nor a valid CTIS number."""
+    if is_nct_id(trial_id):
+        return CLINICALTRIALS_STUDY_URL + trial_id
+    if is_ctis_number(trial_id):
+        return CTIS_STUDY_URL + trial_id
+    return None

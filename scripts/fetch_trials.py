@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Fetch multiple sclerosis trials from ClinicalTrials.gov into the local cache, or import downloads.
+"""Fetch multiple sclerosis trials from ClinicalTrials.gov and the EU's CTIS into the local cache, or import downloads.
 
-Exit codes: 0 ok, 1 failed (the previous cache is left exactly as it was), 2 usage error.
+Each registry is fetched in its own run: when one fails, the other's results still land and the
+failed registry's trials stay as they were in the cache.
+Exit codes: 0 ok, 1 failed (the previous cache, or the failed registry's part of it, is left exactly
+as it was), 2 usage error.
 """
 from __future__ import annotations
 
@@ -14,21 +17,28 @@ from pathlib import Path
 from tqdm import tqdm
 
 from mstrials.sources import ctgov_api as api
+from mstrials.sources import ctis_api
 from mstrials import settings
+from mstrials.markup_safety import REGISTRY_NAMES
 from mstrials.store.cache import CacheError, connect_readonly, last_api_run, read_meta, staged_copy
 from mstrials.labels.derive import derivation_signature
 from mstrials.store.ingest import RunSummary, SuddenDrop, rederive_if_stale
-from mstrials.store.refresh import import_files, refresh_from_api
+from mstrials.store.refresh import import_files, refresh_ctis_from_api, refresh_from_api
 from mstrials.sources.ctgov_files import SourceError
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", help=f"cache file (default: ${settings.CACHE_ENV_VAR} or {settings.DEFAULT_CACHE_PATH})")
-    parser.add_argument("--base-url", help=f"API root (default: ${settings.API_ENV_VAR} or {settings.DEFAULT_API_BASE_URL})")
+    parser.add_argument("--registry", choices=("ctgov", "ctis", "all"),
+                        help="which registry to fetch: ClinicalTrials.gov, the EU's CTIS, or both (default)")
+    parser.add_argument("--base-url", help=f"ClinicalTrials.gov API root (default: ${settings.API_ENV_VAR} or {settings.DEFAULT_API_BASE_URL})")
+    parser.add_argument("--ctis-base-url",
+                        help=f"CTIS public API root (default: ${settings.CTIS_API_ENV_VAR} or {settings.DEFAULT_CTIS_BASE_URL})")
     parser.add_argument("--from-file", nargs="+", type=Path, metavar="PATH",
                         help="import downloaded studies (JSON array, API page, JSON Lines, zip; .gz ok) instead of fetching")
-    parser.add_argument("--full", action="store_true", help="fetch everything, not only recent updates")
+    parser.add_argument("--full", action="store_true", help="fetch everything from ClinicalTrials.gov, not only recent updates "
+                             "(CTIS is always listed in full)")
     parser.add_argument("--accept-removals", action="store_true",
                         help="let a full fetch mark more than 10%% of the listed MS trials as no longer listed")
     parser.add_argument("--reclassify", action="store_true",
@@ -44,6 +54,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--deadline", type=float, default=100.0,
                         help="seconds one request may take in all, retries and waits included (default 100)")
     args = parser.parse_args(argv)
+    if args.registry is not None and (args.from_file or args.reclassify):
+        parser.error("--registry applies to fetching; imports recognise each file's registry by its content")
     if args.from_file and args.full:
         parser.error("--full applies to fetching, not to --from-file")
     if args.reclassify and (args.from_file or args.full):
@@ -68,14 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.reclassify:
             return reclassify(cache_path, args.quiet)
-        if args.from_file:
-            summary = import_files(cache_path, args.from_file, report=report)
-        elif args.if_older_than is not None and fetched_within(cache_path, args.if_older_than):
-            if not args.quiet:
-                print(f"the last fetch is less than {args.if_older_than:g} hours old; nothing to do")
-            return 0
-        else:
-            summary = fetch(args, cache_path, report)
+        if not args.from_file:
+            return fetch_registries(args, cache_path, report)
+        summary = import_files(cache_path, args.from_file, report=report)
     except (api.ApiError, SourceError, CacheError, SuddenDrop) as error:
         print(f"error: {error}; the cache at {cache_path} was left as it was", file=sys.stderr)
         return 1
@@ -89,13 +96,36 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def fetched_within(cache_path: Path, hours: float) -> bool:
-    """Whether the cache's last fetch from the registry finished less than `hours` ago."""
+def fetch_registries(args: argparse.Namespace, cache_path: Path, report) -> int:
+    """Fetch each chosen registry in its own atomic run, with one line per registry; 1 if any failed."""
+    chosen = ("ctgov", "ctis") if args.registry in (None, "all") else (args.registry,)
+    failed = []
+    for registry in chosen:
+        name = REGISTRY_NAMES[registry]
+        if args.if_older_than is not None and fetched_within(cache_path, args.if_older_than, registry):
+            if not args.quiet:
+                print(f"{name}: the last fetch is less than {args.if_older_than:g} hours old; nothing to do")
+            continue
+        try:
+            summary = fetch(args, cache_path, report) if registry == "ctgov" else fetch_ctis(args, cache_path, report)
+        except (api.ApiError, SuddenDrop) as error:
+            failed.append(name)
+            print(f"error: {name}: {error}; its trials in the cache at {cache_path} were left as they were",
+                  file=sys.stderr)
+            continue
+        print(f"{name} {summary.mode}: {summary.line()} → {cache_path}")
+    if failed and len(chosen) > 1 and len(failed) < len(chosen):
+        print(f"error: only part of the fetch succeeded: {', '.join(failed)} failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def fetched_within(cache_path: Path, hours: float, registry: str = "ctgov") -> bool:
+    """Whether the cache's last fetch from `registry` finished less than `hours` ago."""
     if not cache_path.exists():
         return False
     connection = connect_readonly(cache_path)
     try:
-        run = last_api_run(connection)
+        run = last_api_run(connection, registry)
     except sqlite3.DatabaseError as error:
         raise CacheError(f"{cache_path} cannot be read ({error})") from error
     finally:
@@ -130,15 +160,26 @@ def reclassify(cache_path: Path, quiet: bool) -> int:
     return 0
 
 
+def _manners(args: argparse.Namespace) -> dict:
+    """The politeness, retry and waiting options, the same for every registry."""
+    return dict(timeout_seconds=args.timeout, min_interval_seconds=args.min_interval, retries=args.retries,
+                backoff_factor=args.backoff, deadline_seconds=args.deadline)
+
+
+def fetch_ctis(args: argparse.Namespace, cache_path: Path, report) -> RunSummary:
+    fetch_settings = ctis_api.ctis_settings(settings.ctis_base_url(args.ctis_base_url), **_manners(args))
+    with tqdm(desc="CTIS trials", unit=" trials", disable=args.quiet, file=sys.stderr) as progress:
+        def on_page(page: ctis_api.CtisPage) -> None:
+            if page.total_records is not None:
+                progress.total = page.total_records
+            progress.update(len(page.trials))
+
+        return refresh_ctis_from_api(cache_path, fetch_settings, accept_removals=args.accept_removals,
+                                     on_page=on_page, report=report)
+
+
 def fetch(args: argparse.Namespace, cache_path: Path, report) -> RunSummary:
-    fetch_settings = api.FetchSettings(
-        base_url=settings.api_base_url(args.base_url),
-        timeout_seconds=args.timeout,
-        min_interval_seconds=args.min_interval,
-        retries=args.retries,
-        backoff_factor=args.backoff,
-        deadline_seconds=args.deadline,
-    )
+    fetch_settings = api.FetchSettings(base_url=settings.api_base_url(args.base_url), **_manners(args))
     with tqdm(desc="studies", unit=" studies", disable=args.quiet, file=sys.stderr) as progress:
         def on_page(page: api.StudyPage) -> None:
             if page.total_count is not None:

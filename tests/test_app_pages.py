@@ -304,7 +304,7 @@ def test_trial_page_with_unknown_and_malformed_numbers(small_cache, monkeypatch)
     assert "not among" in at.warning[0].value
     at = app_for(small_cache, monkeypatch, page="trial", nct="<b>hello")
     no_errors(at)
-    assert "not a ClinicalTrials.gov number" in at.warning[0].value
+    assert "is not a trial number" in at.warning[0].value
 
 
 def test_trial_page_history(small_cache, monkeypatch):

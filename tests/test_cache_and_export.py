@@ -40,7 +40,7 @@ def cache(tmp_path):
 
 def test_cache_records_its_format_version(cache):
     with sqlite3.connect(cache) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def test_a_cache_from_a_newer_release_is_refused_not_damaged(cache):

@@ -178,15 +178,3 @@ def test_cell_parsers():
     assert age_limits("65+ years, 18-64 years", "65-84 years") == {"minimumAge": "18 Years", "maximumAge": "84 Years", "stdAges": ["ADULT", "OLDER_ADULT"]}
     assert age_limits("0-17 years", "6-11 years, 12-17 years") == {"minimumAge": "6 Years", "maximumAge": "17 Years", "stdAges": ["CHILD"]}
     assert age_limits("N/A") == {}
-
-
-def test_importing_the_real_ctis_export_says_what_it_is(tmp_path, capsys):
-    """Until CTIS trials can be stored, the fetch script names the file for what it is, in one line."""
-    from conftest import SHARED_DIR, load_script, require_shared
-
-    export = require_shared(SHARED_DIR / "ctis" / "ctis_ms_trials_2025-09-24.csv")
-    cache = tmp_path / "trials.sqlite"
-    assert load_script("fetch_trials").main(["--cache", str(cache), "--quiet", "--from-file", str(export)]) == 1
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1 and "EU CTIS file" in lines[0]
-    assert not cache.exists()

@@ -15,6 +15,7 @@ from mstrials.labels.classify import classify_study
 from mstrials.labels.derive import derive_columns
 from mstrials.labels.drug_classes import DrugClassError, classes_from_evidence, load_drug_classes
 from mstrials.labels.vocabulary import MECHANISM_KEYS
+from mstrials.store.cache import SCHEMA_VERSION
 
 fetch_trials = load_script("fetch_trials")
 export_trials = load_script("export_trials")
@@ -189,7 +190,7 @@ def test_a_cache_of_the_previous_format_is_upgraded_and_relabelled(tmp_path, cap
         connection.execute("PRAGMA user_version = 1")
     assert fetch_trials.main(["--cache", str(cache), "--reclassify"]) == 0
     with sqlite3.connect(cache) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         values = dict(connection.execute("SELECT nct_id, drug_classes FROM studies WHERE is_ms = 1"))
     assert values == {"NCT00000101": "btk_inhibitor", "NCT00000102": "anti_cd20"}
 

@@ -26,7 +26,7 @@ def serve(server, fake: FakeCtgovApi) -> str:
 
 def run_fetch(cache: Path, base_url: str, *extra: str) -> int:
     return fetch_trials.main(
-        ["--cache", str(cache), "--base-url", base_url, "--quiet", "--min-interval", "0", "--backoff", "0.01", *extra]
+        ["--cache", str(cache), "--registry", "ctgov", "--base-url", base_url, "--quiet", "--min-interval", "0", "--backoff", "0.01", *extra]
     )
 
 
@@ -251,7 +251,7 @@ def test_requests_are_spaced_by_the_politeness_interval_even_when_retrying(tmp_p
     studies = [make_study(nct_id=f"NCT{60000000 + i:08d}") for i in range(2100)]
     fake = FakeCtgovApi(studies, faults=[Fault(), Fault(status=503)])
     cache = tmp_path / "trials.sqlite"
-    assert fetch_trials.main(["--cache", str(cache), "--base-url", serve(loopback_api, fake), "--quiet",
+    assert fetch_trials.main(["--cache", str(cache), "--registry", "ctgov", "--base-url", serve(loopback_api, fake), "--quiet",
                               "--min-interval", "0.4", "--backoff", "0"]) == 0
     times = fake.request_times
     assert len(times) == 5  # /version, a 503, then three pages

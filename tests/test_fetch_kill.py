@@ -23,7 +23,7 @@ def test_sigkill_mid_fetch_leaves_the_old_cache(tmp_path, loopback_api):
     base_url = loopback_api.url_for("/api/v2")
     cache = tmp_path / "trials.sqlite"
     command = [sys.executable, str(REPO_ROOT / "scripts" / "fetch_trials.py"), "--cache", str(cache),
-               "--base-url", base_url, "--quiet", "--min-interval", "0"]
+               "--registry", "ctgov", "--base-url", base_url, "--quiet", "--min-interval", "0"]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
     before = hashlib.sha256(cache.read_bytes()).hexdigest()
 

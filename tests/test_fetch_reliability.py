@@ -225,7 +225,7 @@ def test_headers_dripping_one_byte_at_a_time_hit_the_deadline(seeded, capsys):
 def test_retries_stop_at_the_deadline(seeded, loopback_api, capsys):
     fake = FakeCtgovApi(small_studies(), faults=[Fault(status=503)] * 50)
     started = time.monotonic()
-    assert fetch_trials.main(["--cache", str(seeded), "--base-url", serve(loopback_api, fake), "--quiet",
+    assert fetch_trials.main(["--cache", str(seeded), "--registry", "ctgov", "--base-url", serve(loopback_api, fake), "--quiet",
                               "--min-interval", "0", "--backoff", "1", "--retries", "20", "--deadline", "3"]) == 1
     assert time.monotonic() - started < 6
     one_error_line(capsys)
@@ -265,7 +265,7 @@ def test_endless_new_studies_beyond_the_total_are_a_loop(seeded, loopback_api, c
         return {"studies": [make_study(nct_id=f"NCT{50000000 + page * 10 + i:08d}") for i in range(10)],
                 "totalCount": 30, "nextPageToken": f"t{page}"}
 
-    fetch = ["--cache", str(seeded), "--base-url", serve_pages(loopback_api, answer), "--quiet",
+    fetch = ["--cache", str(seeded), "--registry", "ctgov", "--base-url", serve_pages(loopback_api, answer), "--quiet",
              "--min-interval", "0", "--full"]
     api_settings_page_size = api.MAX_PAGE_SIZE
     assert api_settings_page_size >= 10

@@ -16,7 +16,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO_ROOT, load_script
-from hostile_study import HOSTILE_ADDRESS, HOSTILE_HOST, HOSTILE_NCT, hostile_study, markup_problems, poison
+from hostile_study import (
+    HOSTILE_ADDRESS, HOSTILE_CTIS, HOSTILE_HOST, HOSTILE_NCT, OUR_LINK_TARGET, hostile_ctis_row, hostile_study,
+    markup_problems, poison, write_ctis_csv,
+)
 from study_factory import make_study
 
 fetch_trials = load_script("fetch_trials")
@@ -41,6 +44,9 @@ def hostile_cache(tmp_path_factory) -> Path:
     changed = hostile_study()
     changed["protocolSection"]["statusModule"]["overallStatus"] = poison("newstatus")
     import_studies(cache, [changed])  # a second import, so What changed lists poisoned before/after values
+    # A hostile CTIS trial too, from a portal CSV export: CTIS text is as untrusted as any registry's.
+    ctis = write_ctis_csv(cache.parent / "ctis.csv", [hostile_ctis_row()])
+    assert fetch_trials.main(["--cache", str(cache), "--quiet", "--from-file", str(ctis)]) == 0
     return cache
 
 
@@ -105,7 +111,7 @@ def assert_nothing_live(at: AppTest, where: str) -> None:
             assert "%{" not in text, (where, key, text[:200])
     for frame in (d.value for d in at.dataframe):
         if "link" in getattr(frame, "columns", []):
-            assert all(link is None or re.fullmatch(r"https://clinicaltrials\.gov/study/NCT[0-9]{8}", link)
+            assert all(link is None or re.fullmatch(OUR_LINK_TARGET, link)
                        for link in frame["link"]), (where, list(frame["link"]))
 
 
@@ -150,6 +156,23 @@ def test_hostile_study_on_a_card_renders_as_text(hostile_cache, monkeypatch):
     card = next(m.value for m in at.markdown if HOSTILE_NCT in m.value)
     assert "Your quick check" in card and "evil\\.example\\/newstatus\\)" in card.lower()
     assert_nothing_live(at, "explore cards with the hostile study")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hostile_ctis_trial_renders_as_text(hostile_cache, monkeypatch, page):
+    params = {"scope": "all", "registry": "ctis", "nct": HOSTILE_CTIS}
+    at = run_page(hostile_cache, monkeypatch, page, params)
+    assert_nothing_live(at, f"{page} with the hostile CTIS trial")
+    if page == "explore":
+        table = at.dataframe[0].value
+        assert list(table["nct_id"]) == [HOSTILE_CTIS] and table["registries_text"].iloc[0] == "CTIS"
+        assert "evil.example/ctistitle" in table["title"].iloc[0]  # plain text in the table
+    if page == "trial":
+        shown = " ".join(source for _, source in markdown_sources(at)).lower()
+        for field in ("ctistitle", "ctissponsor", "ctiscondition"):
+            assert f"evil\\.example\\/{field}\\)" in shown, field  # shown, escaped
+        assert [b.proto.url for b in at.get("link_button")] == [
+            f"https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={HOSTILE_CTIS}"]
 
 
 def test_many_bad_address_parts_give_one_short_notice(hostile_cache, monkeypatch):

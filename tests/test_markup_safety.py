@@ -181,3 +181,16 @@ def test_imports_refuse_ids_with_a_newline_or_foreign_digits(bad):
 def test_the_module_does_not_need_streamlit():
     source = open(markup_safety.__file__).read()
     assert not re.search(r"^\s*(import|from)\s+streamlit", source, flags=re.MULTILINE)
+
+
+def test_ctis_numbers_are_trial_ids_and_get_the_portal_link_only_when_exact():
+    from mstrials.markup_safety import is_ctis_number, is_trial_id, registry_of_id, study_url
+
+    assert study_url("2022-501332-42-00") == (
+        "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT=2022-501332-42-00")
+    assert study_url("NCT06408259") == "https://clinicaltrials.gov/study/NCT06408259"
+    assert is_trial_id("2022-501332-42-00") and is_trial_id("NCT06408259")
+    assert (registry_of_id("2022-501332-42-00"), registry_of_id("NCT06408259")) == ("ctis", "ctgov")
+    for near_miss in ("2022-501332-42", "2022-401332-42-00", "2022-501332-42-00\n", " 2022-501332-42-00",
+                      "2022-501332-42-00&x=1", "２０２２-501332-42-00", "2019-001234-12", "", None, 20225013324200):
+        assert not is_ctis_number(near_miss) and not is_trial_id(near_miss) and study_url(near_miss) is None, near_miss

@@ -28,9 +28,11 @@ cols[3].metric("No longer listed", f"{int((~frame['listed']).sum()):,}")
 
 st.header("Where the data comes from")
 st.markdown(
-    "All trials come from **ClinicalTrials.gov**, the public registry run by the US National Library of Medicine, "
-    "through its API (version 2), searching for the condition *multiple sclerosis*. The explorer keeps a local "
-    "copy, so it works offline and stays fast."
+    "Trials come from two public registries, each searched for the condition *multiple sclerosis*: "
+    "**ClinicalTrials.gov**, run by the US National Library of Medicine (through its API, version 2), and the "
+    "EU's **Clinical Trials Information System (CTIS)**, where every trial in the EU has been registered since "
+    "2023 (through its public search, or its portal's CSV export). A trial registered in both is listed once, with "
+    "both numbers. The explorer keeps a local copy, so it works offline and stays fast."
 )
 if last is not None:
     st.markdown(
@@ -51,6 +53,8 @@ st.markdown("Fetch everything again:")
 st.code(app_support.REFRESH_COMMAND + " --full", language="bash", wrap_lines=True)
 st.markdown("Import studies downloaded from ClinicalTrials.gov instead (JSON, JSON Lines, the zip download; .gz ok):")
 st.code(app_support.IMPORT_COMMAND, language="bash", wrap_lines=True)
+st.markdown("Import the CSV export of a CTIS portal search (or CTIS API answers) the same way:")
+st.code(app_support.CTIS_IMPORT_COMMAND, language="bash", wrap_lines=True)
 st.markdown("Re-label stored trials after the mechanism list changed (no network):")
 st.code(app_support.REFRESH_COMMAND + " --reclassify", language="bash", wrap_lines=True)
 st.caption(f"This app reads {md(str(data.cache_path))} (set MSTRIALS\\_CACHE to use another file) and picks up a "

@@ -6,6 +6,7 @@ import streamlit as st
 import app_support
 import filters_sidebar
 from mstrials.explore import frame as trial_frame
+from mstrials.explore.registry_rows import row_keys
 from mstrials.store.history import CHANGE_KIND_LABELS
 from mstrials.markup_safety import study_url
 
@@ -30,7 +31,10 @@ kinds = st.multiselect("Kinds of change", list(CHANGE_KIND_LABELS), format_func=
                                 "no_longer_listed", "listed_again"], key="changes_kinds")
 include_first = st.checkbox("Include the trials of the very first fetch as “new”", value=False, key="changes_first",
                             help="The first fetch lists every trial as new, which hides the real news.")
-of_matching = changes[changes["nct_id"].isin(set(matching["nct_id"]))]
+# A trial in both registries has a history per record: both count under the trial's row.
+row_key = row_keys(data.table.frame)
+changes = changes.assign(trial=changes["nct_id"].map(row_key).fillna(changes["nct_id"]))
+of_matching = changes[changes["trial"].isin(set(matching["nct_id"]))]
 first_fetch_new = (of_matching["run_id"] == first_run) & (of_matching["kind"] == "new")
 shown = of_matching[of_matching["kind"].isin(kinds)]
 if not include_first and first_run is not None:
@@ -68,8 +72,8 @@ if shown.empty:
     st.stop()
 titles = data.table.frame.set_index("nct_id")
 view = shown.assign(
-    title=shown["nct_id"].map(titles["title"]),
-    mechanism=shown["nct_id"].map(titles["mechanisms"]).map(
+    title=shown["trial"].map(titles["title"]),
+    mechanism=shown["trial"].map(titles["mechanisms"]).map(
         lambda joined: ", ".join(catalogue.label(k) for k in trial_frame.split_values(joined))),
     link=shown["nct_id"].map(study_url),
 )
@@ -78,6 +82,6 @@ st.dataframe(
     column_config={
         "when": st.column_config.DatetimeColumn("Fetched", format="D MMM YYYY"),
         "change": "Change", "title": "Title", "before": "Before", "after": "After", "mechanism": "Mechanisms",
-        "link": st.column_config.LinkColumn("Trial", display_text=r"https://clinicaltrials\.gov/study/(NCT\d+)"),
+        "link": st.column_config.LinkColumn("Trial", display_text=trial_frame.TRIAL_LINK_TEXT),
     },
 )

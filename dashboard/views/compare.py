@@ -6,7 +6,7 @@ import streamlit as st
 import app_support
 import near_place
 from mstrials.explore import trial_detail
-from mstrials.markup_safety import is_nct_id, plain_label
+from mstrials.markup_safety import is_trial_id, plain_label
 
 context = app_support.current()
 data = context.data
@@ -19,7 +19,7 @@ st.markdown("Pick two to five trials to see their eligibility themes next to eac
             "blinding, how long, visits, an open-label extension). The page address keeps your choice, so you can "
             "share it.")
 
-asked = [nct for nct in st.query_params.get_all("compare") if is_nct_id(nct)]
+asked = [nct for nct in st.query_params.get_all("compare") if is_trial_id(nct)]
 known = [nct for nct in dict.fromkeys(asked) if nct in set(frame["nct_id"])][: trial_detail.MAX_COMPARED]
 if "compare_choice" not in st.session_state:
     st.session_state["compare_choice"] = known

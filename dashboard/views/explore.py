@@ -79,6 +79,8 @@ else:
     view = trial_frame.results_view(trials, catalogue.label).drop(columns=["link"])
     column_config = {
         "nct_id": st.column_config.TextColumn("Trial", width=110, help="Tick a row to open the trial's details"),
+        "registries_text": st.column_config.TextColumn("Registry", width="small",
+                                                       help="ClinicalTrials.gov, the EU's CTIS, or both"),
         "title": st.column_config.TextColumn("Title", width="large"),
         "mechanism_labels": st.column_config.TextColumn("Mechanisms"),
         "phase_stage": st.column_config.TextColumn("Phase", width="small"),
@@ -112,7 +114,7 @@ else:
         )
         # Status straight after the trial number: on a narrow screen only the first columns fit.
         order = ["nct_id", "status_label", *(["nearest"] if nearest_text is not None else []),
-                 *(["quick_check"] if checks is not None else []), "title", "phase_stage",
+                 *(["quick_check"] if checks is not None else []), "registries_text", "title", "phase_stage",
                  "mechanism_labels", *extra_columns, "start_date", "primary_completion_date", "sponsor",
                  "countries_text"]
         key = trial_cards.table_key(view["nct_id"])

@@ -5,7 +5,7 @@ import streamlit as st
 
 import app_support
 import filters_sidebar
-from mstrials.explore import site_map
+from mstrials.explore import frame as trial_frame, site_map
 from mstrials.markup_safety import plain_label, study_url
 
 context = app_support.current()
@@ -70,7 +70,7 @@ st.dataframe(
     listing[["link", "title", "facility", "city", "state", "country", "status_label", "placed_by_label"]],
     hide_index=True, width="stretch",
     column_config={
-        "link": st.column_config.LinkColumn("Trial", display_text=r"https://clinicaltrials\.gov/study/(NCT\d+)"),
+        "link": st.column_config.LinkColumn("Trial", display_text=trial_frame.TRIAL_LINK_TEXT),
         "title": "Title", "facility": "Site", "city": "City", "state": "State", "country": "Country",
         "status_label": "Site status", "placed_by_label": "Map position from",
     },

@@ -1,4 +1,5 @@
-"""Trial details (`?nct=NCT…`): everything we hold about one trial, with where each label came from."""
+"""Trial details (`?nct=NCT…` or `?nct=<CTIS number>`): everything we hold about one trial, with where each
+label came from, and links to its record in every registry that lists it."""
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ import streamlit as st
 import app_support
 from mstrials.explore import contacts, near_me, participation
 from mstrials.explore import trial_detail
-from mstrials.markup_safety import is_nct_id, markdown_fragment, study_url
+from mstrials.markup_safety import REGISTRY_NAMES, is_trial_id, markdown_fragment, registry_of_id, study_url
 from mstrials.explore.frame import split_values
 from mstrials.labels.eligibility import EXCLUDED, OK, UNKNOWN, EligibilityThemes, quick_check
 from quick_check_answers import explore_answers
@@ -27,22 +28,28 @@ frame = data.table.frame
 asked = (st.query_params.get("nct") or "").strip().upper()
 st.title("Trial details")
 app_support.show_data_as_of(data)
-chosen = st.text_input("Trial number (NCT…)", value=asked, placeholder="NCT01234567",
-                       help="The ClinicalTrials.gov identifier, e.g. from the Explore table.").strip().upper()
+chosen = st.text_input("Trial number (NCT… or EU CTIS number)", value=asked, placeholder="NCT01234567 or 2022-501332-42-00",
+                       help="The ClinicalTrials.gov identifier or the EU CTIS trial number, e.g. from the Explore "
+                            "table.").strip().upper()
 if chosen != asked and chosen:
     st.query_params["nct"] = chosen
 if not chosen:
     st.info("Enter a trial number above, or pick a row on the Explore page.")
     st.stop()
-if not is_nct_id(chosen):
-    st.warning(f"“{md(chosen[:20])}” is not a ClinicalTrials.gov number: they look like NCT followed by 8 digits.")
+if not is_trial_id(chosen):
+    st.warning(f"“{md(chosen[:20])}” is not a trial number: ClinicalTrials.gov numbers look like NCT followed by "
+               "8 digits, EU CTIS numbers like 2022-501332-42-00.")
     st.stop()
-matches = frame[frame["nct_id"] == chosen]
+matches = trial_detail.rows_for_id(frame, chosen)
 if matches.empty:
     st.warning(f"{chosen} is not among the multiple sclerosis trials in this cache.")
-    st.markdown(f"[Look it up on ClinicalTrials.gov]({study_url(chosen)})")
+    st.markdown(f"[Look it up on {REGISTRY_NAMES[registry_of_id(chosen)]}]({study_url(chosen)})")
     st.stop()
 trial = matches.iloc[0]
+if trial["nct_id"] != chosen:
+    st.caption(f"{chosen} is this trial's number in another registry; it is listed here under {trial['nct_id']}.")
+chosen = trial["nct_id"]  # the row's key (validated when stored): details, sites and history are kept under it
+group_ids = split_values(trial["registry_ids"]) or [chosen]
 details = app_support.load_study_details(*app_support.cache_version(data.cache_path), chosen) or {}
 study = trial_detail.parse_raw(details.get("raw_json"))
 
@@ -73,7 +80,18 @@ st.markdown(
     f"**Conditions:** {md(', '.join(split_values(trial['conditions']))) or 'not stated'}  \n"
     f"**Treatments:** {md(', '.join(split_values(trial['interventions']))) or 'not stated'}"
 )
-st.link_button("Open on ClinicalTrials.gov", study_url(chosen), icon=":material/open_in_new:")
+links = trial_detail.registry_links(trial["registry_ids"]) or trial_detail.registry_links(chosen)
+other_numbers = [i for i in group_ids if i not in {trial_id for _, trial_id, _ in links}]
+st.markdown("**Registered in:** " + " · ".join(f"{name} ({trial_id})" for name, trial_id, _ in links)
+            + (f" · also known as {md(', '.join(other_numbers))}" if other_numbers else ""))
+for column, (name, trial_id, url) in zip(st.columns(max(len(links), 1)), links):
+    column.link_button(f"Open on {name}", url, icon=":material/open_in_new:", help=f"The record {trial_id} as {name} shows it")
+for other in split_values(trial["possibly_same"]):
+    if is_trial_id(other):  # an id we validated; the link is built by us
+        st.info(f"Possibly the same trial as {other} ({REGISTRY_NAMES[registry_of_id(other)]}): the titles are "
+                "very close, but no shared number links the two records, so they are listed apart.",
+                icon=":material/join_inner:")
+        st.page_link("views/trial.py", label=f"Open {other}", icon=":material/description:", query_params={"nct": other})
 
 summary = trial_detail.brief_summary(study)
 if summary:
@@ -156,9 +174,9 @@ if criteria:
         st.markdown(highlighted_criteria(shown, source_spans))
         if cut:
             st.markdown(f"The criteria text is {len(criteria):,} characters long; this page shows the first "
-                        f"{len(shown):,}. [Read the full criteria on ClinicalTrials.gov]({study_url(chosen)})")
+                        f"{len(shown):,}. [Read the full criteria on {REGISTRY_NAMES[registry_of_id(chosen)]}]({study_url(chosen)})")
 else:
-    st.info("The criteria are not in this copy of the registry data: read them on ClinicalTrials.gov "
+    st.info(f"The criteria are not in this copy of the registry data: read them on {REGISTRY_NAMES[registry_of_id(chosen)]} "
             f"([{chosen}]({study_url(chosen)})).", icon=":material/info:")
 
 st.header("What the trial measures")
@@ -202,7 +220,7 @@ def contact_markdown(person: contacts.Contact) -> str:
 
 
 if not trial_contacts.any:
-    st.caption("The record in this copy names no contacts: see the trial on ClinicalTrials.gov.")
+    st.caption(f"The record in this copy names no contacts: see the trial on {REGISTRY_NAMES[registry_of_id(chosen)]}.")
 else:
     for person in trial_contacts.central:
         st.markdown("- " + contact_markdown(person))
@@ -224,7 +242,7 @@ else:
 
 st.header("History")
 changes = app_support.load_changes(*app_support.cache_version(data.cache_path))
-mine = changes[changes["nct_id"] == chosen]
+mine = changes[changes["nct_id"].isin(group_ids)]  # the history of each registry's record
 if mine.empty:
     st.caption("No recorded changes.")
 else:

@@ -29,6 +29,8 @@ from mstrials.labels.study_terms import (  # noqa: F401 - re-exported: the pages
 )
 from mstrials.labels.drug_classes import load_drug_classes
 from mstrials.explore.search_terms import expand_query
+from mstrials.markup_safety import REGISTRY_NAMES, study_url
+from mstrials.explore.registry_rows import LINK_COLUMNS, fill_registry_columns, link_frame
 
 TRIAL_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "official_title", "acronym", "status", "phases", "study_type", "start_date",
@@ -36,7 +38,7 @@ TRIAL_COLUMNS: tuple[str, ...] = (
     "sponsor_class", "collaborators", "conditions", "keywords", "interventions", "countries", "n_sites",
     "enrollment", "has_results", "url", "progressive", "ms_types", "mechanisms", "drug_classes", "edss_min",
     "edss_max", "min_age", "max_age", "sex", "healthy_volunteers", "ms_types_included", "ms_types_excluded",
-    "removed_run",
+    "removed_run", "registry_ids", "registries", "registry_keys", "possibly_same",
 )
 
 # The registry's sponsor classes, grouped the way people ask about them.
@@ -71,9 +73,10 @@ MS_TYPE_LABELS: dict[str, str] = {
 RESULTS_CHOICES: dict[str, str] = {"any": "Any", "yes": "Results posted", "no": "No results yet"}
 
 # Fields holding several "|"-joined values; each gets one boolean array per value at load time.
-MULTI_VALUED: tuple[str, ...] = ("mechanisms", "drug_classes", "phases", "countries", "ms_types")
+MULTI_VALUED: tuple[str, ...] = ("mechanisms", "drug_classes", "phases", "countries", "ms_types", "registry_keys")
 SEARCHED_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "official_title", "acronym", "conditions", "keywords", "interventions",
+    "registry_ids",  # a trial's numbers in the other registries find it too
 )
 NUMERIC_COLUMNS: tuple[str, ...] = ("edss_min", "edss_max", "min_age", "max_age", "enrollment", "n_sites", "removed_run")
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
@@ -177,6 +180,7 @@ def prepare_trials(frame: pd.DataFrame) -> TrialTable:
             frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
     for name in NUMERIC_COLUMNS:
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    frame = fill_registry_columns(frame)
     frame["listed"] = frame["removed_run"].isna()
     frame["progressive"] = frame["progressive"].fillna(0).astype(int).astype(bool)
     frame["has_results"] = frame["has_results"].fillna(0).astype(int).astype(bool)
@@ -221,11 +225,11 @@ def _map_distinct(values: pd.Series, function) -> pd.Series:
 def load_trials(connection: sqlite3.Connection) -> TrialTable:
     """Every MS trial in the cache, including those no longer listed (column `listed`)."""
     present = {row[1] for row in connection.execute("PRAGMA table_info(studies)")}
-    selected = [c for c in TRIAL_COLUMNS if c in present]
+    selected = list(dict.fromkeys(c for c in (*TRIAL_COLUMNS, *LINK_COLUMNS) if c in present))
     if {"eligibility_json", "raw_json"} <= present:
         selected.append(f"({HAS_CRITERIA_SQL}) AS has_criteria_text")
     frame = pd.read_sql_query(f"SELECT {', '.join(selected)} FROM studies WHERE is_ms = 1 ORDER BY nct_id", connection)
-    return prepare_trials(frame)
+    return prepare_trials(link_frame(frame))  # one row per trial across registries
 
 
 # ---------------------------------------------------------------- filter state and the address bar
@@ -250,6 +254,7 @@ class FilterState:
     results: str = "any"
     text: str = ""
     accepts_edss: float | None = None  # keep trials whose stated EDSS window includes this score
+    registries: tuple[str, ...] = ()  # "ctgov", "ctis": trials listed in any of these registries
 
     def replace(self, **changes) -> "FilterState":
         return dataclasses.replace(self, **changes)
@@ -260,7 +265,7 @@ PARAM_OF_FIELD: dict[str, str] = {
     "mechanisms": "mech", "drug_classes": "class", "progressive_only": "scope", "ms_types": "mstype", "phases": "phase",
     "statuses": "status", "open_only": "open", "study_types": "type", "countries": "country",
     "sponsor_groups": "sponsor", "start_from": "from", "start_to": "to", "results": "results", "text": "q",
-    "accepts_edss": "edss",
+    "accepts_edss": "edss", "registries": "registry",
 }
 FILTER_PARAMS = frozenset(PARAM_OF_FIELD.values())
 MAX_TEXT_LENGTH = 200
@@ -378,6 +383,7 @@ def allowed_values(table: TrialTable, mechanism_keys: Iterable[str] = (), class_
         "study_types": sorted(set(STUDY_TYPE_LABELS) | set(table.frame["study_type"].dropna().unique())),
         "countries": table.values_of("countries"),
         "sponsor_groups": list(SPONSOR_GROUP_LABELS),
+        "registries": list(REGISTRY_NAMES),
     }
 
 
@@ -385,7 +391,7 @@ def allowed_values(table: TrialTable, mechanism_keys: Iterable[str] = (), class_
 
 FACETS: tuple[str, ...] = (
     "listed", "mechanisms", "drug_classes", "progressive_only", "ms_types", "phases", "statuses", "study_types",
-    "countries", "sponsor_groups", "start_years", "results", "text", "accepts_edss",
+    "countries", "sponsor_groups", "start_years", "results", "text", "accepts_edss", "registries",
 )
 
 
@@ -422,6 +428,8 @@ def facet_masks(table: TrialTable, state: FilterState, include_removed: bool = F
         masks["countries"] = _any_of(table.members["countries"], state.countries, size)
     if state.sponsor_groups:
         masks["sponsor_groups"] = frame["sponsor_group"].isin(state.sponsor_groups).to_numpy()
+    if state.registries:
+        masks["registries"] = _any_of(table.members["registry_keys"], state.registries, size)
     if state.start_from is not None or state.start_to is not None:
         years = frame["start_year_number"].to_numpy()
         with np.errstate(invalid="ignore"):  # unknown years (NaN) compare as False: they drop out
@@ -482,6 +490,7 @@ WIDENING_STEPS: dict[str, str] = {
     "results": "Set “Results” to “Any”",
     "text": "Clear the search words",
     "accepts_edss": "Clear “Accepts EDSS”",
+    "registries": "Clear “Registry”",
 }
 
 
@@ -525,7 +534,7 @@ def facet_counts(table: TrialTable, state: FilterState) -> FacetCounts:
     frame = table.frame
     counts: dict[str, dict[str, int]] = {}
     for facet, member_field in (("mechanisms", "mechanisms"), ("drug_classes", "drug_classes"), ("ms_types", "ms_types"),
-                                ("phases", "phases"), ("countries", "countries")):
+                                ("phases", "phases"), ("countries", "countries"), ("registries", "registry_keys")):
         base = combine(masks, size, leave_out=facet)
         counts[facet] = {value: int(np.count_nonzero(base & arr)) for value, arr in table.members[member_field].items()}
     for facet, column in (("statuses", "status"), ("study_types", "study_type"), ("sponsor_groups", "sponsor_group")):
@@ -582,6 +591,8 @@ def describe_filters(state: FilterState, mechanism_label=lambda key: key, class_
         parts.append(f"started {state.start_from or '…'}–{state.start_to or '…'}")
     if state.results != "any":
         parts.append(RESULTS_CHOICES[state.results].lower())
+    if state.registries:
+        parts.append("listed in " + " or ".join(REGISTRY_NAMES.get(r, r) for r in state.registries))
     if state.accepts_edss is not None:
         parts.append(f"accepting EDSS {state.accepts_edss:.1f} (or not saying)")
     if state.text:
@@ -591,8 +602,12 @@ def describe_filters(state: FilterState, mechanism_label=lambda key: key, class_
 
 # ---------------------------------------------------------------- the results table and downloads
 
+# The id shown for our own trial links (study_url): the NCT id or the CTIS number at the end of the address.
+TRIAL_LINK_TEXT = r"^https://(?:clinicaltrials\.gov/study/|euclinicaltrials\.eu/search-for-clinical-trials/\?lang=en&EUCT=)([0-9A-Z-]+)$"
+
 RESULT_COLUMNS: dict[str, str] = {
     "nct_id": "Trial",
+    "registries_text": "Registry",
     "title": "Title",
     "mechanism_labels": "Mechanisms",
     "phase_stage": "Phase",
@@ -610,8 +625,9 @@ RESULT_COLUMNS: dict[str, str] = {
 def results_view(trials: pd.DataFrame, mechanism_label=lambda key: key) -> pd.DataFrame:
     """The rows shown in the results table, with readable values."""
     view = pd.DataFrame({
-        "link": "https://clinicaltrials.gov/study/" + trials["nct_id"].astype(str),
+        "link": trials["nct_id"].map(study_url),  # built by us, from validated ids only
         "nct_id": trials["nct_id"],
+        "registries_text": _map_distinct(trials["registries"].fillna(""), lambda r: " + ".join(split_values(r))).astype(object),
         "title": trials["title"].fillna(""),
         "mechanism_labels": _map_distinct(trials["mechanisms"].fillna(""),
                                           lambda j: ", ".join(mechanism_label(k) for k in split_values(j))).astype(object),
@@ -671,7 +687,7 @@ DOWNLOAD_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "status", "phases", "study_type", "start_date", "primary_completion_date",
     "completion_date", "last_update", "sponsor", "sponsor_class", "conditions", "interventions", "countries",
     "enrollment", "has_results", "url", "progressive", "ms_types", "mechanisms", "drug_classes", "edss_min",
-    "edss_max", "min_age", "max_age", "sex",
+    "edss_max", "min_age", "max_age", "sex", "registry_ids", "registries",
 )
 
 

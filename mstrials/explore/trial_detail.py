@@ -13,16 +13,39 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from mstrials.explore.frame import readable_ms_type
+from mstrials.markup_safety import REGISTRY_NAMES, registry_of_id, study_url
+from mstrials.sources.registries import v2_view
 
 
 def parse_raw(raw_json: str | None) -> dict:
+    """A stored record as a v2 study: ClinicalTrials.gov records as they are, CTIS records mapped."""
     if not raw_json:
         return {}
     try:
-        study = json.loads(raw_json)
-    except ValueError:
+        study = v2_view(json.loads(raw_json)).study
+    except (ValueError, RecursionError):
         return {}
     return study if isinstance(study, dict) else {}
+
+
+def rows_for_id(frame: pd.DataFrame, trial_id: str) -> pd.DataFrame:
+    """The frame's row for a trial id: its key, else any id of the trial in another registry
+    (a CTIS number of a trial listed under its NCT id)."""
+    by_key = frame[frame["nct_id"] == trial_id]
+    if not by_key.empty or "registry_ids" not in frame:
+        return by_key
+    return frame[frame["registry_ids"].fillna("").map(lambda joined: trial_id in joined.split("|"))]
+
+
+def registry_links(registry_ids: object) -> list[tuple[str, str, str]]:
+    """(registry name, id, address) for each id of the trial that we can link to; links are built
+    by markup_safety.study_url from validated ids only (a EudraCT number has no page we link to)."""
+    links = []
+    for trial_id in (registry_ids.split("|") if isinstance(registry_ids, str) else []):
+        url = study_url(trial_id)
+        if url is not None:
+            links.append((REGISTRY_NAMES[registry_of_id(trial_id)], trial_id, url))
+    return links
 
 
 def _module(study: dict, name: str) -> dict:

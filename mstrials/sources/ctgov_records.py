@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from mstrials.markup_safety import study_url
+
 NCT_ID = re.compile(r"NCT[0-9]{8}")  # used with fullmatch: ASCII digits, no trailing newline
 STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 
@@ -65,7 +67,8 @@ class StudyRecord:
 
     @property
     def url(self) -> str:
-        return STUDY_URL.format(nct_id=self.nct_id)
+        # The record's own registry page: ClinicalTrials.gov for an NCT id, the CTIS portal for a CTIS number.
+        return study_url(self.nct_id) or STUDY_URL.format(nct_id=self.nct_id)
 
 
 def _module(parent: dict, name: str, where: str) -> dict:
@@ -144,9 +147,15 @@ def study_nct_id(study: Any) -> str:
     return nct_id
 
 
-def normalise_study(study: Any) -> StudyRecord:
-    """Flatten the registry fields the product shows; raise MalformedStudy on a bad record."""
-    nct_id = study_nct_id(study)
+def normalise_study(study: Any, trial_id: str | None = None) -> StudyRecord:
+    """Flatten the registry fields the product shows; raise MalformedStudy on a bad record.
+
+    `trial_id` is the key of a v2-shaped study made from another registry's record (a CTIS number),
+    which has no NCT id of its own; without it the study must carry a valid NCT id."""
+    if trial_id is not None and isinstance(study, dict) and isinstance(study.get("protocolSection"), dict):
+        nct_id = trial_id
+    else:
+        nct_id = study_nct_id(study)
     protocol = study["protocolSection"]
     identification = protocol["identificationModule"]
     status = _module(protocol, "statusModule", "statusModule")

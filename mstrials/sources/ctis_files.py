@@ -9,6 +9,7 @@ three record kinds into a ClinicalTrials.gov-v2-shaped study for the rest of the
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -16,12 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from mstrials.markup_safety import CTIS_STUDY_URL
 from mstrials.sources.ctis_vocab import ctis_phases, ctis_sponsor_class, ctis_status, ctis_status_label
-from mstrials.sources.ctgov_files import MAX_DECOMPRESSED_BYTES, SourceError, SourceItem, _decode
+from mstrials.sources.ctgov_files import _ARCHIVE_ERRORS, MAX_DECOMPRESSED_BYTES, SourceError, SourceItem, _decode
 
 CTIS_NUMBER = re.compile(r"([0-9]{4})-(5[0-9]{5})-([0-9]{2})-([0-9]{2})", re.ASCII)
 EUDRACT_NUMBER = re.compile(r"[0-9]{4}-[0-9]{6}-[0-9]{2}", re.ASCII)
-CTIS_TRIAL_URL = "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={number}"
+CTIS_TRIAL_URL = CTIS_STUDY_URL + "{number}"
 CSV_REQUIRED_COLUMNS = ("Trial number", "Title of the trial", "Overall trial status")
 
 
@@ -339,6 +341,11 @@ def _path(record: Any, *keys: str) -> Any:
     return record
 
 
+def _object(value: Any) -> dict:
+    """A JSON object, or {} for anything else (a record of an unexpected shape reads as empty there)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _dicts(value: Any) -> list[dict]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
@@ -352,10 +359,10 @@ def to_v2_study(record: Any) -> dict:
     if kind is None or number is None:
         raise ValueError("not a CTIS trial record with a valid trial number")
     flat = _flat_fields(record, kind)
-    part_one = _path(record, "authorizedApplication", "authorizedPartI") or {}
-    details = _path(part_one, "trialDetails") or {}
-    identifiers = _path(details, "clinicalTrialIdentifiers") or {}
-    information = _path(details, "trialInformation") or {}
+    part_one = _object(_path(record, "authorizedApplication", "authorizedPartI"))
+    details = _object(_path(part_one, "trialDetails"))
+    identifiers = _object(_path(details, "clinicalTrialIdentifiers"))
+    information = _object(_path(details, "trialInformation"))
 
     secondary_ids = [{"type": "CTIS", "id": number}]
     eudract = _path(record, "authorizedApplication", "eudraCt", "eudraCtCode")
@@ -377,7 +384,7 @@ def to_v2_study(record: Any) -> dict:
     })
     identification["nctId"] = None
 
-    trial_duration = _path(information, "trialDuration") or {}
+    trial_duration = _object(_path(information, "trialDuration"))
     completion = iso_date(flat["global_end"]) or iso_date(flat["end"]) or iso_date(trial_duration.get("estimatedGlobalEndDate"))
     status_module = _drop_empty({
         "overallStatus": ctis_status(flat["status"]),
@@ -417,20 +424,20 @@ def to_v2_study(record: Any) -> dict:
     product_records = _dicts(part_one.get("products"))
     if product_records:
         products = [
-            (_one_line(name), [s.strip() for s in (p.get("jsonActiveSubstanceNames") or "").split(",") if s.strip()])
+            (_one_line(name), [s.strip() for s in (_cell(p.get("jsonActiveSubstanceNames")) or "").split(",") if s.strip()])
             for p in product_records if (name := _cell(p.get("productName")))
         ]
     else:
         products = [(name, []) for name in split_products(flat["products"])]
 
-    population = _path(information, "populationOfTrialSubjects") or {}
+    population = _object(_path(information, "populationOfTrialSubjects"))
     eligibility = _drop_empty({
         "sex": sex_of(flat["gender"], population.get("isFemaleSubjects"), population.get("isMaleSubjects")),
-        "eligibilityCriteria": _criteria_text(_path(information, "eligibilityCriteria") or {}),
+        "eligibilityCriteria": _criteria_text(_object(_path(information, "eligibilityCriteria"))),
         **age_limits(flat["age_group"], flat["age_secondary"]),
     })
 
-    end_points = _path(information, "endPoint") or {}
+    end_points = _object(_path(information, "endPoint"))
     primary = [e for e in (_cell(p.get("endPoint")) for p in _dicts(end_points.get("primaryEndPoints"))) if e]
     secondary = [e for e in (_cell(p.get("endPoint")) for p in _dicts(end_points.get("secondaryEndPoints"))) if e]
     outcomes = _drop_empty({
@@ -486,7 +493,7 @@ def _locations(record: dict, flat: dict) -> list[dict]:
     for part in _dicts(_path(record, "authorizedApplication", "authorizedPartsII")):
         country_of_part = _cell(_path(part, "mscInfo", "countryName")) or _cell(_path(part, "mscInfo", "mscName"))
         for site in _dicts(part.get("trialSites")):
-            address = _path(site, "organisationAddressInfo", "address") or {}
+            address = _object(_path(site, "organisationAddressInfo", "address"))
             country = _cell(address.get("countryName")) or country_of_part
             if not country:
                 continue
@@ -537,6 +544,26 @@ def looks_like_ctis(source: str | Path | bytes) -> bool:
         return _json_kind(json.loads(text)) is not None
     except (ValueError, RecursionError):
         return False
+
+
+_SNIFF_BYTES = 64 * 1024
+
+
+def is_ctis_file(path: str | Path) -> bool:
+    """Whether an import file is CTIS rather than ClinicalTrials.gov, cheaply for the usual case: a
+    ClinicalTrials.gov download names `protocolSection` in its first 64 KiB (a zip is never CTIS);
+    only a file that does not is read in full by `looks_like_ctis`."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(_SNIFF_BYTES)
+        if head[:2] == b"\x1f\x8b":
+            with gzip.open(path, "rb") as stream:
+                head = stream.read(_SNIFF_BYTES)
+    except _ARCHIVE_ERRORS:
+        return False  # the ClinicalTrials.gov reader reports an unreadable or damaged file
+    if head[:4] == b"PK\x03\x04" or b'"protocolSection"' in head:
+        return False
+    return looks_like_ctis(Path(path))
 
 
 def read_ctis_file(path: str | Path, warn=None) -> Iterator[SourceItem]:

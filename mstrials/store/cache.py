@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from mstrials.labels.derive import DERIVED_COLUMNS
+from mstrials.store.linking import stated_ids, stated_protocol
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Columns copied from the registry record (see mstrials.sources.ctgov_records.StudyRecord).
 RECORD_COLUMNS: dict[str, str] = {
@@ -48,7 +50,15 @@ RECORD_COLUMNS: dict[str, str] = {
     "enrollment_type": "TEXT",
     "has_results": "INTEGER",
     "url": "TEXT",
+    # Format 3: which registry the record is from ("ctgov", "ctis"), the ids it states ("|"-joined,
+    # its own first) and the sponsor's protocol code: what store/linking.py joins registries by.
+    "registry": "TEXT NOT NULL DEFAULT 'ctgov'",
+    "registry_ids": "TEXT",
+    "protocol_code": "TEXT",
 }
+RECORD_COLUMNS_ADDED: dict[int, tuple[str, ...]] = {3: ("registry", "registry_ids", "protocol_code")}
+_V1_RECORD_COLUMNS = {name: sql_type for name, sql_type in RECORD_COLUMNS.items()
+                      if name not in {n for names in RECORD_COLUMNS_ADDED.values() for n in names}}
 
 # The fields whose changes the history records, as (change kind, column).
 TRACKED_FIELDS: tuple[tuple[str, str], ...] = (
@@ -101,7 +111,7 @@ CREATE TABLE studies (
     first_seen_run INTEGER NOT NULL,
     last_seen_run INTEGER NOT NULL,
     removed_run INTEGER,
-    {_columns_sql(RECORD_COLUMNS)},
+    {_columns_sql(_V1_RECORD_COLUMNS)},
     {_columns_sql(_V1_DERIVED_COLUMNS)}
 );
 CREATE TABLE sites (
@@ -130,9 +140,33 @@ CREATE INDEX changes_by_run ON changes (run_id);
 # Each entry upgrades a cache from version N to N + 1; an old cache is migrated on the next write.
 # The new columns stay empty until the ingest re-derives every study, which it does because the
 # derivation signature changes with the columns (DERIVATION_CODE_VERSION).
-MIGRATIONS: dict[int, str] = {
+def _add_registries(connection: sqlite3.Connection) -> None:
+    """Format 2 -> 3: every stored study so far came from ClinicalTrials.gov; its stated ids and
+    protocol code are read once from the raw record kept as received."""
+    def present(table: str) -> set[str]:
+        return {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+
+    # Only what is missing: a cache that was downgraded by hand may already hold some of them.
+    study_columns, run_columns = present("studies"), present("runs")
+    connection.executescript(
+        "".join(f"ALTER TABLE studies ADD COLUMN {name} {RECORD_COLUMNS[name]};\n"
+                for name in RECORD_COLUMNS_ADDED[3] if name not in study_columns)
+        + ("ALTER TABLE runs ADD COLUMN registry TEXT NOT NULL DEFAULT 'ctgov';\n" if "registry" not in run_columns else "")
+    )
+    updates = []
+    for nct_id, raw_json in connection.execute("SELECT nct_id, raw_json FROM studies").fetchall():
+        try:
+            study = json.loads(raw_json)
+        except (ValueError, RecursionError):
+            study = None
+        updates.append(("|".join(stated_ids(study, nct_id)), stated_protocol(study), nct_id))
+    connection.executemany("UPDATE studies SET registry_ids = ?, protocol_code = ? WHERE nct_id = ?", updates)
+
+
+MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     0: SCHEMA_V1,
     1: "".join(f"ALTER TABLE studies ADD COLUMN {name} {DERIVED_COLUMNS[name]};\n" for name in DERIVED_COLUMNS_ADDED[2]),
+    2: _add_registries,
 }
 
 
@@ -207,7 +241,11 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
 def migrate(connection: sqlite3.Connection, path: Path | None = None) -> None:
     version = cache_version(connection, path or Path("the cache"))
     while version < SCHEMA_VERSION:
-        connection.executescript(MIGRATIONS[version])
+        step = MIGRATIONS[version]
+        if callable(step):
+            step(connection)
+        else:
+            connection.executescript(step)
         version += 1
         connection.execute(f"PRAGMA user_version = {version}")
 
@@ -241,11 +279,11 @@ class RunRow:
     removed: int
 
 
-def last_api_run(connection: sqlite3.Connection) -> RunRow | None:
-    """The newest successful run that fetched from the API (file imports do not count)."""
+def last_api_run(connection: sqlite3.Connection, registry: str = "ctgov") -> RunRow | None:
+    """The newest successful run that fetched `registry` from its API (file imports do not count)."""
     row = connection.execute(
         f"SELECT {', '.join(RunRow.__dataclass_fields__)} FROM runs "
-        "WHERE mode IN ('full', 'incremental') ORDER BY run_id DESC LIMIT 1"
+        "WHERE mode IN ('full', 'incremental') AND registry = ? ORDER BY run_id DESC LIMIT 1", (registry,)
     ).fetchone()
     return RunRow(*row) if row else None
 

@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, TextIO
 
+from mstrials.store.linking import merge_rows
+
 # Column order is part of the export's contract; lists are joined with "|".
 EXPORT_COLUMNS: tuple[str, ...] = (
     "nct_id", "title", "status", "phases", "study_type", "start_date", "primary_completion_date",
@@ -17,18 +19,24 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "countries", "enrollment", "has_results", "url",
     "progressive", "ms_types", "mechanisms", "drug_classes", "mechanism_evidence",
     "edss_min", "edss_max", "min_age", "max_age", "sex", "ms_types_included", "ms_types_excluded",
-    "prior_anti_cd20_excluded",
+    "prior_anti_cd20_excluded", "registry_ids", "registries",
 )
+# Read for linking registries (store/linking.py), not exported as such.
+_LINK_COLUMNS: tuple[str, ...] = ("registry", "protocol_code", "official_title")
 _BOOLEAN_COLUMNS = {"has_results", "progressive", "prior_anti_cd20_excluded"}
 
 
 def export_rows(connection: sqlite3.Connection) -> Iterator[dict]:
+    """One row per trial: a trial in both registries comes once, under its NCT id, with every id in
+    `registry_ids` and ClinicalTrials.gov's values where both registries give one."""
+    stored = [column for column in EXPORT_COLUMNS if column != "registries"]
+    selected = [*stored, *_LINK_COLUMNS]
     query = (
-        f"SELECT {', '.join(EXPORT_COLUMNS)} FROM studies "
+        f"SELECT {', '.join(selected)} FROM studies "
         "WHERE is_ms = 1 AND removed_run IS NULL ORDER BY nct_id"
     )
-    for values in connection.execute(query):
-        row = dict(zip(EXPORT_COLUMNS, values))
+    for linked in merge_rows([dict(zip(selected, values)) for values in connection.execute(query)]):
+        row = {column: linked.get(column) for column in EXPORT_COLUMNS}
         for column in _BOOLEAN_COLUMNS:
             if row[column] is not None:
                 row[column] = bool(row[column])

@@ -23,6 +23,8 @@ from mstrials.labels.derive import DERIVED_COLUMNS, derivation_signature, derive
 from mstrials.labels.ms_filter import is_ms_study
 from mstrials.sources.ctgov_records import MalformedStudy, StudyRecord, normalise_study
 from mstrials.sources.ctgov_files import SourceItem
+from mstrials.sources.registries import CTGOV, v2_view
+from mstrials.store.linking import stated_ids, stated_protocol
 from mstrials.store.workers import ordered_map
 
 INCREMENTAL_OVERLAP = timedelta(days=1)
@@ -39,6 +41,7 @@ class SuddenDrop(RuntimeError):
 class RunSummary:
     source: str
     mode: str
+    registry: str = CTGOV  # whose listing a full run completes ("ctgov", "ctis"); imports: what came in
     pages: int = 0
     seen: int = 0
     ms_kept: int = 0
@@ -143,11 +146,17 @@ def _prepare(item: IncomingStudy) -> PreparedStudy:
         return PreparedStudy(item.position, problem=f"not JSON ({error.msg})")
     except ValueError as error:  # e.g. a number with more digits than Python converts
         return PreparedStudy(item.position, problem=f"not JSON ({' '.join(str(error).split())[:120]})")
+    received = study  # kept as the registry sent it; the product reads its v2 view
     try:
-        record = normalise_study(study)
+        view = v2_view(received)
+    except (TypeError, AttributeError, ValueError) as error:  # a CTIS record of a shape nobody described
+        return PreparedStudy(item.position, problem=f"a CTIS record of an unexpected shape ({' '.join(str(error).split())[:80]})")
+    study = view.study
+    try:
+        record = normalise_study(study, trial_id=view.trial_id)
     except MalformedStudy as error:
         return PreparedStudy(item.position, problem=str(error))
-    raw_bytes = compact_json(study)
+    raw_bytes = compact_json(received)  # kept as the registry sent it
     if raw_bytes is None:  # a lone surrogate escape such as "\ud800" cannot be stored as text
         return PreparedStudy(item.position, problem="holds text that is not valid Unicode")
     raw_json = raw_bytes.decode()
@@ -159,7 +168,8 @@ def _prepare(item: IncomingStudy) -> PreparedStudy:
         is_ms=is_ms,
         raw_json=raw_json,
         content_hash=content_hash,
-        columns=record_columns(record),
+        columns={**record_columns(record), "registry": view.registry,
+                 "registry_ids": _joined(stated_ids(study, record.nct_id)), "protocol_code": stated_protocol(study)},
         sites=tuple(
             (s.facility, s.city, s.state, s.country, s.status, s.latitude, s.longitude) for s in record.sites
         ),
@@ -234,6 +244,7 @@ class _Known:
     removed_run: int | None
     last_update: str | None
     tracked: tuple
+    registry: str = CTGOV
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,14 +274,15 @@ class RunWriter:
         self.run_id = (connection.execute("SELECT COALESCE(MAX(run_id), 0) + 1 FROM runs").fetchone()[0])
         self.started_at = _now()
         self.known: dict[str, _Known] = {
-            row[0]: _Known(row[1], row[2], row[3], row[4], tuple(row[5:]))
+            row[0]: _Known(row[1], row[2], row[3], row[4], tuple(row[6:]), row[5])
             for row in connection.execute(
-                "SELECT nct_id, content_hash, first_seen_run, removed_run, last_update, "
+                "SELECT nct_id, content_hash, first_seen_run, removed_run, last_update, registry, "
                 f"{', '.join(_TRACKED_COLUMNS)} FROM studies"
             )
         }
+        # A full listing speaks only for its own registry's trials.
         self._listed_ms_before = frozenset(row[0] for row in connection.execute(
-            "SELECT nct_id FROM studies WHERE is_ms = 1 AND removed_run IS NULL"))
+            "SELECT nct_id FROM studies WHERE is_ms = 1 AND removed_run IS NULL AND registry = ?", (summary.registry,)))
         self.seen_ids: set[str] = set()
         self._applied: dict[str, _Applied] = {}
         # The state before this run of studies this run rewrote, for taking a copy back.
@@ -405,7 +417,8 @@ class RunWriter:
         if known is not None:
             self._stale_site_owners.append((nct_id,))
         self._site_rows.extend((nct_id, position, *site) for position, site in enumerate(prepared.sites))
-        self.known[nct_id] = _Known(prepared.content_hash, first_seen, None, columns["last_update"], tracked)
+        self.known[nct_id] = _Known(prepared.content_hash, first_seen, None, columns["last_update"], tracked,
+                                    columns["registry"])
         if len(self._study_rows) >= 500:
             self.flush()
 
@@ -421,7 +434,7 @@ class RunWriter:
         """
         self.flush()
         missing = [nct_id for nct_id, known in self.known.items()
-                   if nct_id not in self.seen_ids and known.removed_run is None]
+                   if nct_id not in self.seen_ids and known.removed_run is None and known.registry == self.summary.registry]
         missing_ms = self._listed_ms_before - self.seen_ids
         listed_before = len(self._listed_ms_before)
         if missing_ms and len(missing_ms) > SUDDEN_DROP_SHARE * listed_before and not accept_removals:
@@ -440,16 +453,16 @@ class RunWriter:
         s = self.summary
         self.connection.execute(
             "INSERT INTO runs (run_id, started_at, finished_at, source, mode, api_version, data_timestamp, pages, seen, "
-            "ms_kept, non_ms, new, changed, unchanged, malformed, removed) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "ms_kept, non_ms, new, changed, unchanged, malformed, removed, registry) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self.run_id, self.started_at, _now(), s.source, s.mode, api_version, data_timestamp, s.pages, s.seen,
-             s.ms_kept, s.non_ms, s.new, s.changed, s.unchanged, s.malformed, s.removed),
+             s.ms_kept, s.non_ms, s.new, s.changed, s.unchanged, s.malformed, s.removed, s.registry),
         )
 
 
 def _derive_stored(row: tuple[str, str]) -> tuple[str, dict[str, Any]]:
     nct_id, raw_json = row
-    return nct_id, derive_columns(json.loads(raw_json))
+    return nct_id, derive_columns(v2_view(json.loads(raw_json)).study)
 
 
 def rederive_if_stale(connection: sqlite3.Connection, force: bool = False, workers: int | None = None) -> int:

@@ -69,6 +69,16 @@ def test_insulin_like_growth_factor_is_remyelination(name):
     assert keys_of(name, "BIOLOGICAL") == {"remyelination"}
 
 
+@pytest.mark.parametrize("name", ["IgM22 antibody", "Myelin-regenerating antibody", "Pro-myelinating compound A"])
+def test_repair_antibody_spellings_and_describing_words_are_remyelination(name):
+    assert keys_of(name, "BIOLOGICAL") == {"remyelination"}
+
+
+def test_a_bare_label_in_a_myelin_regeneration_trial_is_remyelination():
+    record = study(("DRUG", "Study drug"), ("DRUG", "Placebo"), title="Myelin Regeneration After Optic Neuritis")
+    assert classify_study(record).mechanisms == ("remyelination",)
+
+
 def test_an_m3_bladder_anticholinergic_is_not_a_repair_drug():
     # the M1 class phrase must not catch the bladder anticholinergics
     assert keys_of("Darifenacin (M3 muscarinic receptor antagonist)") == {"symptomatic"}
@@ -94,9 +104,22 @@ def test_brands_and_forms_of_other_neuroprotective_drugs(name):
     assert keys_of(name) == {"neuroprotection_other"}
 
 
-@pytest.mark.parametrize("name", ["Diazoxide", "Flupirtine maleate", "Citicoline", "Cerebrolysin"])
+@pytest.mark.parametrize(
+    "name",
+    ["Diazoxide", "Flupirtine maleate", "Citicoline", "Cerebrolysin", "Intranasal insulin", "Tirzepatide", "Mounjaro",
+     "Neuro-protective compound B"],
+)
 def test_axon_protecting_drugs_without_a_listed_route_are_other_neuroprotection(name):
     assert keys_of(name) == {"neuroprotection_other"}
+
+
+def test_a_bare_label_in_a_trial_written_neuro_protection_is_other_neuroprotection():
+    record = study(("DRUG", "Study drug"), ("DRUG", "Placebo"), title="Neuro-Protection in Progressive MS")
+    assert classify_study(record).mechanisms == ("neuroprotection_other",)
+
+
+def test_insulin_without_the_nasal_route_is_not_neuroprotection():
+    assert "neuroprotection_other" not in keys_of("Insulin glargine")
 
 
 def test_a_hormone_brand_is_neuroprotection_for_the_disease_course_and_symptomatic_for_a_symptom():
@@ -118,15 +141,20 @@ def test_a_hormone_brand_is_neuroprotection_for_the_disease_course_and_symptomat
         "Nanocrystalline gold", "Thioctacid 600", "Ubidecarenone", "Glutathione",
         "N-acetyl-L-cysteine", "Fluimucil", "Mucomyst", "Sunphenon 90D",
         "ECGC capsules",  # transposed EGCG, too short for the misspelling rule
-        "TRO19622", "MTP-131",
+        "TRO19622", "MTP-131", "Antioxidant capsule",
     ],
 )
 def test_energy_and_antioxidant_products_are_mitochondrial(name):
     assert keys_of(name, "DIETARY_SUPPLEMENT") == {"mitochondrial"}
 
 
-@pytest.mark.parametrize(("name", "expected"), [("Epanutin", {"sodium_channel"}), ("Phenytek", {"sodium_channel"}), ("Dynacin", {"microglia"})])
-def test_brands_of_sodium_channel_and_microglia_drugs(name, expected):
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Epanutin", {"sodium_channel"}), ("Phenytek", {"sodium_channel"}), ("Dynacin", {"microglia"}),
+     # "sodium" in a drug's name is not a sodium-channel blocker
+     ("Sodium oxybate", {"symptomatic"}), ("Xyrem", {"symptomatic"})],
+)
+def test_brands_of_sodium_channel_microglia_and_sleep_drugs(name, expected):
     assert keys_of(name) == expected
 
 

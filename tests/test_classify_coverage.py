@@ -107,7 +107,9 @@ def test_brands_and_forms_of_other_neuroprotective_drugs(name):
 @pytest.mark.parametrize(
     "name",
     ["Diazoxide", "Flupirtine maleate", "Citicoline", "Cerebrolysin", "Intranasal insulin", "Tirzepatide", "Mounjaro",
-     "Neuro-protective compound B"],
+     "Neuro-protective compound B",
+     # iron chelators
+     "Deferiprone", "Deferoxamine mesylate", "Desferrioxamine"],
 )
 def test_axon_protecting_drugs_without_a_listed_route_are_other_neuroprotection(name):
     assert keys_of(name) == {"neuroprotection_other"}
@@ -141,7 +143,7 @@ def test_a_hormone_brand_is_neuroprotection_for_the_disease_course_and_symptomat
         "Nanocrystalline gold", "Thioctacid 600", "Ubidecarenone", "Glutathione",
         "N-acetyl-L-cysteine", "Fluimucil", "Mucomyst", "Sunphenon 90D",
         "ECGC capsules",  # transposed EGCG, too short for the misspelling rule
-        "TRO19622", "MTP-131", "Antioxidant capsule",
+        "TRO19622", "MTP-131", "Antioxidant capsule", "Urolithin A",
     ],
 )
 def test_energy_and_antioxidant_products_are_mitochondrial(name):
@@ -152,9 +154,11 @@ def test_energy_and_antioxidant_products_are_mitochondrial(name):
     ("name", "expected"),
     [("Epanutin", {"sodium_channel"}), ("Phenytek", {"sodium_channel"}), ("Dynacin", {"microglia"}),
      # "sodium" in a drug's name is not a sodium-channel blocker
-     ("Sodium oxybate", {"symptomatic"}), ("Xyrem", {"symptomatic"})],
+     ("Sodium oxybate", {"symptomatic"}), ("Xyrem", {"symptomatic"}),
+     # beta-2 agonists restore noradrenergic support to astrocytes
+     ("Vilanterol", {"astrocyte"}), ("Indacaterol", {"astrocyte"}), ("Levalbuterol", {"astrocyte"})],
 )
-def test_brands_of_sodium_channel_microglia_and_sleep_drugs(name, expected):
+def test_brands_of_sodium_channel_microglia_sleep_and_astrocyte_drugs(name, expected):
     assert keys_of(name) == expected
 
 
@@ -169,6 +173,8 @@ def test_brands_of_sodium_channel_microglia_and_sleep_drugs(name, expected):
         ("rhIFN beta-1b", {"anti_inflammatory"}),  # "recombinant human" written into the word
         ("STI571", {"anti_inflammatory"}),  # imatinib's code name
         ("Glivec", {"anti_inflammatory"}),
+        ("Tofacitinib", {"anti_inflammatory"}), ("Baricitinib", {"anti_inflammatory"}),  # JAK inhibitors
+        ("Cenerimod", {"anti_inflammatory"}),  # S1P modulator
         ("Kiovig", {"anti_inflammatory"}),
         ("Hizentra", {"anti_inflammatory"}),
         ("RO7010939", {"b_cell", "microglia"}),  # fenebrutinib

@@ -175,6 +175,10 @@ def test_brands_of_sodium_channel_microglia_sleep_and_astrocyte_drugs(name, expe
         ("Glivec", {"anti_inflammatory"}),
         ("Tofacitinib", {"anti_inflammatory"}), ("Baricitinib", {"anti_inflammatory"}),  # JAK inhibitors
         ("Cenerimod", {"anti_inflammatory"}),  # S1P modulator
+        ("NI-0401", {"anti_inflammatory"}),  # foralumab
+        ("SAR339658", {"anti_inflammatory"}),  # vatelizumab
+        ("APD334", {"anti_inflammatory"}),  # etrasimod
+        ("4SC-101", {"neuroprotection_other"}),  # vidofludimus
         ("Kiovig", {"anti_inflammatory"}),
         ("Hizentra", {"anti_inflammatory"}),
         ("RO7010939", {"b_cell", "microglia"}),  # fenebrutinib

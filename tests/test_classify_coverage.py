@@ -58,6 +58,8 @@ def test_brands_of_repurposed_repair_drugs_are_remyelination(name):
         "Thyroid hormone receptor beta agonist",
         "CNS-penetrant thyromimetic",
         "Selective M1 muscarinic receptor antagonist",
+        "OPC differentiation compound",
+        "Oligodendrocyte progenitor differentiation enhancer",
     ],
 )
 def test_repair_targets_named_by_class_are_remyelination(name):
@@ -77,6 +79,11 @@ def test_repair_antibody_spellings_and_describing_words_are_remyelination(name):
 def test_a_bare_label_in_a_myelin_regeneration_trial_is_remyelination():
     record = study(("DRUG", "Study drug"), ("DRUG", "Placebo"), title="Myelin Regeneration After Optic Neuritis")
     assert classify_study(record).mechanisms == ("remyelination",)
+
+
+def test_transplanted_precursor_cells_stay_a_cell_therapy():
+    # a guard for the OPC-differentiation phrase: the cells themselves are not a repair drug
+    assert keys_of("Oligodendrocyte progenitor cells", "BIOLOGICAL") == {"cell_therapy"}
 
 
 def test_an_m3_bladder_anticholinergic_is_not_a_repair_drug():
@@ -109,7 +116,9 @@ def test_brands_and_forms_of_other_neuroprotective_drugs(name):
     ["Diazoxide", "Flupirtine maleate", "Citicoline", "Cerebrolysin", "Intranasal insulin", "Tirzepatide", "Mounjaro",
      "Neuro-protective compound B",
      # iron chelators
-     "Deferiprone", "Deferoxamine mesylate", "Desferrioxamine"],
+     "Deferiprone", "Deferoxamine mesylate", "Desferrioxamine", "Oral iron chelator",
+     # drug classes written out
+     "HMG-CoA reductase inhibitor", "GLP-1 agonist"],
 )
 def test_axon_protecting_drugs_without_a_listed_route_are_other_neuroprotection(name):
     assert keys_of(name) == {"neuroprotection_other"}
@@ -152,7 +161,7 @@ def test_energy_and_antioxidant_products_are_mitochondrial(name):
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Epanutin", {"sodium_channel"}), ("Phenytek", {"sodium_channel"}), ("Dynacin", {"microglia"}),
+    [("Epanutin", {"sodium_channel"}), ("Sodium channel antagonist", {"sodium_channel"}), ("Phenytek", {"sodium_channel"}), ("Dynacin", {"microglia"}),
      # "sodium" in a drug's name is not a sodium-channel blocker
      ("Sodium oxybate", {"symptomatic"}), ("Xyrem", {"symptomatic"}),
      # beta-2 agonists restore noradrenergic support to astrocytes

@@ -152,11 +152,17 @@ def test_a_hormone_brand_is_neuroprotection_for_the_disease_course_and_symptomat
         "Nanocrystalline gold", "Thioctacid 600", "Ubidecarenone", "Glutathione",
         "N-acetyl-L-cysteine", "Fluimucil", "Mucomyst", "Sunphenon 90D",
         "ECGC capsules",  # transposed EGCG, too short for the misspelling rule
-        "TRO19622", "MTP-131", "Antioxidant capsule", "Urolithin A",
+        "TRO19622", "MTP-131", "Urolithin A",
     ],
 )
 def test_energy_and_antioxidant_products_are_mitochondrial(name):
     assert keys_of(name, "DIETARY_SUPPLEMENT") == {"mitochondrial"}
+
+
+@pytest.mark.parametrize(("name", "expected"), [("Antioxidant-rich diet", {"non_drug"}), ("Vitamin E (antioxidant)", {"other"})])
+def test_the_word_antioxidant_alone_does_not_make_a_diet_or_vitamin_mitochondrial(name, expected):
+    # "antioxidant" describes diets and vitamins as often as energy-boosting drugs, so it is no evidence
+    assert keys_of(name, "DIETARY_SUPPLEMENT") == expected
 
 
 @pytest.mark.parametrize(

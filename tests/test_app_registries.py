@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+
+from mstrials.markup_safety import is_ctis_number
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -68,8 +70,8 @@ def test_a_trial_in_both_registries_is_one_row_with_both_badges(both_registries,
     assert "2022-501332-42-00" not in set(table["nct_id"])
     ctis_row = table[table["nct_id"] == CTIS_ONLY].iloc[0]
     assert ctis_row["registries_text"] == "CTIS"
-    assert ctis_row["link"] == f"https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={CTIS_ONLY}"
-    assert pair["link"].iloc[0] == "https://clinicaltrials.gov/study/NCT06408259"
+    # The registry records are one explicit link away, on the trial page (tested below); a tick opens that page.
+    assert "link" not in table.columns
 
 
 def test_the_registry_filter_comes_from_and_goes_to_the_address(both_registries, monkeypatch):
@@ -120,3 +122,14 @@ def test_what_changed_lists_both_records_of_a_trial_under_its_row(both_registrie
     assert sorted(pair["link"]) == [
         "https://clinicaltrials.gov/study/NCT06408259",
         "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT=2022-501332-42-00"]
+
+
+def test_cards_list_ctis_trials_with_their_registry_and_open_our_trial_page(both_registries, monkeypatch):
+    at = app_for(both_registries, monkeypatch, scope="all", registry="ctis", view="cards")
+    shown = [link.proto.query_string.removeprefix("nct=") for link in at.get("page_link")]
+    # A CTIS number is a valid id for a card, as for the table: the first page of cards is all CTIS trials.
+    # (the pair registered in both is listed by its NCT id)
+    assert len(shown) == 25 and all(is_ctis_number(trial_id) or trial_id == "NCT06408259" for trial_id in shown)
+    ctis_id = next(trial_id for trial_id in shown if is_ctis_number(trial_id))
+    card = next(m.value for m in at.markdown if ctis_id in m.value)
+    assert "CTIS" in card.replace(ctis_id, "")

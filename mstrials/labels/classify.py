@@ -505,21 +505,30 @@ def _title_roles(titles: Sequence[str], phrase: WordPatterns, vocabulary: Vocabu
     before it."""
     roles = []
     for title in titles:
-        normalised = normalise_text(title)
-        if not normalised or not phrase.search(normalised):
-            continue
-        products = [match for match in vocabulary.find(normalised) if _is_product(match)]
-        for occurrence in phrase.finditer(normalised):
-            clause_end = _TITLE_CLAUSE_END.search(normalised, occurrence.end())
-            stop = clause_end.start() if clause_end else len(normalised)
-            before = {match.normalised: match.keys for match in products if match.end <= occurrence.end()}
-            after = {
-                match.normalised: match.keys
-                for match in products
-                if occurrence.end() <= match.start and match.end <= stop and match.normalised not in before
-            }
-            roles.append((before, after, normalised[: occurrence.start()]))
+        roles.extend(_roles_in_title(title, phrase, vocabulary))
     return roles
+
+
+@lru_cache(maxsize=16384)
+def _roles_in_title(title: str, phrase: WordPatterns, vocabulary: Vocabulary) -> tuple[tuple[dict, dict, str], ...]:
+    """_title_roles of one title: a pure function of the title, asked once per role phrase for
+    every record without arm groups, so answers are remembered (callers only read the dicts)."""
+    normalised = normalise_text(title)
+    if not normalised or not phrase.search(normalised):
+        return ()
+    roles = []
+    products = [match for match in vocabulary.find(normalised) if _is_product(match)]
+    for occurrence in phrase.finditer(normalised):
+        clause_end = _TITLE_CLAUSE_END.search(normalised, occurrence.end())
+        stop = clause_end.start() if clause_end else len(normalised)
+        before = {match.normalised: match.keys for match in products if match.end <= occurrence.end()}
+        after = {
+            match.normalised: match.keys
+            for match in products
+            if occurrence.end() <= match.start and match.end <= stop and match.normalised not in before
+        }
+        roles.append((before, after, normalised[: occurrence.start()]))
+    return tuple(roles)
 
 
 def _keys_of(products: Mapping[str, tuple[str, ...]]) -> set[str]:

@@ -25,9 +25,10 @@ from mstrials.labels.vocabulary import (
     [
         ("brutinib\\b", ("brutinib",)),
         ("car t cells?\\b", ("car t cell",)),
-        ("\\b(?:vaccin\\w*|covid\\w*|dose) booster\\b", ("vaccin", "covid", "dose")),
+        ("\\b(?:vaccin\\w*|covid\\w*|dose) booster\\b", ("vaccin", "covid", "dose booster")),
+        ("\\b(?:treated|on) with\\b", ("treated with", "on with")),  # the literal after the group counts
         ("(?:leucel|stemcel)\\b", ("leucel", "stemcel")),
-        ("\\b(?:ab|ab|cd) x", ("ab", "cd")),  # repeats once
+        ("\\b(?:ab|ab|cd) x", ("ab x", "cd x")),  # repeats once
         ("\\bh?nscs?\\b", None),  # the first letter is optional: nothing is certain
         ("(?:the )?controls?\\b", None),  # an optional group promises nothing
         ("(?:a|\\bb)c", None),  # one alternative starts with no literal

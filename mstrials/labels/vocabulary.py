@@ -339,7 +339,7 @@ def required_literals(regex: str) -> tuple[str, ...] | None:
     or None when none can be told. A text containing none of them cannot match, so the cheap
     `in` tests spare a regex scan over most texts. Read from the start: a literal prefix after an
     optional `\\b` ("brutinib", "car t cell"), or the prefixes of a leading group's alternatives
-    ("(?:autologous|allogeneic) ...")."""
+    ("(?:autologous|allogeneic)(?: [\\w-]+){0,5} ...")."""
     body = regex[2:] if regex.startswith("\\b") else regex
     prefix = _literal_prefix(body)
     if prefix:
@@ -349,12 +349,15 @@ def required_literals(regex: str) -> tuple[str, ...] | None:
     closing = _closing_parenthesis(body, 0)
     if closing < 0 or body[closing + 1 : closing + 2] in tuple(_QUANTIFIERS):
         return None  # an optional group ("(?:the )?") promises nothing
+    # An alternative that is all literal continues with the literal after the group:
+    # "(?:treated|receiving) with" needs "treated with" or "receiving with", not just "with".
+    following = _literal_prefix(body[closing + 1 :])
     literals = []
     for alternative in _top_level_alternatives(body[3:closing]):
         literal = _literal_prefix(alternative)
         if not literal:
             return None
-        literals.append(literal)
+        literals.append(literal + following if literal == alternative else literal)
     return tuple(dict.fromkeys(literals))
 
 

@@ -29,10 +29,15 @@ from mstrials.labels.vocabulary import (
         ("\\b(?:treated|on) with\\b", ("treated with", "on with")),  # the literal after the group counts
         ("(?:leucel|stemcel)\\b", ("leucel", "stemcel")),
         ("\\b(?:ab|ab|cd) x", ("ab x", "cd x")),  # repeats once
-        ("\\bh?nscs?\\b", None),  # the first letter is optional: nothing is certain
-        ("(?:the )?controls?\\b", None),  # an optional group promises nothing
+        ("\\bh?nscs?\\b", ("nsc",)),  # an optional first letter: what follows is certain
+        ("\\bu?car ?t\\b", ("car",)),
+        ("\\b(?:active )?reference (?:drug|arm)\\b", ("reference ",)),  # so is what follows an optional group
+        ("(?:the )?\\d+", None),
+        ("a??b", None),  # lazy: kept simple
+        ("(?:the )?controls?\\b", ("control",)),
         ("(?:a|\\bb)c", None),  # one alternative starts with no literal
-        ("^(?:the )?control", None),
+        ("^(?:the )?control", ("control",)),
+        ("(?:ab)+c", None),  # a repeated group: kept simple
         ("\\d+ ?t\\b", None),
         ("(?i)placebo", None),  # inline flags: the letters may come in any case
     ],

@@ -337,18 +337,27 @@ def _closing_parenthesis(regex: str, opening: int) -> int:
 def required_literals(regex: str) -> tuple[str, ...] | None:
     """Literal texts one of which every match of `regex` (one top-level alternative) contains,
     or None when none can be told. A text containing none of them cannot match, so the cheap
-    `in` tests spare a regex scan over most texts. Read from the start: a literal prefix after an
-    optional `\\b` ("brutinib", "car t cell"), or the prefixes of a leading group's alternatives
+    `in` tests spare a regex scan over most texts. Read from the start, after any `\\b` or `^`:
+    a literal prefix ("brutinib", "car t cell"), the literal after an optional first letter or
+    group ("a?hsct", "(?:active )?reference"), or the prefixes of a leading group's alternatives
     ("(?:autologous|allogeneic)(?: [\\w-]+){0,5} ...")."""
-    body = regex[2:] if regex.startswith("\\b") else regex
+    body = regex
+    while body.startswith(("\\b", "^")):
+        body = body[2:] if body.startswith("\\b") else body[1:]
     prefix = _literal_prefix(body)
     if prefix:
         return (prefix,)
+    if len(body) > 2 and body[0] not in _METACHARACTERS and body[1] in "?*":
+        return _literal_after_optional(body[1:])
     if not body.startswith("(?:"):
         return None
     closing = _closing_parenthesis(body, 0)
-    if closing < 0 or body[closing + 1 : closing + 2] in tuple(_QUANTIFIERS):
-        return None  # an optional group ("(?:the )?") promises nothing
+    if closing < 0:
+        return None
+    if body[closing + 1 : closing + 2] in ("?", "*"):
+        return _literal_after_optional(body[closing + 1 :])
+    if body[closing + 1 : closing + 2] in tuple(_QUANTIFIERS):
+        return None  # "+" or "{m,n}": kept simple
     # An alternative that is all literal continues with the literal after the group:
     # "(?:treated|receiving) with" needs "treated with" or "receiving with", not just "with".
     following = _literal_prefix(body[closing + 1 :])
@@ -359,6 +368,14 @@ def required_literals(regex: str) -> tuple[str, ...] | None:
             return None
         literals.append(literal + following if literal == alternative else literal)
     return tuple(dict.fromkeys(literals))
+
+
+def _literal_after_optional(rest: str) -> tuple[str, ...] | None:
+    """`rest` starts with the `?` or `*` of an optional item; what follows is in every match."""
+    if rest[1:2] in ("?", "+"):  # lazy or possessive: kept simple
+        return None
+    following = _literal_prefix(rest[1:])
+    return (following,) if following else None
 
 
 def _lacks_all(text: str, literals: tuple[str, ...] | None) -> bool:

@@ -255,6 +255,18 @@ def _is_bare_label(normalised: str, vocabulary: Vocabulary) -> bool:
     return all(word in generic or len(word) <= 1 or word.isdigit() for word in normalised.split())
 
 
+# Whole-word lookups of one normalised name; the same names ("Placebo", "Cyclophosphamide")
+# come back in study after study.
+@lru_cache(maxsize=16384)
+def _names_placebo(normalised: str, vocabulary: Vocabulary) -> bool:
+    return vocabulary.rules.placebo.contains_any(normalised.split())
+
+
+@lru_cache(maxsize=16384)
+def _names_conditioning(normalised: str, vocabulary: Vocabulary) -> bool:
+    return vocabulary.rules.conditioning.contains_any(normalised.split())
+
+
 def _is_comparator(normalised: str, vocabulary: Vocabulary) -> bool:
     rules = vocabulary.rules
     return bool(normalised) and (rules.placebo.contains_any(normalised.split()) or bool(rules.comparator.search(normalised)))
@@ -477,6 +489,13 @@ def _without_support(
     alongside: frozenset[str],
 ) -> list[_Intervention]:
     """Drop premedication or conditioning when the trial gives a therapy of `alongside` keys."""
+    # Most trials list no support medication: then nothing below would drop or change a finding.
+    if (
+        all(intervention.findings for intervention in interventions)
+        and not any(finding.entries and finding.entries <= support_entries for i in interventions for finding in i.findings)
+        and not any(text_hit(intervention) for intervention in interventions)
+    ):
+        return interventions
     support_only = [_is_support_only(intervention, support_entries, text_hit(intervention)) for intervention in interventions]
     anchored = any(
         not only and any(finding.key in alongside and finding.kind == _ENTRY for finding in intervention.findings)
@@ -505,21 +524,30 @@ def _title_roles(titles: Sequence[str], phrase: WordPatterns, vocabulary: Vocabu
     before it."""
     roles = []
     for title in titles:
-        normalised = normalise_text(title)
-        if not normalised or not phrase.search(normalised):
-            continue
-        products = [match for match in vocabulary.find(normalised) if _is_product(match)]
-        for occurrence in phrase.finditer(normalised):
-            clause_end = _TITLE_CLAUSE_END.search(normalised, occurrence.end())
-            stop = clause_end.start() if clause_end else len(normalised)
-            before = {match.normalised: match.keys for match in products if match.end <= occurrence.end()}
-            after = {
-                match.normalised: match.keys
-                for match in products
-                if occurrence.end() <= match.start and match.end <= stop and match.normalised not in before
-            }
-            roles.append((before, after, normalised[: occurrence.start()]))
+        roles.extend(_roles_in_title(title, phrase, vocabulary))
     return roles
+
+
+@lru_cache(maxsize=16384)
+def _roles_in_title(title: str, phrase: WordPatterns, vocabulary: Vocabulary) -> tuple[tuple[dict, dict, str], ...]:
+    """_title_roles of one title: a pure function of the title, asked once per role phrase for
+    every record without arm groups, so answers are remembered (callers only read the dicts)."""
+    normalised = normalise_text(title)
+    if not normalised or not phrase.search(normalised):
+        return ()
+    roles = []
+    products = [match for match in vocabulary.find(normalised) if _is_product(match)]
+    for occurrence in phrase.finditer(normalised):
+        clause_end = _TITLE_CLAUSE_END.search(normalised, occurrence.end())
+        stop = clause_end.start() if clause_end else len(normalised)
+        before = {match.normalised: match.keys for match in products if match.end <= occurrence.end()}
+        after = {
+            match.normalised: match.keys
+            for match in products
+            if occurrence.end() <= match.start and match.end <= stop and match.normalised not in before
+        }
+        roles.append((before, after, normalised[: occurrence.start()]))
+    return tuple(roles)
 
 
 def _keys_of(products: Mapping[str, tuple[str, ...]]) -> set[str]:
@@ -579,7 +607,7 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
         placebo_names = [
             f" {normalise_text(_display_name(item))} "
             for item in record.interventions
-            if rules.placebo.contains_any(normalise_text(_display_name(item)).split())
+            if _names_placebo(normalise_text(_display_name(item)), vocabulary)
         ]
     for tested, named_after in comparisons:
         tested_keys, comparator_keys = _keys_of(tested), _keys_of(named_after)
@@ -615,7 +643,7 @@ def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Int
     approved DMT ("Estriol", "Placebo", "Copaxone"): the placebo stands in for the new drug, so
     the DMT is either background therapy every arm receives or the reference arm. Either way it
     is not what is tested."""
-    if not any(vocabulary.rules.placebo.contains_any(normalise_text(_display_name(item)).split()) for item in record.interventions):
+    if not any(_names_placebo(normalise_text(_display_name(item)), vocabulary) for item in record.interventions):
         return interventions
 
     def entry_keys(intervention: _Intervention) -> set[str]:
@@ -646,7 +674,7 @@ def _without_double_dummy_reference(record: _Record, interventions: list[_Interv
     placebos = {
         normalise_text(_display_name(item))
         for item in record.interventions
-        if vocabulary.rules.placebo.contains_any(normalise_text(_display_name(item)).split())
+        if _names_placebo(normalise_text(_display_name(item)), vocabulary)
     }
     if len(placebos) < 2:
         return interventions
@@ -733,7 +761,7 @@ def _add_transplant_from_title(record: _Record, interventions: list[_Interventio
     if any(finding.key == "cell_therapy" for intervention in interventions for finding in intervention.findings):
         return interventions
     for index, intervention in enumerate(interventions):
-        text_hit = rules.conditioning.contains_any(intervention.normalised.split())
+        text_hit = _names_conditioning(intervention.normalised, vocabulary)
         if not _is_support_only(intervention, rules.conditioning.normalised_terms, text_hit):
             continue
         for title in record.titles[:2]:
@@ -794,7 +822,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _without_support(
         interventions,
         rules.conditioning.normalised_terms,
-        lambda intervention: rules.conditioning.contains_any(intervention.normalised.split()),
+        lambda intervention: _names_conditioning(intervention.normalised, vocabulary),
         rules.conditioning_dropped_alongside,
     )
     interventions = _without_support(

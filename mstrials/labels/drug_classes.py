@@ -152,7 +152,10 @@ def _matches(text: str, vocabulary: DrugClasses) -> list[TermMatch]:
     return vocabulary.index.find(words) + vocabulary.index.find_near_misses(words)
 
 
-def _classes_in(text: str, mechanism: str, vocabulary: DrugClasses) -> list[str]:
+@lru_cache(maxsize=16384)
+def _classes_in(text: str, mechanism: str, vocabulary: DrugClasses) -> tuple[str, ...]:
+    """Class keys of `mechanism` named in one evidence text; a pure function of its arguments,
+    and the same evidence ("Ocrelizumab" ~ ocrelizumab) recurs across studies: remembered."""
     found = []
     for match in _matches(text, vocabulary):
         for key in match.keys:
@@ -161,7 +164,7 @@ def _classes_in(text: str, mechanism: str, vocabulary: DrugClasses) -> list[str]
                 if match.fuzzy and vocabulary.classes[key].mechanisms == ("non_drug",):
                     continue
                 found.append(key)
-    return found
+    return tuple(found)
 
 
 def classes_from_evidence(

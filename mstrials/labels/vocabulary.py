@@ -312,6 +312,82 @@ def _literal_prefix(regex: str) -> str:
     return "".join(prefix)
 
 
+def _closing_parenthesis(regex: str, opening: int) -> int:
+    """Index of the `)` closing the group opened at `opening` (-1 if none)."""
+    depth, in_class, escaped = 0, False, False
+    for index in range(opening, len(regex)):
+        ch = regex[index]
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+def required_literals(regex: str) -> tuple[str, ...] | None:
+    """Literal texts one of which every match of `regex` (one top-level alternative) contains,
+    or None when none can be told. A text containing none of them cannot match, so the cheap
+    `in` tests spare a regex scan over most texts. Read from the start, after any `\\b` or `^`:
+    a literal prefix ("brutinib", "car t cell"), the literal after an optional first letter or
+    group ("a?hsct", "(?:active )?reference"), or the prefixes of a leading group's alternatives
+    ("(?:autologous|allogeneic)(?: [\\w-]+){0,5} ...")."""
+    body = regex
+    while body.startswith(("\\b", "^")):
+        body = body[2:] if body.startswith("\\b") else body[1:]
+    prefix = _literal_prefix(body)
+    if prefix:
+        return (prefix,)
+    if len(body) > 2 and body[0] not in _METACHARACTERS and body[1] in "?*":
+        return _literal_after_optional(body[1:])
+    if not body.startswith("(?:"):
+        return None
+    closing = _closing_parenthesis(body, 0)
+    if closing < 0:
+        return None
+    if body[closing + 1 : closing + 2] in ("?", "*"):
+        return _literal_after_optional(body[closing + 1 :])
+    if body[closing + 1 : closing + 2] in tuple(_QUANTIFIERS):
+        return None  # "+" or "{m,n}": kept simple
+    # An alternative that is all literal continues with the literal after the group:
+    # "(?:treated|receiving) with" needs "treated with" or "receiving with", not just "with".
+    following = _literal_prefix(body[closing + 1 :])
+    literals = []
+    for alternative in _top_level_alternatives(body[3:closing]):
+        literal = _literal_prefix(alternative)
+        if not literal:
+            return None
+        literals.append(literal + following if literal == alternative else literal)
+    return tuple(dict.fromkeys(literals))
+
+
+def _literal_after_optional(rest: str) -> tuple[str, ...] | None:
+    """`rest` starts with the `?` or `*` of an optional item; what follows is in every match."""
+    if rest[1:2] in ("?", "+"):  # lazy or possessive: kept simple
+        return None
+    following = _literal_prefix(rest[1:])
+    return (following,) if following else None
+
+
+def _lacks_all(text: str, literals: tuple[str, ...] | None) -> bool:
+    """True when `text` contains none of `literals` (never true without literals)."""
+    if literals is None:
+        return False
+    for literal in literals:
+        if literal in text:
+            return False
+    return True
+
+
 class _WordStartIndex:
     """Alternatives of the form `\\b<literal>...`, found by looking up each word's first
     letters instead of letting the regex engine try every alternative at every position."""
@@ -379,17 +455,19 @@ class PatternSet:
 
     def __init__(self, patterns: Sequence[LabelledPattern]):
         self._index = _WordStartIndex()
-        self._anywhere: list[tuple[re.Pattern[str], LabelledPattern]] = []
+        self._anywhere: list[tuple[re.Pattern[str], LabelledPattern, tuple[str, ...] | None]] = []
         for pattern in patterns:
             for prefix, body in _split_for_index(pattern.regex):
                 if prefix:
                     self._index.add(prefix, re.compile(body), pattern)
                 else:
-                    self._anywhere.append((re.compile(body), pattern))
+                    self._anywhere.append((re.compile(body), pattern, required_literals(body)))
 
     def find(self, text: str) -> list[TermMatch]:
         spans = [(match.start(), match.end(), pattern) for match, pattern in self._index.matches(text)]
-        for compiled, pattern in self._anywhere:
+        for compiled, pattern, literals in self._anywhere:
+            if _lacks_all(text, literals):
+                continue
             for match in compiled.finditer(text):
                 spans.append((match.start(), match.end(), pattern))
         found: list[TermMatch] = []
@@ -437,6 +515,9 @@ class WordPatterns:
         elif at_word_start:
             self._word_start_regex = re.compile("|".join(f"(?:{body})" for _, body in at_word_start))
         self._anywhere = re.compile("|".join(f"(?:{regex})" for regex in anywhere)) if anywhere else None
+        # The combined expression can only match a text holding a literal of one alternative.
+        literals = [required_literals(regex) for regex in anywhere]
+        self._anywhere_literals = None if None in literals else tuple(dict.fromkeys(text for found in literals for text in found))
         self._searched: dict[str, re.Match[str] | None] = {}
 
     def _word_start_matches(self, text: str, first_only: bool) -> list[re.Match[str]]:
@@ -453,7 +534,7 @@ class WordPatterns:
 
     def finditer(self, text: str) -> list[re.Match[str]]:
         matches = self._word_start_matches(text, first_only=False)
-        if self._anywhere is not None:
+        if self._anywhere is not None and not _lacks_all(text, self._anywhere_literals):
             matches.extend(self._anywhere.finditer(text))
         matches.sort(key=lambda match: (match.start(), -match.end()))
         return matches
@@ -462,7 +543,9 @@ class WordPatterns:
         # Intervention names repeat across studies ("Placebo", "Ocrelizumab"): remember answers.
         if text in self._searched:
             return self._searched[text]
-        match = self._anywhere.search(text) if self._anywhere is not None else None
+        match = None
+        if self._anywhere is not None and not _lacks_all(text, self._anywhere_literals):
+            match = self._anywhere.search(text)
         if match is None:
             found = self._word_start_matches(text, first_only=True)
             match = found[0] if found else None

@@ -277,3 +277,14 @@ def test_a_prepared_index_answers_different_trial_lists_in_their_own_order():
     reversed_order = nearest_sites(["NCT2", "NCT1", "NCT9"], index, BOSTON)
     assert list(first["nearest_site"]) == list(again["nearest_site"]) == ["A", "B"]
     assert list(reversed_order["nearest_site"]) == ["B", "A", None]
+
+
+def test_a_site_without_a_facility_name_is_described_by_its_city_only():
+    # Many records name no facility: the cache holds NULL, which pandas hands over as NaN
+    # (read_sql types a column float when its first rows are all NULL).
+    sites = pd.DataFrame([site("NCT1", float("nan"), city="Boston", state="Massachusetts", status="RECRUITING")])
+    trials = trials_frame(("NCT1", "RECRUITING"))
+    result = nearest_sites(trials, sites, BOSTON).set_index("nct_id")
+    described = describe_nearest(result.loc["NCT1"].to_dict(), BOSTON)
+    assert described.split(":", 1)[1].split("(")[0].strip() == "Boston", described
+    assert "nan" not in described.lower()

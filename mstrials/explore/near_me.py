@@ -325,7 +325,9 @@ def describe_nearest(row: Mapping[str, Any], place: Place, units: str = "km") ->
     """A short sentence for one nearest_sites row: "12 km: MGH, Boston" / "in Germany, distance unknown"."""
     value = row.get("nearest_distance")
     if value is not None and not pd.isna(value):
-        where = ", ".join(str(v) for v in (row.get("nearest_site"), row.get("nearest_city")) if v)
+        # A missing facility reaches here as NaN from pandas (truthy), not None.
+        where = ", ".join(str(v) for v in (row.get("nearest_site"), row.get("nearest_city"))
+                          if isinstance(v, str) and v.strip())
         approx = "" if row.get("nearest_exact") else " (placed by city name)"
         return f"{value:,.0f} {units}: {where}{approx}" if where else f"{value:,.0f} {units}{approx}"
     if row.get("unplaced_in_country"):

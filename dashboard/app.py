@@ -24,7 +24,12 @@ st.set_page_config(page_title="Progressive MS Trial Explorer", page_icon=":mater
 # Streamlit only moves a collapsed sidebar off screen, so Tab still went through its page links and filters
 # with the focus out of sight (on a phone that is every visit). Hidden, they leave the tab order until opened.
 st.html("<style>section[data-testid='stSidebar'][data-collapsed='true'], "
-        "section[data-testid='stSidebar'][data-collapsed='true'] * { visibility: hidden !important; }</style>")
+        "section[data-testid='stSidebar'][data-collapsed='true'] * { visibility: hidden !important; }"
+        # A trial card's title is its link: Streamlit cuts link labels to one line, so on a phone most of a
+        # title was hidden behind an ellipsis. Cards let it wrap.
+        ".st-key-trial_cards [data-testid='stPageLink-NavLink'] span, "
+        ".st-key-trial_cards [data-testid='stPageLink-NavLink'] p "
+        "{ white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }</style>")
 
 PAGES = {
     "explore": st.Page(str(HERE / "views" / "explore.py"), title="Explore trials", icon=":material/search:", url_path="explore", default=True),

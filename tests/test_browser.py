@@ -339,6 +339,11 @@ def test_phone_gets_cards_and_the_keyboard_opens_a_trial(browser, app_url):
         assert title and title != target  # the title to read, not just the number
         box = first.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # on screen, not cut off to the right
+        # Every card's whole title can be read: Streamlit cuts link labels to one line with an ellipsis.
+        cut_titles = cards.get_by_role("link").evaluate_all(
+            "links => links.flatMap(a => [...a.querySelectorAll('span, p')])"
+            ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)")
+        assert not cut_titles, cut_titles
         shoot(page, "explore-cards-phone")
         # From the Cards / Table switch, Tab reaches the first card's link and Enter opens our page.
         page.locator(".st-key-explore_view input:checked").first.focus()

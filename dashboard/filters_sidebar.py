@@ -220,8 +220,18 @@ def write_address(state: FilterState) -> None:
 
 def show_no_matches(context: app_support.AppContext, include_removed: bool = False) -> None:
     """The empty state when the filters leave nothing: what to change, with how many trials each step gives."""
-    steps = [(step, count) for step, count in
-             trial_frame.widening_steps(context.data.table, context.state, include_removed) if count]
+    if context.near is None:
+        steps = trial_frame.widening_steps(context.data.table, context.state, include_removed)
+    else:
+        # With a place set, every count keeps the place (else "2,653 would match" is untrue there), and
+        # dropping the place itself is one of the steps.
+        without_place = trial_frame.filter_mask(context.data.table, context.state)
+        place = app_support.escape_markdown(context.near.words())  # the place comes from the address
+        steps = [(f"Remove the place or widen the distance (now {place})", int(without_place.sum()))]
+        for step, mask in trial_frame.widening_masks(context.data.table, context.state, include_removed):
+            steps.append((step, int(near_place.narrow(context.data, mask, context.near)[0].sum())))
+        steps.sort(key=lambda item: -item[1])
+    steps = [(step, count) for step, count in steps if count]
     lines = ["**No trials match these filters.**"]
     if steps:
         lines.append("To widen the search, on the left (on a phone: tap **»** at the top left):")

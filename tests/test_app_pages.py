@@ -626,3 +626,26 @@ def test_compare_shows_what_taking_part_involves(tmp_path, monkeypatch):
     assert first["Number of visits"].startswith("8 visits")
     assert first["Open-label extension"].startswith("yes") and second["Open-label extension"] == "not stated"
     assert second["Number of visits"] == "not stated"
+
+
+def test_no_matches_near_a_place_counts_with_the_place_and_offers_to_drop_it(small_cache, monkeypatch, tmp_path):
+    import shutil
+    import sqlite3
+
+    small_cache = Path(shutil.copy(small_cache, tmp_path / "copy.sqlite"))  # the shared cache stays as it was
+    with sqlite3.connect(small_cache) as connection:
+        connection.execute("DELETE FROM sites")
+        # NCT00000011 (phase 2) about 60 km from Boston, NCT00000012 (phase 3) about 5 km, NCT00000013 (phase 1/2)
+        # placed only by its country.
+        connection.executemany("INSERT INTO sites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            ("NCT00000011", 0, "Far Clinic", "Worcester", "Massachusetts", "United States", "RECRUITING", 42.2626, -71.8023),
+            ("NCT00000012", 0, "Near Hospital", "Cambridge", "Massachusetts", "United States", "RECRUITING", 42.3736, -71.1097),
+            ("NCT00000013", 0, "Somewhere", None, None, "Germany", "RECRUITING", None, None)])
+    at = app_for(small_cache, monkeypatch, page="explore", scope="all", phase="PHASE1",
+                 near="Boston, United States", within="50")
+    no_errors(at)
+    assert match_heading(at) == "0 trials match"
+    notice = " ".join(i.value for i in at.info)
+    # Without the place, the phase 1 trial (in Germany) matches; without the phase, only the one near Boston does.
+    assert re.search(r"Remove the place or widen the distance \(now within 50 km of Boston.*\): 1 trial would match", notice)
+    assert "Clear “Phase”: 1 trial would match" in notice

@@ -507,14 +507,16 @@ def widening_steps(table: TrialTable, state: FilterState, include_removed: bool 
 
     Most matches first, so the most useful step leads. Empty when no filter is active.
     """
-    masks = facet_masks(table, state, include_removed)
-    steps = []
-    for name in masks:
-        if name == "listed":
-            continue
-        step = _status_step(state) if name == "statuses" else WIDENING_STEPS[name]
-        steps.append((step, int(combine(masks, len(table), leave_out=name).sum())))
+    steps = [(step, int(mask.sum())) for step, mask in widening_masks(table, state, include_removed)]
     return sorted(steps, key=lambda item: -item[1])
+
+
+def widening_masks(table: TrialTable, state: FilterState, include_removed: bool = False) -> list[tuple[str, np.ndarray]]:
+    """For each active filter: what to do to drop it, and the rows that would then match (in filter order),
+    so a caller can narrow them further (by a place) before counting."""
+    masks = facet_masks(table, state, include_removed)
+    return [(_status_step(state) if name == "statuses" else WIDENING_STEPS[name],
+             combine(masks, len(table), leave_out=name)) for name in masks if name != "listed"]
 
 
 @dataclass(frozen=True)

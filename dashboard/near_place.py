@@ -174,3 +174,14 @@ def nearest_words(data: app_support.LoadedData, trials: pd.DataFrame, query: Nea
     words = pd.Series([near_me.describe_nearest(row, query.place, query.units) for row in result.to_dict("records")],
                       index=trials.index)
     return result["nearest_distance"].astype(float), words
+
+
+def country_only_count(data: app_support.LoadedData, mask: np.ndarray, query: NearQuery) -> int:
+    """How many trials passing `mask` (the filters without the place) have a site in the place's country that
+    only its country places (no city or coordinates, as in EU CTIS listings): they can never count as near,
+    so the page says how many there are instead of leaving them silently out."""
+    chosen = data.table.frame[mask]
+    if chosen.empty:
+        return 0
+    found = nearest(data, chosen, query)
+    return int((found["unplaced_in_country"].astype(bool) & ~found["within"].astype(bool)).sum())

@@ -649,3 +649,22 @@ def test_no_matches_near_a_place_counts_with_the_place_and_offers_to_drop_it(sma
     # Without the place, the phase 1 trial (in Germany) matches; without the phase, only the one near Boston does.
     assert re.search(r"Remove the place or widen the distance \(now within 50 km of Boston.*\): 1 trial would match", notice)
     assert "Clear “Phase”: 1 trial would match" in notice
+
+
+def test_near_a_place_says_how_many_trials_in_that_country_give_no_site_address(small_cache, monkeypatch, tmp_path):
+    import shutil
+    import sqlite3
+
+    small_cache = Path(shutil.copy(small_cache, tmp_path / "copy.sqlite"))  # the shared cache stays as it was
+    with sqlite3.connect(small_cache) as connection:
+        connection.execute("DELETE FROM sites")
+        connection.executemany("INSERT INTO sites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            ("NCT00000012", 0, "Near Hospital", "Cambridge", "Massachusetts", "United States", "RECRUITING", 42.3736, -71.1097),
+            # Listed by country only, as EU CTIS records are: never "near", but not silently dropped either.
+            ("NCT00000013", 0, None, None, None, "United States", "RECRUITING", None, None),
+            ("NCT00000011", 0, None, None, None, "Canada", "RECRUITING", None, None)])
+    at = app_for(small_cache, monkeypatch, page="explore", scope="all", near="Boston, United States", within="50")
+    no_errors(at)
+    assert table_ids(at) == ["NCT00000012"]
+    notes = [c.value for c in at.caption if "without a site address" in c.value]
+    assert len(notes) == 1 and notes[0].startswith("1 more trial list United States"), notes

@@ -40,6 +40,15 @@ if context.near is not None and not trials.empty:
     distances, nearest_text = near_place.nearest_words(context.data, trials, context.near, context.nearest)
     order = np.argsort(distances.to_numpy(), kind="stable")
     trials, nearest_text = trials.iloc[order], nearest_text.iloc[order]
+if context.near is not None:
+    country_only = near_place.country_only_count(context.data, trial_frame.filter_mask(context.table, context.state),
+                                                 context.near)
+    if country_only:
+        country = app_support.escape_markdown(context.near.place.country)
+        st.caption(f"{country_only:,} more trial{'' if country_only == 1 else 's'} list {country} without a site "
+                   "address (common in EU CTIS records), so the distance is unknown and "
+                   f"{'it is' if country_only == 1 else 'they are'} not in this list: choose {country} under "
+                   "“Country with a study site” (and clear the place) to see them.")
 hidden = 0
 if person is not None:
     checks = check_trials(trials, person)

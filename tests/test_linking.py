@@ -92,3 +92,12 @@ def test_merged_rows_keep_clinicaltrials_values_and_fill_gaps_from_ctis():
     assert first["registry_ids"] == "NCT06408259|2022-501332-42-00|2019-001234-12"
     assert first["registries"] == "ClinicalTrials.gov|CTIS"
     assert (merged[1]["registry_ids"], merged[1]["registries"]) == ("NCT00000012", "ClinicalTrials.gov")
+
+
+def test_two_ctis_trials_are_never_one_row_even_when_one_study_names_both():
+    records = [_ctgov("NCT00000031", "2022-500031-31-00", "2023-500032-32-00"),
+               _ctis("2022-500031-31-00"), _ctis("2023-500032-32-00")]
+    assert _ids(records, link_groups(records)) == [["NCT00000031"], ["2022-500031-31-00"], ["2023-500032-32-00"]]
+    # Resubmissions of one CTIS trial are one trial: they still join the study that names it.
+    records = [_ctgov("NCT00000033", "2022-500033-33"), _ctis("2022-500033-33-00"), _ctis("2022-500033-33-01")]
+    assert len(link_groups(records)) == 1

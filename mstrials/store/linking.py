@@ -155,8 +155,11 @@ def link_groups(records: Sequence[LinkRecord]) -> list[list[int]]:
         members_of[groups.find(index)].append(index)
     result = []
     for members in members_of.values():
-        if sum(records[i].registry == CTGOV for i in members) > 1:
-            result += [[i] for i in members]  # two ClinicalTrials.gov studies are never one row
+        ctis_trials = {records[i].trial_id[:-3] for i in members if records[i].registry == CTIS}
+        if sum(records[i].registry == CTGOV for i in members) > 1 or len(ctis_trials) > 1:
+            # Two ClinicalTrials.gov studies, or two CTIS trials (not resubmissions of one), are never one row:
+            # a record naming two others' numbers says they are related, not that they are one trial.
+            result += [[i] for i in members]
         else:
             result.append(sorted(members, key=lambda i: _primary_order(records, i)))
     return sorted(result, key=min)

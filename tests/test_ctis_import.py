@@ -192,12 +192,22 @@ def test_a_bad_row_is_skipped_with_its_line_and_a_file_that_is_not_text_stops(tm
     cache = tmp_path / "trials.sqlite"
     _import(cache, csv_file)
     header = csv_file.read_bytes().decode("utf-8-sig").splitlines()[0]
+    first_trial = list(csv.reader(io.StringIO(csv_file.read_bytes().decode("utf-8-sig"), newline="")))[1]
+    written = io.StringIO(newline="")
+    csv.writer(written).writerow(first_trial)
     short_row = tmp_path / "short.csv"
-    short_row.write_bytes(("\ufeff" + header + "\n" + '"2024-512345-11-00","x"\n').encode())
+    short_row.write_bytes(("\ufeff" + header + "\n" + '"2024-512345-11-00","x"\n' + written.getvalue()).encode())
     capsys.readouterr()
     _import(cache, short_row)
     captured = capsys.readouterr()
-    assert "short.csv line 2: skipped" in captured.err and "studies seen 0" in captured.out
+    assert "short.csv line 2: skipped" in captured.err and "studies seen 1" in captured.out
+    # A file of which no row can be read is a failed import: one line, the cache untouched.
+    only_bad = tmp_path / "only_bad.csv"
+    only_bad.write_bytes(("\ufeff" + header + "\n" + '"2024-512345-11-00","x"\n').encode())
+    before = cache.read_bytes()
+    _import(cache, only_bad, expect=1)
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "no readable trial" in errors[0] and cache.read_bytes() == before
     not_text = tmp_path / "latin.csv"
     not_text.write_bytes(("\ufeff" + header + "\n").encode() + b"\xff\xfe\n")
     before = cache.read_bytes()

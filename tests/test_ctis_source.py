@@ -8,7 +8,7 @@ import pytest
 
 from mstrials.labels.classify import classify_study
 from mstrials.sources.ctis_files import (
-    age_limits, clean_product_name, ctis_url, is_ctis_number, is_eudract_number, latest_resubmissions,
+    age_limits, clean_product_name, ctis_url, is_ctis_number, is_eudract_number, iso_date, latest_resubmissions,
     looks_like_ctis, parse_country_statuses, read_ctis_file, split_products, to_v2_study,
 )
 from mstrials.sources.ctis_vocab import ctis_phases, ctis_sponsor_class, ctis_status
@@ -178,3 +178,61 @@ def test_cell_parsers():
     assert age_limits("65+ years, 18-64 years", "65-84 years") == {"minimumAge": "18 Years", "maximumAge": "84 Years", "stdAges": ["ADULT", "OLDER_ADULT"]}
     assert age_limits("0-17 years", "6-11 years, 12-17 years") == {"minimumAge": "6 Years", "maximumAge": "17 Years", "stdAges": ["CHILD"]}
     assert age_limits("N/A") == {}
+
+
+# A small export of our own, in the portal's layout (made-up trials).
+OWN_HEADER = ("Trial number,Protocol code,Title of the trial,Overall trial status,Location(s) and recruitment status,"
+              "Age group,Gender,Trial region,Medical conditions,Trial phase,Product,Decision date,Start date,End date,"
+              "Sponsor/Co-Sponsors,Sponsor type,Last updated")
+
+
+def _own_row(number: str, title: str = "A made-up trial in multiple sclerosis", updated: str = "16/06/2025",
+             start: str = "01/02/2024") -> str:
+    return (f'{number},N/A,"{title}","Ongoing, recruiting","Spain:Ongoing, recruiting","18-64 years",All,'
+            f'Single country,Multiple sclerosis,"Therapeutic exploratory (Phase II)",Made-up product,'
+            f'01/01/2024,{start},N/A,Made-up sponsor,Commercial,{updated}')
+
+
+def _own_export(tmp_path, *rows: str, header: str = OWN_HEADER):
+    path = tmp_path / "own_export.csv"
+    path.write_text("\ufeff" + header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_damaged_export_header_is_named_in_one_line(tmp_path):
+    row = _own_row("2024-500001-11-00")
+    cases = {
+        "semicolons": (OWN_HEADER.replace(",", ";"), row.replace(",", ";"), "comma-separated"),
+        "renamed": (OWN_HEADER.replace("Trial number", "Trial ID"), row, "'Trial number' missing"),
+        "twice": (OWN_HEADER + ",Trial number", row + ",2024-500001-11-00", "'Trial number' twice"),
+    }
+    for name, (header, line, expected) in cases.items():
+        path = _own_export(tmp_path, line, header=header)
+        assert looks_like_ctis(path), name  # read as a CTIS export, so its own reader says what is wrong
+        with pytest.raises(SourceError) as caught:
+            list(read_ctis_file(path, warn=lambda _: None))
+        assert expected in str(caught.value) and "\n" not in str(caught.value), (name, str(caught.value))
+
+
+def test_an_export_with_no_readable_trial_fails_instead_of_importing_nothing(tmp_path):
+    with pytest.raises(SourceError, match="only the header"):
+        list(read_ctis_file(_own_export(tmp_path), warn=lambda _: None))
+    with pytest.raises(SourceError, match="all 1 rows were skipped"):
+        list(read_ctis_file(_own_export(tmp_path, "not-a-number,x"), warn=lambda _: None))
+
+
+def test_unreadable_or_impossible_dates_skip_their_row_and_a_huge_cell_is_read(tmp_path):
+    warnings = []
+    path = _own_export(tmp_path, _own_row("2024-500002-22-00", updated="17.09.2024"),
+                       _own_row("2024-500003-33-00", start="31/02/2024"),
+                       _own_row("2024-500004-44-00", title="multiple sclerosis " + "x" * 300_000),
+                       _own_row("2024-500005-55-00", updated="N/A"))
+    kept = [item.study["Trial number"] for item in read_ctis_file(path, warn=warnings.append)]
+    assert kept == ["2024-500004-44-00", "2024-500005-55-00"]  # an empty date is allowed, a wrong one is not
+    assert len(warnings) == 2 and "'Last updated'" in warnings[0] and "'Start date'" in warnings[1]
+
+
+def test_dates_are_real_days():
+    assert iso_date("29/02/2024") == "2024-02-29" and iso_date("29/02/2023") is None
+    assert iso_date("2024-13-01") is None and iso_date("2024-02-30T10:00:00") is None
+    assert iso_date("2024-02-03T10:00:00") == "2024-02-03" and iso_date("2024-02-031") is None

@@ -9,6 +9,7 @@ three record kinds into a ClinicalTrials.gov-v2-shaped study for the rest of the
 from __future__ import annotations
 
 import csv
+import datetime
 import gzip
 import io
 import json
@@ -78,9 +79,20 @@ def iso_date(value: Any) -> str | None:
     match = re.fullmatch(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})", text, re.ASCII)
     if match:
         day, month, year = (int(part) for part in match.groups())
-        return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
-    match = re.match(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", text, re.ASCII)
-    return match.group(0) if match else None
+    else:
+        match = re.match(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:$|[T ])", text, re.ASCII)
+        if not match:
+            return None
+        year, month, day = (int(part) for part in match.groups())
+    try:
+        return datetime.date(year, month, day).isoformat()  # 31/02 is no day: not stored as one
+    except ValueError:
+        return None
+
+
+# The CSV's date columns: a cell that holds text but no readable date makes its row unreadable (skipped
+# and reported), since an unreadable "Last updated" would otherwise let an older copy replace a newer one.
+CSV_DATE_COLUMNS = ("Decision date", "Start date", "End date", "Global end of the trial", "Last updated")
 
 
 def _split_top_level(text: str) -> list[str]:
@@ -515,8 +527,17 @@ def _locations(record: dict, flat: dict) -> list[dict]:
 # --- files -----------------------------------------------------------------------------------
 
 def _looks_like_csv_export(text: str) -> bool:
+    # Most of the portal's column names on the first line: a CTIS export, even when damaged (a column renamed,
+    # another separator), so that its reader, not the JSON one, says what is wrong with it.
     header = text.lstrip("\ufeff").split("\n", 1)[0]
-    return all(column in header for column in CSV_REQUIRED_COLUMNS)
+    return sum(column in header for column in CSV_COLUMNS) >= len(CSV_COLUMNS) // 2
+
+
+# The columns of the portal's CSV export (of the 2025 portal).
+CSV_COLUMNS = ("Trial number", "Protocol code", "Title of the trial", "Overall trial status",
+               "Location(s) and recruitment status", "Age group", "Gender", "Trial region", "Medical conditions",
+               "Trial phase", "Product", "Decision date", "Start date", "End date", "Sponsor/Co-Sponsors",
+               "Sponsor type", "Last updated")
 
 
 def _json_kind(document: Any) -> str | None:
@@ -603,10 +624,23 @@ def read_ctis_file(path: str | Path, warn=None) -> Iterator[SourceItem]:
 
 
 def _csv_items(text: str, label: str, warn) -> Iterator[SourceItem]:
+    # One cell may be as long as the whole file may be (the csv module's own limit is 128 KiB).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_DECOMPRESSED_BYTES))
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=False)
-    header_size = len(reader.fieldnames or [])
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+    except csv.Error as error:
+        raise SourceError(f"{label}: the CSV's first line cannot be read ({error})") from error
+    missing = [column for column in CSV_REQUIRED_COLUMNS if header.count(column) != 1]
+    if missing:
+        problem = "twice" if any(header.count(column) > 1 for column in missing) else "missing"
+        raise SourceError(f"{label}: not a CTIS CSV export as the portal writes it (comma-separated): "
+                          f"column {', '.join(repr(c) for c in missing)} {problem}")
+    reader.fieldnames = header
+    header_size, rows, kept = len(header), 0, 0
     try:
         for row in reader:
+            rows += 1
             position = f"{label} line {reader.line_num}"
             if None in row or any(value is None for value in row.values()) or len(row) != header_size:
                 warn(f"{position}: skipped, the row has {len([v for v in row.values() if v is not None])} cells, not {header_size}")
@@ -615,6 +649,15 @@ def _csv_items(text: str, label: str, warn) -> Iterator[SourceItem]:
             if not is_ctis_number(number):
                 warn(f"{position}: skipped, {number[:40]!r} is not a CTIS trial number")
                 continue
+            unreadable = next((column for column in CSV_DATE_COLUMNS
+                               if _cell(row.get(column)) is not None and iso_date(row.get(column)) is None), None)
+            if unreadable:
+                warn(f"{position}: skipped, {unreadable!r} is {_one_line(row[unreadable])[:20]!r}, not a DD/MM/YYYY date")
+                continue
+            kept += 1
             yield SourceItem(position, row)
     except csv.Error as error:
-        raise SourceError(f"{label}: the CSV breaks off at line {reader.line_num} ({error})") from error
+        raise SourceError(f"{label}: the CSV cannot be read from line {reader.line_num} on ({error})") from error
+    if not kept:
+        raise SourceError(f"{label}: a CTIS CSV export with no readable trial"
+                          + (f" (all {rows:,} rows were skipped)" if rows else " (only the header line)"))

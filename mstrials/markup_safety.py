@@ -132,3 +132,16 @@ def study_url(trial_id: object) -> str | None:
     if is_ctis_number(trial_id):
         return CTIS_STUDY_URL + trial_id
     return None
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(...), +cmd|...), so
+# registry text in a CSV export could run or link out when opened in Excel or LibreOffice.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text: text that would start a formula gets a leading
+    apostrophe (the usual guard; spreadsheets hide it). Other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -140,3 +140,20 @@ def test_a_study_listed_again_after_removal_is_recorded(tmp_path):
         removed = connection.execute("SELECT removed_run FROM studies WHERE nct_id = 'NCT00000032'").fetchone()[0]
     assert kinds == [(1, "new"), (2, "no_longer_listed"), (3, "listed_again")]
     assert removed is None
+
+
+def test_csv_export_never_hands_a_spreadsheet_a_formula(tmp_path, capsys):
+    studies = [make_study(nct_id="NCT00000023", title='=HYPERLINK("http://evil.example","x") multiple sclerosis',
+                          interventions=(("DRUG", "@SUM(1+1)"), ("DRUG", "-2+3")))]
+    studies[0]["protocolSection"]["sponsorCollaboratorsModule"]["leadSponsor"]["name"] = "+cmd|' /C calc'!A0"
+    source = tmp_path / "studies.json"
+    source.write_text(json.dumps(studies))
+    cache_path = tmp_path / "trials.sqlite"
+    assert fetch_trials.main(["--cache", str(cache_path), "--quiet", "--from-file", str(source)]) == 0
+    capsys.readouterr()
+    assert export_trials.main(["--cache", str(cache_path), "--format", "csv"]) == 0
+    row = next(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    formula_starts = ("=", "+", "-", "@", "\t", "\r")
+    assert not [value for value in row.values() if value.startswith(formula_starts)], row
+    assert row["title"] == "'" + studies[0]["protocolSection"]["identificationModule"]["briefTitle"]  # kept, as text
+    assert row["sponsor"].startswith("'+cmd")

@@ -1,6 +1,8 @@
 """The app's data layer without Streamlit: loading, filtering, counts and the address round trip."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import numpy as np
@@ -294,3 +296,12 @@ def test_app_logic_modules_do_not_import_streamlit():
     code = f"import sys, {modules}; print('streamlit' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_csv_download_never_hands_a_spreadsheet_a_formula(table):
+    trials = F.filter_trials(table, ALL_MS).head(1).copy()
+    trials["title"] = '=HYPERLINK("http://evil.example","x")'
+    trials["sponsor"] = "@SUM(1+1)"
+    rows = list(csv.DictReader(io.StringIO(F.to_csv_bytes(trials).decode())))
+    assert rows[0]["title"] == "'" + '=HYPERLINK("http://evil.example","x")' and rows[0]["sponsor"] == "'@SUM(1+1)"
+    assert not [v for v in rows[0].values() if v.startswith(("=", "+", "-", "@", "\t", "\r"))]

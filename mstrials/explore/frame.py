@@ -29,7 +29,7 @@ from mstrials.labels.study_terms import (  # noqa: F401 - re-exported: the pages
 )
 from mstrials.labels.drug_classes import load_drug_classes
 from mstrials.explore.search_terms import expand_query
-from mstrials.markup_safety import REGISTRY_NAMES, study_url
+from mstrials.markup_safety import REGISTRY_NAMES, spreadsheet_text, study_url
 from mstrials.explore.registry_rows import LINK_COLUMNS, fill_registry_columns, link_frame
 
 TRIAL_COLUMNS: tuple[str, ...] = (
@@ -698,7 +698,10 @@ def download_frame(trials: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(trials: pd.DataFrame) -> bytes:
-    return download_frame(trials).to_csv(index=False).encode("utf-8")
+    shown = download_frame(trials)
+    for column in shown.select_dtypes(include=["object", "string"]).columns:
+        shown[column] = shown[column].map(spreadsheet_text)  # registry text never becomes a formula
+    return shown.to_csv(index=False).encode("utf-8")
 
 
 def to_json_bytes(trials: pd.DataFrame) -> bytes:

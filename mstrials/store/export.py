@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, TextIO
 
+from mstrials.markup_safety import spreadsheet_text
 from mstrials.store.linking import merge_rows
 
 # Column order is part of the export's contract; lists are joined with "|".
@@ -48,7 +49,7 @@ def _csv_value(value: object) -> object:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return spreadsheet_text(value)
 
 
 def write_csv(rows: Iterable[dict], out: TextIO, columns: Sequence[str] = EXPORT_COLUMNS) -> int:

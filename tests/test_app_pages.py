@@ -668,3 +668,18 @@ def test_near_a_place_says_how_many_trials_in_that_country_give_no_site_address(
     assert table_ids(at) == ["NCT00000012"]
     notes = [c.value for c in at.caption if "without a site address" in c.value]
     assert len(notes) == 1 and notes[0].startswith("1 more trial list United States"), notes
+
+
+def test_the_trial_page_gives_the_same_overall_quick_check_as_explore(small_cache, monkeypatch):
+    monkeypatch.setenv("MSTRIALS_CACHE", str(small_cache))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["scope"] = "all"
+    at.run()
+    at.selectbox(key="qc_type").set_value("PPMS").run()
+    row = at.dataframe[0].value.set_index("nct_id").loc["NCT00000011", "quick_check"]
+    at.query_params["nct"] = "NCT00000011"
+    at.switch_page("views/trial.py").run()
+    no_errors(at)
+    overall = next(m.value for m in at.markdown if m.value.startswith("**Overall:**"))
+    assert as_read(overall.removeprefix("**Overall:**").strip()) == as_read(row)
+    assert "sex" not in overall and "country" not in overall  # only the questions answered

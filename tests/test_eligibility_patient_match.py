@@ -64,3 +64,11 @@ def test_a_trial_without_criteria_text_says_so_and_keeps_its_verdict():
             ". The criteria are not in this copy: read them on ClinicalTrials.gov.")
         assert not checks.loc[nct, "criteria_in_copy"]
     assert "not in this copy" not in checks.loc["NCT3", "explanation"] and checks.loc["NCT3", "criteria_in_copy"]
+
+
+def test_a_likely_not_answer_leads_and_is_not_also_called_not_stated():
+    frame = trials({"nct_id": "NCT1", "title": "A drug in Secondary Progressive MS", "ms_types": "SPMS"})
+    explanation = check_trials(frame, PatientProfile(ms_type="PPMS", edss=6.0)).loc["NCT1", "explanation"]
+    assert explanation.startswith("Likely not:"), explanation
+    assert "Nothing stated excludes you" not in explanation  # read with "Likely not", that contradicted itself
+    assert "Also not stated: EDSS" in explanation and "type of MS" not in explanation.split("Also not stated:")[1]

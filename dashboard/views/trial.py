@@ -13,6 +13,7 @@ from mstrials.explore import trial_detail
 from mstrials.markup_safety import REGISTRY_NAMES, is_trial_id, markdown_fragment, registry_of_id, study_url
 from mstrials.explore.frame import split_values
 from mstrials.labels.eligibility import EXCLUDED, OK, UNKNOWN, EligibilityThemes, quick_check
+from mstrials.explore.patient_match import check_trials
 from quick_check_answers import explore_answers
 
 QUESTIONS = {"age": "Age", "sex": "Sex", "ms_type": "Type of MS", "edss": "EDSS score", "country": "Country"}
@@ -132,7 +133,10 @@ if answers is not None:
     st.dataframe(pd.DataFrame([
         {"Question": QUESTIONS.get(check.theme, check.theme), "Result": VERDICT_WORDS[check.verdict],
          "Why": check.message} for check in result.checks]), hide_index=True, width="stretch")
-    st.caption(md(result.summary))
+    # The same overall answer as the trial's card and row on Explore (which also read the trial's conditions
+    # and title when the criteria name no MS type, and only the questions answered).
+    overall = check_trials(matches.iloc[:1], answers).iloc[0]
+    st.markdown(f"**Overall:** {md(overall['explanation'])}")
 st.markdown("**What the eligibility criteria say**" + (" (the numbers point to the highlighted sentences below)"
                                                        if themes.sources else ""))
 shown, cut = trial_detail.criteria_excerpt(criteria) if criteria else ("", False)

@@ -68,10 +68,17 @@ def summarise(checks: dict[str, tuple[str, str]], answered: tuple[str, ...]) -> 
     excluded = [checks[t][1] for t in answered if checks[t][0] == EXCLUDED]
     if excluded:
         return VERDICT_EXCLUDED, "Excluded: " + " ".join(excluded)
-    unknown = [THEME_WORDS[t] for t in answered if checks[t][0] == UNKNOWN]
+    unknown = [t for t in answered if checks[t][0] == UNKNOWN]
     if unknown:
-        hints = [checks[t][1] for t in answered if checks[t][0] == UNKNOWN and "conditions and title" in checks[t][1]]
-        return VERDICT_NOT_STATED, " ".join([f"Not stated: {', '.join(unknown)}. Nothing stated excludes you.", *hints])
+        hints = [checks[t][1] for t in unknown if "conditions and title" in checks[t][1]]
+        unlikely = [checks[t][1] for t in unknown if checks[t][1].startswith("Likely not")]
+        if unlikely:
+            # The warning first, and the theme it answers not also called "not stated": read together,
+            # "Nothing stated excludes you. Likely not: …" contradicted itself.
+            rest = [THEME_WORDS[t] for t in unknown if not checks[t][1].startswith("Likely not")]
+            return VERDICT_NOT_STATED, " ".join([*unlikely, *([f"Also not stated: {', '.join(rest)}."] if rest else [])])
+        words = ", ".join(THEME_WORDS[t] for t in unknown)
+        return VERDICT_NOT_STATED, " ".join([f"Not stated: {words}. Nothing stated excludes you.", *hints])
     return VERDICT_OK, VERDICT_OK
 
 

@@ -683,3 +683,18 @@ def test_the_trial_page_gives_the_same_overall_quick_check_as_explore(small_cach
     overall = next(m.value for m in at.markdown if m.value.startswith("**Overall:**"))
     assert as_read(overall.removeprefix("**Overall:**").strip()) == as_read(row)
     assert "sex" not in overall and "country" not in overall  # only the questions answered
+
+
+def test_the_edss_filter_says_how_many_matches_it_could_not_check(small_cache, monkeypatch, tmp_path):
+    import shutil
+    import sqlite3
+
+    small_cache = Path(shutil.copy(small_cache, tmp_path / "copy.sqlite"))  # the shared cache stays as it was
+    with sqlite3.connect(small_cache) as connection:
+        connection.execute("UPDATE studies SET edss_min = NULL, edss_max = NULL")
+        connection.execute("UPDATE studies SET edss_min = 2.0, edss_max = 6.5 WHERE nct_id = 'NCT00000011'")
+    at = app_for(small_cache, monkeypatch, page="explore", scope="all", edss="6")
+    no_errors(at)
+    assert match_heading(at) == "3 trials match"
+    notes = [c.value for c in at.caption if "state no EDSS window" in c.value]
+    assert len(notes) == 1 and notes[0].startswith("2 of these 3 trials"), notes

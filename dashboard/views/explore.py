@@ -49,6 +49,11 @@ if context.near is not None:
                    "address (common in EU CTIS records), so the distance is unknown and "
                    f"{'it is' if country_only == 1 else 'they are'} not in this list: choose {country} under "
                    "“Country with a study site” (and clear the place) to see them.")
+if context.state.accepts_edss is not None and not trials.empty:
+    silent = trial_frame.edss_silent_count(trials)
+    if silent:
+        st.caption(f"{silent:,} of these {len(trials):,} trials state no EDSS window in this copy: they are kept, "
+                   "since silence excludes no one, but the EDSS filter could not check them.")
 hidden = 0
 if person is not None:
     checks = check_trials(trials, person)

@@ -602,6 +602,12 @@ def describe_filters(state: FilterState, mechanism_label=lambda key: key, class_
     return parts
 
 
+def edss_silent_count(trials: pd.DataFrame) -> int:
+    """How many of these trials state no EDSS window at all: "accepts EDSS x" keeps them (silence never
+    excludes), so the page says how many of the matches it could not actually check."""
+    return int((trials["edss_min"].isna() & trials["edss_max"].isna()).sum())
+
+
 # ---------------------------------------------------------------- the results table and downloads
 
 # The id shown for our own trial links (study_url): the NCT id or the CTIS number at the end of the address.

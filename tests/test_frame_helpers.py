@@ -276,3 +276,17 @@ def test_catalogue_keeps_keys_missing_from_the_vocabulary():
     assert "made_up_key" in catalogue.ordered_keys()
     assert catalogue.label("made_up_key") == "Made up key"
     assert catalogue.group_of("made_up_key") == FALLBACK_GROUP
+
+
+def test_timeline_falls_back_to_the_completion_date_where_no_primary_completion_is_given():
+    # CTIS states only the trial's end; a primary completion, where given, still wins.
+    trials = trials_frame(
+        {"nct_id": "NCT1", "start_date": "2023-01", "primary_completion_date": None, "completion_date": "2026-03"},
+        {"nct_id": "NCT2", "start_date": "2022-01", "primary_completion_date": "2024-01", "completion_date": "2025-01"},
+        {"nct_id": "NCT3", "start_date": "2021-01", "primary_completion_date": None, "completion_date": None},
+    )
+    rows, missing = pipeline.timeline_rows(trials)
+    by_id = rows.set_index("nct_id")
+    assert sorted(by_id.index) == ["NCT1", "NCT2"] and missing == 1
+    assert by_id.loc["NCT1", "end"] == pd.Timestamp("2026-03-01") and by_id.loc["NCT1", "ends_at"] == "completion"
+    assert by_id.loc["NCT2", "end"] == pd.Timestamp("2024-01-01") and by_id.loc["NCT2", "ends_at"] == "primary completion"

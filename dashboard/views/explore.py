@@ -92,8 +92,8 @@ elif trials.empty:
 else:
     view = trial_frame.results_view(trials, catalogue.label).drop(columns=["link"])
     column_config = {
-        "nct_id": st.column_config.TextColumn("Trial", width=110, help="Tick a row to open the trial's details"),
-        "registries_text": st.column_config.TextColumn("Registry", width="small",
+        "nct_id": st.column_config.TextColumn("Trial", width=150, help="Tick a row to open the trial's details"),
+        "registries_text": st.column_config.TextColumn("Registry", width="medium",
                                                        help="ClinicalTrials.gov, the EU's CTIS, or both"),
         "title": st.column_config.TextColumn("Title", width="large"),
         "mechanism_labels": st.column_config.TextColumn("Mechanisms"),

@@ -107,9 +107,10 @@ mechanism = st.selectbox("Mechanism", keys_present, index=keys_present.index(def
 of_mechanism = trials[trials["mechanisms"].fillna("").str.split("|").map(lambda keys: mechanism in keys)]
 rows, undated = pipeline.timeline_rows(of_mechanism)
 if rows.empty:
-    st.info("None of these trials has both a start and a primary completion date.")
+    st.info("None of these trials has both a start date and a (primary) completion date.")
 else:
-    st.markdown(f"From start to primary completion, coloured and patterned by status; the dashed line is today. "
+    st.markdown(f"From start to primary completion (or to the trial's end where only that is given, as in CTIS), "
+                f"coloured and patterned by status; the dashed line is today. "
                 f"Hover over (or tap) a bar for the trial's title. "
                 f"Showing {len(rows)} of {len(of_mechanism)} trials"
                 + (f" ({undated} have no usable dates)." if undated else "."))
@@ -119,7 +120,7 @@ else:
                         pattern_shape="status_group", category_orders={"status_group": list(pipeline.STATUS_GROUP_ORDER)},
                         color_discrete_map={group: style.colour for group, style in status_styles.items()},
                         pattern_shape_map={group: style.pattern for group, style in status_styles.items()},
-                        hover_data={"title": True, "status": True, "phase": True, "nct_id": True, "status_group": False},
+                        hover_data={"title": True, "status": True, "phase": True, "nct_id": True, "ends_at": True, "status_group": False},
                         labels={"status_group": "Status", "nct_id": "Trial", "title": "Title", "status": "Status",
                                 "phase": "Phase"})
     today = pd.Timestamp.now().normalize()

@@ -198,6 +198,9 @@ def prepare_trials(frame: pd.DataFrame) -> TrialTable:
     search_starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if len(texts) else np.zeros(0, dtype=np.int64)
     frame["start"] = parse_partial_dates(frame["start_date"])
     frame["primary_completion"] = parse_partial_dates(frame["primary_completion_date"])
+    # CTIS states only the trial's end: the timeline falls back to it where no primary completion is given.
+    frame["completion"] = (parse_partial_dates(frame["completion_date"]) if "completion_date" in frame
+                           else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]"))
     frame["start_year"] = frame["start"].dt.year.astype("Int64")
     frame["start_year_number"] = frame["start"].dt.year.astype(float)  # NaN when unknown: fast comparisons
     # Few distinct values each: map the distinct values once, and keep them as categories.

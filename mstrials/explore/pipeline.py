@@ -70,9 +70,16 @@ def status_group(status: str | None) -> str:
 
 
 def timeline_rows(trials: pd.DataFrame, limit: int = 150) -> tuple[pd.DataFrame, int]:
-    """Trials with a start and a primary completion date, newest starts first; also how many lacked dates."""
-    dated = trials.dropna(subset=["start", "primary_completion"])
-    dated = dated[dated["primary_completion"] >= dated["start"]]
+    """Trials with a start and a primary completion date (or, where none is given, the completion date: CTIS
+    states only that), newest starts first; also how many lacked dates. `ends_at` says which date each bar ends at."""
+    end = trials["primary_completion"]
+    ends_at = pd.Series("primary completion", index=trials.index)
+    if "completion" in trials:
+        ends_at = ends_at.where(end.notna(), "completion")
+        end = end.fillna(trials["completion"])
+    trials = trials.assign(end_date=end, ends_at=ends_at)
+    dated = trials.dropna(subset=["start", "end_date"])
+    dated = dated[dated["end_date"] >= dated["start"]]
     missing = len(trials) - len(dated)
     dated = dated.sort_values("start", ascending=False).head(limit).sort_values("start")
     rows = pd.DataFrame({
@@ -81,7 +88,8 @@ def timeline_rows(trials: pd.DataFrame, limit: int = 150) -> tuple[pd.DataFrame,
         # For the hover: the axis shows only the trial number, so the bars keep their room on a phone.
         "title": dated["title"].fillna("").map(lambda t: hover_text(t if len(t) <= 90 else t[:89] + "…")),
         "start": dated["start"],
-        "end": dated["primary_completion"],
+        "end": dated["end_date"],
+        "ends_at": dated["ends_at"],
         "status_group": dated["status"].map(status_group),
         "status": dated["status_label"].map(hover_text),
         "phase": dated["phase_stage"].map(hover_text),

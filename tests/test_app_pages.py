@@ -698,3 +698,17 @@ def test_the_edss_filter_says_how_many_matches_it_could_not_check(small_cache, m
     assert match_heading(at) == "3 trials match"
     notes = [c.value for c in at.caption if "state no EDSS window" in c.value]
     assert len(notes) == 1 and notes[0].startswith("2 of these 3 trials"), notes
+
+
+def test_a_mechanism_whose_group_has_its_own_name_is_not_named_twice(tmp_path, monkeypatch):
+    cache = tmp_path / "trials.sqlite"
+    import_studies(cache, [make_study(nct_id="NCT00000041", title="Interferon beta-1a in relapsing MS",
+                                      interventions=(("DRUG", "Interferon beta-1a"),))])
+    at = app_for(cache, monkeypatch, page="trial", nct="NCT00000041")
+    no_errors(at)
+    from mstrials.markup_safety import markdown_text
+
+    label = markdown_text("Anti-inflammatory DMTs")  # as the page writes it
+    named = [m.value for m in at.markdown if m.value.startswith(f"**{label}**")]
+    assert named, [m.value[:60] for m in at.markdown]
+    assert not named[0].startswith(f"**{label}** ({label})"), named

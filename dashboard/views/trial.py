@@ -106,8 +106,9 @@ evidence = dict(trial_detail.evidence_rows(details.get("mechanism_evidence_json"
 mechanism_keys = split_values(trial["mechanisms"])
 for key in mechanism_keys:
     why = evidence.get(key) or details.get("mechanism_evidence")
+    label, group = catalogue.label(key), catalogue.group_of(key)
     st.markdown(
-        f"**{md(catalogue.label(key))}** ({md(catalogue.group_of(key))})  \n"
+        f"**{md(label)}**" + (f" ({md(group)})" if group and group != label else "") + "  \n"
         f"{md(catalogue.explanation(key) or 'No explanation yet.')}"
         + (f"  \n*Why we gave this label:* {md(why)}" if why else "")
     )

@@ -712,3 +712,14 @@ def test_a_mechanism_whose_group_has_its_own_name_is_not_named_twice(tmp_path, m
     named = [m.value for m in at.markdown if m.value.startswith(f"**{label}**")]
     assert named, [m.value[:60] for m in at.markdown]
     assert not named[0].startswith(f"**{label}** ({label})"), named
+
+
+def test_the_quick_check_names_the_trials_it_hides_and_why(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, scope="all")
+    at.number_input(key="qc_age").set_value(60).run()
+    no_errors(at)
+    hidden = next(e for e in at.expander if e.label.startswith("Which trial"))
+    listed = " ".join(m.value for m in hidden.markdown)
+    # NCT00000011 takes people up to 55: named, with the reason; the trials still shown are not listed.
+    assert "NCT00000011" in listed and "55" in listed and "Excluded" in listed
+    assert "NCT00000012" not in listed and "NCT00000013" not in listed

@@ -16,6 +16,7 @@ from mstrials.explore import frame as trial_frame
 from mstrials.explore.search_terms import expand_query
 from mstrials.explore.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, check_trials
 
+HIDDEN_LISTED = 50  # a long list helps no one; the count says how many
 ALSO_SEARCHED_SHOWN = 12
 ELIGIBILITY_COLUMNS = {"edss_window": "EDSS window", "ages": "Ages", "ms_types_accepted": "MS types accepted"}
 
@@ -57,8 +58,10 @@ if context.state.accepts_edss is not None and not trials.empty:
 hidden = 0
 if person is not None:
     checks = check_trials(trials, person)
-    hidden = int((checks["verdict"] == VERDICT_EXCLUDED).sum())
-    trials = trials[(checks["verdict"] != VERDICT_EXCLUDED).to_numpy()]
+    excluded = (checks["verdict"] == VERDICT_EXCLUDED).to_numpy()
+    hidden = int(excluded.sum())
+    hidden_trials, hidden_checks = trials[excluded], checks[excluded]
+    trials = trials[~excluded]
     checks = checks.loc[trials.index]
     without_text = int((~checks["criteria_in_copy"]).sum())
     st.info(
@@ -69,6 +72,16 @@ if person is not None:
            "read them on ClinicalTrials.gov." if without_text else ""),
         icon=":material/person_check:",
     )
+    if hidden:
+        # Named, with the criterion's words, so a person can check the reading (or ask the team) themselves.
+        with st.expander(f"Which trial{' was' if hidden == 1 else 's were'} hidden, and why"):
+            md = app_support.escape_markdown
+            lines = [f"- **{md(title)}** ({md(trial_id)}): {md(why)}" for trial_id, title, why in zip(
+                hidden_trials["nct_id"].head(HIDDEN_LISTED), hidden_trials["title"].fillna("").head(HIDDEN_LISTED),
+                hidden_checks["explanation"].head(HIDDEN_LISTED))]
+            more = hidden - len(lines)
+            st.markdown("\n".join(lines) + (f"\n\n… and {more:,} more." if more > 0 else ""))
+            st.caption("Open a trial's page (search for its number) to read the criterion in full.")
 else:
     checks = None
 

@@ -78,3 +78,15 @@ def loopback_api():
         server.clear()
         if server.is_running():
             server.stop()
+
+
+@pytest.fixture
+def fresh_streamlit_cache():
+    """Empty Streamlit caches before and after an app test, for modules that run the app on their own caches."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO_ROOT, load_script
@@ -51,13 +50,8 @@ def small_cache(tmp_path_factory) -> Path:
     return cache
 
 
-@pytest.fixture(autouse=True)
-def fresh_streamlit_cache():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+# Each AppTest run starts from empty Streamlit caches (the cache file differs from test to test).
+pytestmark = pytest.mark.usefixtures("fresh_streamlit_cache")
 
 
 def app_for(cache: Path, monkeypatch, page: str | None = None, **params: str | list[str]) -> AppTest:

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from mstrials.markup_safety import is_ctis_number
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO_ROOT, SHARED_DIR, load_script, require_shared
@@ -37,13 +36,8 @@ def both_registries(tmp_path_factory) -> Path:
     return cache
 
 
-@pytest.fixture(autouse=True)
-def fresh_streamlit_cache():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+# Each AppTest run starts from empty Streamlit caches (the cache file differs from test to test).
+pytestmark = pytest.mark.usefixtures("fresh_streamlit_cache")
 
 
 def app_for(cache: Path, monkeypatch, page: str | None = None, **params) -> AppTest:

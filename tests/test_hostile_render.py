@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO_ROOT, load_script
@@ -50,13 +49,8 @@ def hostile_cache(tmp_path_factory) -> Path:
     return cache
 
 
-@pytest.fixture(autouse=True)
-def fresh_streamlit_cache():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+# Each AppTest run starts from empty Streamlit caches (the cache file differs from test to test).
+pytestmark = pytest.mark.usefixtures("fresh_streamlit_cache")
 
 
 def run_page(cache: Path, monkeypatch, page: str, params: dict) -> AppTest:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Iterator
 
 DEFAULT_VOCABULARY_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "mechanisms.toml"
 
@@ -271,10 +271,12 @@ class LabelledPattern:
     descriptor: bool = False
 
 
-def _top_level_alternatives(regex: str) -> list[str]:
-    """Split a regular expression on its top-level `|`."""
-    parts, depth, in_class, escaped, current = [], 0, False, False, []
-    for ch in regex:
+def _structure(regex: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth before it) for each character of `regex` from `start` that is
+    structure: not escaped and not inside a character class. The one scanner both helpers below read."""
+    depth, in_class, escaped = 0, False, False
+    for index in range(start, len(regex)):
+        ch = regex[index]
         if escaped:
             escaped = False
         elif ch == "\\":
@@ -283,17 +285,16 @@ def _top_level_alternatives(regex: str) -> list[str]:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(ch)
-    parts.append("".join(current))
-    return parts
+        else:
+            yield index, ch, depth
+            depth += (ch == "(") - (ch == ")")
+
+
+def _top_level_alternatives(regex: str) -> list[str]:
+    """Split a regular expression on its top-level `|`."""
+    cuts = [index for index, ch, depth in _structure(regex) if ch == "|" and depth == 0]
+    bounds = [-1, *cuts, len(regex)]
+    return [regex[left + 1:right] for left, right in zip(bounds, bounds[1:])]
 
 
 _QUANTIFIERS = "?*+{"
@@ -314,24 +315,7 @@ def _literal_prefix(regex: str) -> str:
 
 def _closing_parenthesis(regex: str, opening: int) -> int:
     """Index of the `)` closing the group opened at `opening` (-1 if none)."""
-    depth, in_class, escaped = 0, False, False
-    for index in range(opening, len(regex)):
-        ch = regex[index]
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-    return -1
+    return next((index for index, ch, depth in _structure(regex, opening) if ch == ")" and depth == 1), -1)
 
 
 def required_literals(regex: str) -> tuple[str, ...] | None:

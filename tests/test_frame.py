@@ -305,3 +305,24 @@ def test_the_csv_download_never_hands_a_spreadsheet_a_formula(table):
     rows = list(csv.DictReader(io.StringIO(F.to_csv_bytes(trials).decode())))
     assert rows[0]["title"] == "'" + '=HYPERLINK("http://evil.example","x")' and rows[0]["sponsor"] == "'@SUM(1+1)"
     assert not [v for v in rows[0].values() if v.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+
+def test_address_values_typed_in_another_case_still_apply():
+    # People type and share addresses by hand: `registry=CTIS` or `phase=phase2` mean the same filter.
+    allowed = {**ALLOWED, "registries": ["ctgov", "ctis"]}
+    parsed = F.parse_query_params(
+        {"registry": "CTIS", "phase": ["phase2", "PHASE3"], "mech": "B_Cell", "scope": "ALL", "open": "TRUE",
+         "results": "Yes"},
+        allowed,
+    )
+    assert parsed.state.registries == ("ctis",)
+    assert parsed.state.phases == ("PHASE2", "PHASE3")
+    assert parsed.state.mechanisms == ("b_cell",)
+    assert (parsed.state.progressive_only, parsed.state.open_only, parsed.state.results) == (False, True, "yes")
+    assert parsed.notices == ()
+
+
+def test_the_same_value_in_two_cases_is_kept_once():
+    parsed = F.parse_query_params({"phase": ["PHASE2", "phase2"]}, ALLOWED)
+    assert parsed.state.phases == ("PHASE2",)
+    assert parsed.notices == ()

@@ -303,17 +303,22 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], allowed: Mappi
     """
     notices: list[str] = []
     values: dict = {}
-    allowed_sets = {name: set(options) for name, options in allowed.items()}
+    # Addresses are typed and shared by people: `registry=CTIS` means the `ctis` key, so list values
+    # are matched without regard to case and stored as the canonical option.
+    canonical_of = {name: {str(option).casefold(): option for option in options} for name, options in allowed.items()}
     for field_name, param in PARAM_OF_FIELD.items():
         if param not in params:
             continue
         raw = [item.strip() for item in _as_list(params[param])]
+        if field_name in {"progressive_only", "open_only", "results"}:
+            raw = [item.casefold() for item in raw]
         default = getattr(FilterState(), field_name)
         if isinstance(default, tuple):
             items = [item for part in raw for item in [part] if item]
-            valid = allowed_sets.get(field_name)
-            kept = [item for item in items if valid is None or item in valid]
-            dropped = [item for item in items if item not in kept]
+            canonical = canonical_of.get(field_name)
+            kept = [item if canonical is None else canonical[item.casefold()]
+                    for item in items if canonical is None or item.casefold() in canonical]
+            dropped = [item for item in items if canonical is not None and item.casefold() not in canonical]
             if dropped:
                 notices.append(f"Ignored unknown {param} value(s) in the address: {', '.join(map(repr, dropped[:5]))}")
             values[field_name] = tuple(dict.fromkeys(kept))

@@ -717,3 +717,23 @@ def test_the_quick_check_names_the_trials_it_hides_and_why(small_cache, monkeypa
     # NCT00000011 takes people up to 55: named, with the reason; the trials still shown are not listed.
     assert "NCT00000011" in listed and "55" in listed and "Excluded" in listed
     assert "NCT00000012" not in listed and "NCT00000013" not in listed
+
+
+def test_trial_page_shows_directions_as_a_note_and_counts_sites_without_contacts(tmp_path, monkeypatch):
+    cache = tmp_path / "trials.sqlite"
+    study = make_study(nct_id="NCT00000051", title="Simvastatin in secondary progressive MS", contactsLocationsModule={
+        "centralContacts": [{"name": "Please e-mail first and put the site number in the subject line",
+                             "email": "trials@example.org"}],
+        "locations": [
+            {"facility": "North Hospital", "city": "Leeds", "country": "United Kingdom",
+             "contacts": [{"name": "Dr A Patel", "role": "PRINCIPAL_INVESTIGATOR"}]},
+            {"facility": "South Hospital", "city": "Exeter", "country": "United Kingdom"},
+        ],
+    })
+    import_studies(cache, [study])
+    at = app_for(cache, monkeypatch, page="trial", nct="NCT00000051")
+    no_errors(at)
+    central = next(m.value for m in at.markdown if "trials@example.org" in m.value)
+    assert as_read(central).startswith("- Contact")
+    assert "the registry notes: Please e-mail first" in as_read(central)
+    assert any("1 of 2 sites name a contact" in expander.label for expander in at.expander)

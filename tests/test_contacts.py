@@ -78,14 +78,39 @@ def contact_study():
 
 def test_central_contacts_plain_values_and_only_validated_links():
     contacts = study_contacts(contact_study())
-    assert [c.name for c in contacts.central] == ["Grace O", "First line of the email MUST contain the site number.",
-                                                  "Bad Values"]
+    assert [c.name for c in contacts.central] == ["Grace O", None, "Bad Values"]
     grace, note, bad = contacts.central
+    assert note.note == "First line of the email MUST contain the site number."
+    assert note.as_text() == "unnamed contact (contact) · note: First line of the email MUST contain the site number."
     assert (grace.role, grace.phone_href, grace.email_href) == ("contact", "tel:7814870008", "mailto:ms@example.org")
     assert grace.as_text() == "Grace O (contact) · 781-487-0008 · ms@example.org"
     assert note.phone is None and note.phone_href is None and note.email_href is None
     assert bad.phone == "tel:555<b>" and bad.phone_href is None
     assert bad.email == "x@y" and bad.email_href is None
+
+
+@pytest.mark.parametrize("name", [
+    "Use the central contact for this site",
+    "Please send an e-mail and put the trial number in the subject line",
+    "For recruitment questions, call the coordinating centre",
+    "E-mail first; the subject should give the study code",
+    "Contact the study team through the sponsor's trial information line for this country",
+])
+def test_directions_in_the_name_field_become_a_note_not_a_person(name):
+    study = make_study(contactsLocationsModule={"centralContacts": [{"name": name, "phone": "555 123 4567"}]})
+    (contact,) = study_contacts(study).central
+    assert contact.name is None and contact.note == name
+    assert contact.phone_href == "tel:5551234567"
+
+
+@pytest.mark.parametrize("name", [
+    "Grace Okafor", "Prof. Dr. med. Jan van der Berg, PhD", "Clinical Trials Information Desk", "Recruitment Office",
+    "Study Coordinator", "Site 0412", "Contact Person",
+])
+def test_people_and_offices_stay_names(name):
+    study = make_study(contactsLocationsModule={"centralContacts": [{"name": name}]})
+    (contact,) = study_contacts(study).central
+    assert contact.name == name and contact.note is None
 
 
 def test_site_contacts_keep_registry_order_without_a_place_and_go_nearest_first_with_one():

@@ -215,12 +215,14 @@ trial_contacts = contacts.study_contacts(study, near.place if near is not None e
 
 def contact_markdown(person: contacts.Contact) -> str:
     """A contact in words; phone and e-mail become links only when we validated them (built by us)."""
-    who = md(person.name or "Unnamed contact") + (f" ({md(person.role)})" if person.role else "")
+    who = md(person.name or ("Contact" if person.note else "Unnamed contact")) + (f" ({md(person.role)})" if person.role else "")
     parts = [who]
     if person.phone:
         parts.append(f"[{md(person.phone)}]({person.phone_href})" if person.phone_href else md(person.phone))
     if person.email:
         parts.append(f"[{md(person.email)}]({person.email_href})" if person.email_href else md(person.email))
+    if person.note:
+        parts.append(f"the registry notes: {md(person.note)}")
     return " · ".join(parts)
 
 
@@ -232,7 +234,9 @@ else:
     with_contacts = [site for site in trial_contacts.sites if site.contacts]
     if with_contacts:
         heading = "Site contacts, nearest first" if near is not None else "Site contacts"
-        with st.expander(f"{heading} ({len(with_contacts)} sites)", expanded=near is not None):
+        counted = (f"{len(with_contacts)} sites" if len(with_contacts) == len(trial_contacts.sites)
+                   else f"{len(with_contacts)} of {len(trial_contacts.sites)} sites name a contact")
+        with st.expander(f"{heading} ({counted})", expanded=near is not None):
             for site in with_contacts[:50]:
                 distance = ""
                 if site.distance_km is not None and near is not None:

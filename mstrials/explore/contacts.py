@@ -26,6 +26,12 @@ _PHONE_CHARACTERS = re.compile(r"\+?[0-9 ()\-.]+")
 _PHONE_EXTENSION = re.compile(r"\s*(?:,|;)?\s*(?:ext(?:ension)?\.?|x|#)\s*([0-9]{1,8})\s*$", re.IGNORECASE)
 _EXTENSION_ONLY = re.compile(r"[0-9]{1,8}")
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 6, 20
+# Registries put directions in the name field ("Use the central contact", "Email first: subject MUST
+# give the site number"). Such a value is kept as a note, never shown as if it were a person.
+_INSTRUCTION_START = re.compile(
+    r"^(?:please|use|see|call|phone|e-?mail|send|write|refer|contact\s+(?:the|us|our)|for\s|if\s|to\s)", re.IGNORECASE)
+_INSTRUCTION_WORD = re.compile(r"\b(?:must|please|should|include|subject line|first line)\b", re.IGNORECASE)
+MAX_NAME_WORDS = 8
 # Conservative on purpose: letters, digits and . _ + - before the @, dotted labels after, a
 # letter-only top-level domain. No spaces, quotes, angle brackets, percent signs or "..".
 _EMAIL = re.compile(
@@ -35,6 +41,12 @@ _EMAIL = re.compile(
 
 def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def is_instruction(name: str) -> bool:
+    """True when a contact's "name" reads as directions rather than a person or an office."""
+    return (len(name.split()) > MAX_NAME_WORDS or bool(_INSTRUCTION_START.match(name))
+            or bool(_INSTRUCTION_WORD.search(name)))
 
 
 def phone_href(phone: Any, extension: Any = None) -> str | None:
@@ -79,13 +91,15 @@ class Contact:
     email: str | None
     phone_href: str | None    # tel: link, only when the phone passed the check
     email_href: str | None    # mailto: link, only when the address passed the check
+    note: str | None = None   # directions the registry gave in the name field, shown as a note
 
     def as_text(self) -> str:
         """One plain line: "Grace Okafor (contact) · 781-487-0008 · cafe-ms@example.org"."""
         who = self.name or "unnamed contact"
         if self.role:
             who += f" ({self.role})"
-        return " · ".join(part for part in (who, self.phone, self.email) if part)
+        note = f"note: {self.note}" if self.note else None
+        return " · ".join(part for part in (who, self.phone, self.email, note) if part)
 
 
 @dataclass(frozen=True)
@@ -119,6 +133,9 @@ def _contact(raw: Any) -> Contact | None:
     role = _text(raw.get("role"))
     if not any((name, phone, email)):
         return None
+    note = None
+    if name and is_instruction(name):
+        name, note = None, name
     shown_phone = phone
     if phone and ext:
         shown_phone = f"{phone} ext. {ext}"
@@ -131,6 +148,7 @@ def _contact(raw: Any) -> Contact | None:
         email=email,
         phone_href=phone_href(phone, ext) if phone else None,
         email_href=email_href(email),
+        note=note,
     )
 
 

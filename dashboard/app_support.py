@@ -77,11 +77,12 @@ def cache_version(path: Path) -> tuple[str, int] | None:
 # (see scripts/bench_app.py). Both key on the file's path and modification time, so a new fetch
 # is picked up on the next run. Nothing in the app modifies these objects.
 @st.cache_resource(show_spinner="Loading trials…", max_entries=2)
-def _load_table(path: str, modified_ns: int) -> tuple[TrialTable, pd.DataFrame, int]:
+def _load_table(path: str, modified_ns: int) -> tuple[TrialTable, pd.DataFrame, int, tuple[str | None, str | None]]:
     connection = connect_readonly(Path(path))
     try:
         non_ms = connection.execute("SELECT count(*) FROM studies WHERE is_ms = 0").fetchone()[0]
-        return trial_frame.load_trials(connection), history.load_runs(connection), int(non_ms)
+        return (trial_frame.load_trials(connection), history.load_runs(connection), int(non_ms),
+                history.listing_dates(connection))
     finally:
         connection.close()
 
@@ -136,14 +137,14 @@ def load_data() -> LoadedData | str:
     if version is None:
         return f"No trial cache at {path} yet."
     try:
-        table, runs, non_ms = _load_table(*version)
+        table, runs, non_ms, listing = _load_table(*version)
     except CacheError as error:
         return str(error)
     except Exception as error:  # noqa: BLE001 - a damaged file must still give a friendly page
         return f"The trial cache at {path} could not be read ({type(error).__name__}: {error})."
     catalogue = _load_catalogue(tuple(table.values_of("mechanisms")))
     return LoadedData(table=table, catalogue=catalogue, runs=runs,
-                      as_of=history.data_as_of(runs, newest_listed_update(table)), cache_path=path,
+                      as_of=history.data_as_of(runs, newest_listed_update(table), listing), cache_path=path,
                       non_ms_count=non_ms)
 
 

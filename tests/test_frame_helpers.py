@@ -290,3 +290,56 @@ def test_timeline_falls_back_to_the_completion_date_where_no_primary_completion_
     assert sorted(by_id.index) == ["NCT1", "NCT2"] and missing == 1
     assert by_id.loc["NCT1", "end"] == pd.Timestamp("2026-03-01") and by_id.loc["NCT1", "ends_at"] == "completion"
     assert by_id.loc["NCT2", "end"] == pd.Timestamp("2024-01-01") and by_id.loc["NCT2", "ends_at"] == "primary completion"
+
+
+def _import(cache, folder, name, studies):
+    from mstrials.store.refresh import import_files
+
+    path = folder / name
+    path.write_text(json.dumps(studies))
+    import_files(cache, [path])
+
+
+def test_a_later_small_import_does_not_make_an_old_listing_look_fresh(tmp_path):
+    from study_factory import make_study
+
+    cache = tmp_path / "trials.sqlite"
+    _import(cache, tmp_path, "old.json", [make_study(nct_id=f"NCT0000010{n}", last_update=f"2025-09-2{n}")
+                                          for n in range(5)])
+    _import(cache, tmp_path, "new.json", [make_study(nct_id="NCT00000200", last_update="2026-11-30")])
+    with sqlite3.connect(cache) as connection:
+        typical, newest = history.listing_dates(connection)
+        runs = history.load_runs(connection)
+    assert (typical[:10], newest[:10]) == ("2025-09-24", "2026-11-30")  # the old import is current to its newest record
+    as_of = history.data_as_of(runs, listing=(typical, newest))
+    sentence = as_of.sentence()
+    assert sentence.startswith("Registry data up to 24 Sep 2025 for most trials (newest record 30 Nov 2026;")
+    assert as_of.is_stale(pd.Timestamp("2026-12-02", tz="UTC"))  # most of the listing is over a year old
+
+
+def test_a_fetch_from_the_api_brings_every_listed_trial_to_its_date(tmp_path):
+    from study_factory import make_study
+
+    cache = tmp_path / "trials.sqlite"
+    _import(cache, tmp_path, "old.json", [make_study(nct_id=f"NCT0000010{n}", last_update="2025-09-25")
+                                          for n in range(3)])
+    with sqlite3.connect(cache) as connection:
+        # An incremental fetch that found nothing new still says the listing is current to its date.
+        connection.execute(
+            "INSERT INTO runs (run_id, started_at, finished_at, source, mode, api_version, data_timestamp, pages, seen, "
+            "ms_kept, non_ms, new, changed, unchanged, malformed, removed) "
+            "VALUES (99, '2026-12-01T08:00:00+00:00', '2026-12-01T08:01:00+00:00', 'api', 'incremental', '2.0', "
+            "'2026-11-30T21:00:00', 1, 0, 0, 0, 0, 0, 0, 0, 0)")
+        typical, newest = history.listing_dates(connection)
+        runs = history.load_runs(connection)
+    assert typical[:10] == newest[:10] == "2026-11-30"
+    assert history.data_as_of(runs, listing=(typical, newest)).sentence() == \
+        "Registry data up to 30 Nov 2026 (fetched 1 Dec 2026)"
+
+
+def test_an_empty_listing_has_no_dates():
+    connection = sqlite3.connect(":memory:")
+    connection.executescript(
+        "CREATE TABLE runs (run_id INTEGER, mode TEXT, data_timestamp TEXT, finished_at TEXT);"
+        "CREATE TABLE studies (nct_id TEXT, is_ms INTEGER, last_seen_run INTEGER, removed_run INTEGER);")
+    assert history.listing_dates(connection) == (None, None)

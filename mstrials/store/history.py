@@ -37,6 +37,10 @@ class DataAsOf:
     data_timestamp: str | None
     fetched_at: str | None
     source_kind: str | None  # "api" or "import"
+    # When the listed trials come from runs of different dates (a later small import of a few
+    # newer records, say), the newest of them; `data_timestamp` is then the date most trials are
+    # current to, so one fresh file cannot make an old listing look up to date.
+    newest_timestamp: str | None = None
 
     def data_time(self) -> pd.Timestamp | None:
         for stamp in (self.data_timestamp, self.fetched_at if self.source_kind == "api" else None):
@@ -53,6 +57,10 @@ class DataAsOf:
         data_time = self.data_time()
         if data_time is None:
             return f"Registry data of unknown date ({got} {when_got})"
+        newest = pd.to_datetime(self.newest_timestamp, errors="coerce", utc=True) if self.newest_timestamp else None
+        if newest is not None and not pd.isna(newest) and newest.date() > data_time.date():
+            return (f"Registry data up to {data_time.strftime('%-d %b %Y')} for most trials "
+                    f"(newest record {newest.strftime('%-d %b %Y')}; {got} {when_got})")
         return f"Registry data up to {data_time.strftime('%-d %b %Y')} ({got} {when_got})"
 
     def is_stale(self, now: pd.Timestamp | None = None) -> bool:
@@ -97,14 +105,51 @@ def newest_record_date(connection: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
-def data_as_of(runs: pd.DataFrame, newest_record: str | None = None) -> DataAsOf:
+API_MODES = ("full", "incremental")
+
+
+def listing_dates(connection: sqlite3.Connection) -> tuple[str | None, str | None]:
+    """(typical, newest) data date of the listed MS trials.
+
+    Each trial is current to the data date of the run that last brought it, and every trial to
+    the date of the latest fetch from the API (a fetch, full or incremental, brings all changes up
+    to its date). `typical` is the median of those dates: the date at least half the listing is
+    current to. Runs without a data date count by when they ran."""
+    rows = connection.execute(
+        "SELECT COALESCE(NULLIF(r.data_timestamp, ''), r.finished_at) FROM studies s "
+        "JOIN runs r ON r.run_id = s.last_seen_run WHERE s.is_ms = 1 AND s.removed_run IS NULL"
+    ).fetchall()
+    fetched = connection.execute(
+        f"SELECT COALESCE(NULLIF(data_timestamp, ''), finished_at) FROM runs WHERE mode IN {API_MODES} "
+        "ORDER BY run_id DESC LIMIT 1"
+    ).fetchone()
+    dates = pd.to_datetime(pd.Series([row[0] for row in rows], dtype="object"), errors="coerce", utc=True,
+                           format="ISO8601").dropna()
+    if dates.empty:
+        return None, None
+    if fetched is not None:
+        floor = pd.to_datetime(fetched[0], errors="coerce", utc=True, format="ISO8601")
+        if not pd.isna(floor):
+            dates = dates.clip(lower=floor)
+    ordered = dates.sort_values(ignore_index=True)
+    typical = ordered.iloc[(len(ordered) - 1) // 2]  # the lower median: a date some trial really has
+    return typical.isoformat(), ordered.iloc[-1].isoformat()
+
+
+def data_as_of(runs: pd.DataFrame, newest_record: str | None = None,
+               listing: tuple[str | None, str | None] = (None, None)) -> DataAsOf:
+    """How current the data is. `listing` is `listing_dates` of the cache; without it (older
+    callers) the last run's own data date is used."""
     if runs.empty:
         return DataAsOf(None, None, None)
     last = runs.iloc[-1]
     stamp = last["data_timestamp"] if isinstance(last["data_timestamp"], str) and last["data_timestamp"] else None
-    kind = "api" if last["mode"] in ("full", "incremental") else "import"
+    kind = "api" if last["mode"] in API_MODES else "import"
     if stamp is None and kind == "import":
         stamp = newest_record
+    typical, newest = listing
+    if typical is not None:
+        return DataAsOf(typical, last["finished_at"], kind, newest_timestamp=newest)
     return DataAsOf(stamp, last["finished_at"], kind)
 
 

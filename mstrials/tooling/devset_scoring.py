@@ -32,7 +32,8 @@ DEVSET_PATH = Path(__file__).resolve().parent.parent.parent / "tests" / "devset"
 UNSEEN_PATH = DEVSET_PATH.with_name("mechanism_unseen.csv")
 # Round 2: written by a labeller who never saw the rules or their output (odd last NCT digit only).
 UNSEEN_R2_PATH = DEVSET_PATH.with_name("mechanism_unseen_r2.csv")
-UNSEEN_PATHS = (UNSEEN_PATH, UNSEEN_R2_PATH)
+UNSEEN_R3_PATH = DEVSET_PATH.with_name("mechanism_unseen_r3.csv")
+UNSEEN_PATHS = (UNSEEN_PATH, UNSEEN_R2_PATH, UNSEEN_R3_PATH)
 DEVSET_COLUMNS = ("nct_id", "mechanisms", "progressive", "why")
 
 

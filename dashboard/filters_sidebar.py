@@ -86,6 +86,16 @@ def _reset() -> None:
         st.session_state[near_place.PLACE_KEY] = ""
 
 
+def show_country_instead_of_place(country: str) -> None:
+    """Button callback: trade the place for its country, so trials that give only a country show."""
+    key = WIDGET_KEYS["countries"]
+    chosen = list(st.session_state.get(key, []))
+    if country not in chosen:
+        chosen.append(country)
+    st.session_state[key] = chosen
+    st.session_state[near_place.PLACE_KEY] = ""
+
+
 def context_without_widgets(data: app_support.LoadedData) -> app_support.AppContext:
     state = state_from_widgets(data)
     mask = trial_frame.filter_mask(data.table, state)

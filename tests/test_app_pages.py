@@ -662,6 +662,12 @@ def test_near_a_place_says_how_many_trials_in_that_country_give_no_site_address(
     assert table_ids(at) == ["NCT00000012"]
     notes = [c.value for c in at.caption if "without a site address" in c.value]
     assert len(notes) == 1 and notes[0].startswith("1 more trial list United States"), notes
+    # One click trades the place for its country, so the country-only trial shows too.
+    (switch,) = [button for button in at.button if "Show all trials in United States" in button.label]
+    switch.click().run()
+    no_errors(at)
+    assert "near" not in at.query_params and at.query_params["country"] in ("United States", ["United States"])
+    assert {"NCT00000012", "NCT00000013"} <= set(table_ids(at))
 
 
 def test_the_trial_page_gives_the_same_overall_quick_check_as_explore(small_cache, monkeypatch):

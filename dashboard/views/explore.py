@@ -48,8 +48,9 @@ if context.near is not None:
         country = app_support.escape_markdown(context.near.place.country)
         st.caption(f"{country_only:,} more trial{'' if country_only == 1 else 's'} list {country} without a site "
                    "address (common in EU CTIS records), so the distance is unknown and "
-                   f"{'it is' if country_only == 1 else 'they are'} not in this list: choose {country} under "
-                   "“Country with a study site” (and clear the place) to see them.")
+                   f"{'it is' if country_only == 1 else 'they are'} not in this list.")
+        st.button(f"Show all trials in {country} instead of near the place", icon=":material/public:",
+                  on_click=filters_sidebar.show_country_instead_of_place, args=(context.near.place.country,))
 if context.state.accepts_edss is not None and not trials.empty:
     silent = trial_frame.edss_silent_count(trials)
     if silent:

@@ -319,13 +319,47 @@ def _arm_decisions(record: _Record) -> list[bool]:
     if not all_types & counting:
         counting.add("ACTIVE_COMPARATOR")  # no experimental arm: the "comparator" is what is studied
     decisions = []
+    linked_arms: list[set[str]] = []
     for item in record.interventions:
         labels = [_casefolded(label) for label in _texts(item.get("armGroupLabels"))]
         linked = [arm_types[label] for label in labels if label in arm_types]
+        arms = {label for label in labels if label in arm_types}
         if not linked:
-            linked = arm_types_by_intervention.get(_casefolded(_display_name(item)), [])
+            name = _casefolded(_display_name(item))
+            linked = arm_types_by_intervention.get(name, [])
+            arms = {
+                _casefolded(_text(arm.get("label")))
+                for arm in record.arm_groups
+                if name in {_casefolded(n.split(":", 1)[1] if ":" in n else n) for n in _texts(arm.get("interventionNames"))}
+            }
         decisions.append(any(arm_type in counting for arm_type in linked) if linked else True)
+        linked_arms.append(arms)
+    decisions = _without_given_to_every_arm(decisions, linked_arms, arm_types, counting)
     return decisions if any(decisions) else [True] * len(record.interventions)
+
+
+_CONTROL_ARM_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "ACTIVE_COMPARATOR", "NO_INTERVENTION"})
+
+
+def _without_given_to_every_arm(
+    decisions: list[bool], linked_arms: list[set[str]], arm_types: dict[str, str], counting: set[str]
+) -> list[bool]:
+    """An intervention given in every arm, control arms included (a DMT or supplement all
+    participants stay on, "Placebo + ocrelizumab" against "Drug X + ocrelizumab"), is background
+    therapy when another intervention is given only in the investigational arms: that one is
+    what the trial compares."""
+    arms = set(arm_types)
+    has_control = any(arm_type in _CONTROL_ARM_TYPES and arm_type not in counting for arm_type in arm_types.values())
+    if len(arms) < 2 or not has_control:
+        return decisions
+    everywhere = [bool(linked) and linked >= arms for linked in linked_arms]
+    distinct = any(
+        counts and not every and any(arm_types[label] in counting for label in linked)
+        for counts, every, linked in zip(decisions, everywhere, linked_arms)
+    )
+    if not distinct:
+        return decisions
+    return [counts and not every for counts, every in zip(decisions, everywhere)]
 
 
 def _rank(match: TermMatch) -> tuple[bool, bool, int]:
@@ -416,8 +450,22 @@ def _merge_findings(findings: Iterable[_Finding]) -> list[_Finding]:
     return list(merged.values())
 
 
+# An intervention's own description saying every participant keeps it, whatever the arm:
+# "participants remain on their stable dose of ocrelizumab", "given to all subjects".
+_BACKGROUND_DESCRIPTION = re.compile(
+    r"\bbackground (?:therapy|treatment|medication|dmt)\b|\bstandard of care\b|\busual care\b"
+    r"|\b(?:stable|unchanged|existing|ongoing) (?:dose|doses|regimen|treatment|therapy|dmt)\b"
+    r"|\b(?:remain|remains|stay|stays|continue|continues|continuing|maintained|kept) (?:on )?(?:their |his or her |the )?"
+    r"(?:current|stable|usual|existing|ongoing|prescribed)\b"
+    r"|\b(?:given|administered|provided|offered) to (?:all|every|each) (?:participants?|patients?|subjects?|arms?|groups?)\b"
+    r"|\b(?:all|every|each|both) (?:participants?|patients?|subjects?|arms?|groups?) (?:will )?(?:receive|take|get|continue)\w*\b"
+    r"|\bin (?:both|all) (?:arms|groups)\b|\bnot (?:the )?(?:study|investigational) (?:drug|product|treatment)\b"
+)
+
+
 def _read_interventions(record: _Record, vocabulary: Vocabulary) -> list[_Intervention]:
     interventions = []
+    background = []
     for item, counts in zip(record.interventions, _arm_decisions(record)):
         if not counts:
             continue
@@ -426,6 +474,11 @@ def _read_interventions(record: _Record, vocabulary: Vocabulary) -> list[_Interv
         )
         if intervention is not None:
             interventions.append(intervention)
+            background.append(bool(_BACKGROUND_DESCRIPTION.search(_casefolded(_text(item.get("description"))))))
+    if any(background) and not all(background):
+        tested = [intervention for intervention, given_to_all in zip(interventions, background) if not given_to_all]
+        if _counts(tested):
+            return tested
     return interventions
 
 

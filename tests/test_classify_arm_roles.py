@@ -1,0 +1,171 @@
+"""Which interventions count, read from full-shape records: arm groups (type and
+interventionNames), intervention descriptions, a description module and outcome measures.
+The reduced corpus has none of these, so the records here are written in the style of full
+registry records (see ../shared/ctgov/studies/) to exercise the rules that read them."""
+from __future__ import annotations
+
+import pytest
+
+from mstrials.labels.classify import classify_study
+
+
+def arm(label, arm_type, *names, description=""):
+    return {"label": label, "type": arm_type, "description": description, "interventionNames": list(names)}
+
+
+def full_study(interventions, arms, *, title="A Randomised Study in Multiple Sclerosis", official_title=None,
+               conditions=("Multiple Sclerosis",), keywords=(), summary="", primary_outcomes=()):
+    identification = {"nctId": "NCT09999990", "briefTitle": title}
+    if official_title:
+        identification["officialTitle"] = official_title
+    return {
+        "protocolSection": {
+            "identificationModule": identification,
+            "conditionsModule": {"conditions": list(conditions), "keywords": list(keywords)},
+            "designModule": {"studyType": "INTERVENTIONAL", "phases": ["PHASE2"]},
+            "descriptionModule": {"briefSummary": summary},
+            "armsInterventionsModule": {
+                "armGroups": list(arms),
+                "interventions": [
+                    {"type": kind, "name": name, "description": description, "armGroupLabels": list(labels)}
+                    for kind, name, description, labels in interventions
+                ],
+            },
+            "outcomesModule": {"primaryOutcomes": [{"measure": measure, "timeFrame": "Week 24"} for measure in primary_outcomes]},
+        }
+    }
+
+
+def keys(record) -> set[str]:
+    return set(classify_study(record).mechanisms)
+
+
+# ---------------------------------------------------------------------------
+# A DMT or supplement given in every arm, control arms included, is background therapy
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "background_kind, background, tested_kind, tested, expected",
+    [
+        ("DRUG", "Ocrelizumab", "DRUG", "Clemastine fumarate", {"remyelination"}),
+        ("DRUG", "Dimethyl fumarate", "DRUG", "Simvastatin", {"neuroprotection_other"}),
+        ("DIETARY_SUPPLEMENT", "Vitamin D3", "DRUG", "Lipoic acid", {"mitochondrial"}),
+        ("DRUG", "Interferon beta-1a", "DRUG", "Riluzole", {"sodium_channel"}),
+        ("DIETARY_SUPPLEMENT", "Calcium and vitamin D", "DRUG", "Ocrelizumab", {"b_cell"}),
+    ],
+)
+def test_intervention_in_every_arm_beside_placebo_is_background(background_kind, background, tested_kind, tested, expected):
+    record = full_study(
+        [
+            (tested_kind, tested, "", ["Active"]),
+            ("DRUG", "Placebo", "Matching tablets", ["Control"]),
+            (background_kind, background, "", ["Active", "Control"]),
+        ],
+        [
+            arm("Active", "EXPERIMENTAL", f"Drug: {tested}", f"Drug: {background}"),
+            arm("Control", "PLACEBO_COMPARATOR", "Drug: Placebo", f"Drug: {background}"),
+        ],
+    )
+    assert keys(record) == expected
+
+
+def test_background_found_through_the_arms_intervention_names_alone():
+    # No armGroupLabels on the interventions: the arms' "Type: Name" lists link them.
+    record = full_study(
+        [("DRUG", "Opicinumab", "", []), ("DRUG", "Placebo", "", []), ("BIOLOGICAL", "Natalizumab", "", [])],
+        [
+            arm("Opicinumab plus natalizumab", "EXPERIMENTAL", "Drug: Opicinumab", "Biological: Natalizumab"),
+            arm("Placebo plus natalizumab", "PLACEBO_COMPARATOR", "Drug: Placebo", "Biological: Natalizumab"),
+        ],
+    )
+    assert keys(record) == {"remyelination"}
+
+
+def test_add_on_against_the_dmt_alone_counts_only_the_add_on():
+    record = full_study(
+        [("DRUG", "Ibudilast", "", ["Add-on"]), ("DRUG", "Glatiramer acetate", "", ["Add-on", "Standard"])],
+        [
+            arm("Add-on", "EXPERIMENTAL", "Drug: Ibudilast", "Drug: Glatiramer acetate"),
+            arm("Standard", "ACTIVE_COMPARATOR", "Drug: Glatiramer acetate"),
+        ],
+    )
+    assert keys(record) == {"ibudilast", "microglia"}
+
+
+def test_crossover_where_every_arm_gets_both_products_keeps_both():
+    # Sequence arms without a control arm: both products are tested.
+    record = full_study(
+        [("DRUG", "Fampridine", "", ["A then B", "B then A"]), ("DRUG", "Amantadine", "", ["A then B", "B then A"])],
+        [arm("A then B", "EXPERIMENTAL", "Drug: Fampridine", "Drug: Amantadine"),
+         arm("B then A", "EXPERIMENTAL", "Drug: Amantadine", "Drug: Fampridine")],
+    )
+    assert keys(record) == {"symptomatic"}
+
+
+def test_placebo_crossover_keeps_the_drug_given_in_every_arm():
+    # The drug is in every arm, but nothing else distinguishes the arms: it is what is tested.
+    record = full_study(
+        [("DRUG", "Simvastatin", "", ["Drug first", "Placebo first"]), ("DRUG", "Placebo", "", ["Drug first", "Placebo first"])],
+        [arm("Drug first", "EXPERIMENTAL", "Drug: Simvastatin", "Drug: Placebo"),
+         arm("Placebo first", "PLACEBO_COMPARATOR", "Drug: Placebo", "Drug: Simvastatin")],
+    )
+    assert keys(record) == {"neuroprotection_other"}
+
+
+def test_two_drug_head_to_head_keeps_both():
+    record = full_study(
+        [("DRUG", "Ocrelizumab", "", ["A"]), ("DRUG", "Natalizumab", "", ["B"])],
+        [arm("A", "EXPERIMENTAL", "Drug: Ocrelizumab"), arm("B", "EXPERIMENTAL", "Drug: Natalizumab")],
+    )
+    assert keys(record) == {"b_cell", "anti_inflammatory"}
+
+
+# ---------------------------------------------------------------------------
+# An intervention whose own description says everyone keeps it is background
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Participants remain on their current disease-modifying therapy throughout the study.",
+        "All participants continue stable dose interferon beta as background therapy.",
+        "Given to all subjects as standard of care; not the investigational product.",
+        "Patients stay on their usual treatment in both arms.",
+    ],
+)
+def test_dmt_described_as_given_to_everyone_is_background(description):
+    record = full_study(
+        [
+            ("DRUG", "Metformin", "500 mg twice daily", ["Metformin"]),
+            ("DRUG", "Interferon beta-1a", description, ["Metformin"]),
+        ],
+        [arm("Metformin", "EXPERIMENTAL", "Drug: Metformin", "Drug: Interferon beta-1a")],
+    )
+    assert keys(record) == {"remyelination"}
+
+
+def test_a_description_naming_dosing_only_does_not_make_a_drug_background():
+    record = full_study(
+        [
+            ("DRUG", "Metformin", "500 mg twice daily", ["Combination"]),
+            ("DRUG", "Clemastine", "2 mg orally twice daily for 12 weeks", ["Combination"]),
+        ],
+        [arm("Combination", "EXPERIMENTAL", "Drug: Metformin", "Drug: Clemastine")],
+    )
+    assert keys(record) == {"remyelination"}
+    record = full_study(
+        [
+            ("DRUG", "Simvastatin", "80 mg daily", ["Arm"]),
+            ("DRUG", "Ocrelizumab", "600 mg intravenously every 24 weeks", ["Arm"]),
+        ],
+        [arm("Arm", "EXPERIMENTAL", "Drug: Simvastatin", "Drug: Ocrelizumab")],
+    )
+    assert keys(record) == {"neuroprotection_other", "b_cell"}
+
+
+def test_background_description_on_every_intervention_changes_nothing():
+    record = full_study(
+        [("DRUG", "Fingolimod", "Patients continue their current treatment", ["Cohort"])],
+        [arm("Cohort", "OTHER", "Drug: Fingolimod")],
+    )
+    assert keys(record) == {"anti_inflammatory"}

@@ -152,6 +152,7 @@ class _Record:
     eligibility: str
     interventions: list[dict]
     arm_groups: list[dict]
+    primary_outcomes: Sequence[str] = ()
 
 
 def _read_record(study: Any) -> _Record:
@@ -178,6 +179,11 @@ def _read_record(study: Any) -> _Record:
         eligibility=_text(_dict(protocol.get("eligibilityModule")).get("eligibilityCriteria")),
         interventions=[item for item in _list(arms_module.get("interventions")) if isinstance(item, dict)],
         arm_groups=[item for item in _list(arms_module.get("armGroups")) if isinstance(item, dict)],
+        primary_outcomes=[
+            _text(outcome.get("measure"))
+            for outcome in _list(_dict(protocol.get("outcomesModule")).get("primaryOutcomes"))
+            if isinstance(outcome, dict) and _text(outcome.get("measure")).strip()
+        ],
     )
 
 
@@ -912,19 +918,38 @@ def _without_probe_cocktail(interventions: list[_Intervention]) -> list[_Interve
     return others if _counts(others) else interventions
 
 
+_SUPPORT_CANDIDATE_TYPES = _DRUG_LIKE_TYPES | {"DIETARY_SUPPLEMENT", ""}
+# International nonproprietary name stems of new biologics and targeted drugs ("foralumab",
+# "xyztinib", "abcimod"): an unknown name built like this is a new product under test.
+_NEW_DRUG_STEM = re.compile(r"\b\w+(?:mab|cept|tinib|rutinib|imod|siran|rsen|leucel|gene|tide)\b")
+
+
 def _without_unrecognised_co_interventions(interventions: list[_Intervention]) -> list[_Intervention]:
     """Drop an unrecognised item registered as OTHER ("PEAK", "EDI", "Peanut butter") when the
     trial also tests a recognised treatment: such items are study procedures, questionnaires or
     foods given alongside, not a second thing tested. An unknown DRUG, BIOLOGICAL or supplement
-    stays: it is usually the new product itself."""
+    is dropped too when it has an ordinary name and a recognised therapy is tested; one known by
+    a code name or a new-drug name stem stays: it is usually the new product itself."""
     def recognised(finding: _Finding) -> bool:
         return finding.kind in (_ENTRY, _TYPE_DEFAULT)
 
     if not any(recognised(finding) for intervention in interventions for finding in intervention.findings):
         return interventions
+    # A recognised therapy (not a fallback for "other" or "non_drug") makes an unknown product
+    # known by an ordinary name ("Norethindrone", "Calcium carbonate") a support or safety
+    # medicine given alongside; an unknown code name ("ZQX-4471") is still the new product.
+    therapy_tested = any(
+        finding.kind == _ENTRY and finding.key not in ("other", "non_drug") for i in interventions for finding in i.findings
+    )
     result = []
     for intervention in interventions:
-        if intervention.type == "OTHER":
+        unnamed_support = (
+            therapy_tested
+            and intervention.type in _SUPPORT_CANDIDATE_TYPES
+            and not _CODE_NAME.search(intervention.normalised)
+            and not _NEW_DRUG_STEM.search(intervention.normalised)
+        )
+        if intervention.type == "OTHER" or unnamed_support:
             kept = [finding for finding in intervention.findings if finding.kind != _PLACEHOLDER]
             if not kept:
                 continue
@@ -1015,15 +1040,50 @@ _MS_WORDS = re.compile(r"\bmultiple sclerosis\b|\bms\b|\bsclerosis\b|\bdemyelina
 _SYMPTOM_PURPOSE = re.compile(r"\b(?:for|treat\w*|reliev\w*|reduc\w*|improv\w*|manag\w*|symptomatic)\b")
 
 
+# Who takes part ("in secondary progressive MS", "relapsing-remitting"), not what is tested for.
+_MS_TYPE_PHRASE = re.compile(
+    r"\b(?:(?:secondary|primary|chronic) )?progressive (?:relapsing )?(?:forms? of )?(?:multiple sclerosis|ms|forms?|phase|course)\b"
+    r"|\b(?:secondary|primary|chronic) progressive\b|\bspms\b|\bppms\b|\bpms\b|\brelapsing(?: remitting)?\b"
+)
+# Primary outcomes that measure the disease course, whatever symptom scale sits beside them.
+_DISEASE_COURSE_OUTCOME = re.compile(
+    r"\bedss\b|\bexpanded disability\b|\batrophy\b|\bbrain volume\b|\blesions?\b|\bmri\b|\brelapses?\b"
+    r"|\bprogression\b|\bdisability\b|\bneurofilament\b|\bnfl\b|\bretinal\b|\boct\b|\bmagnetization transfer\b"
+    r"|\bsafety\b|\badverse events?\b|\btolerability\b|\bpharmacokinetic\w*|\bremyelinat\w*|\bevoked potentials?\b"
+)
+
+
+def _without_ms_type(normalised: str) -> str:
+    return _MS_TYPE_PHRASE.sub(" ", normalised)
+
+
+def _symptom_in_primary_outcomes(record: _Record, symptom_cues: Any) -> str | None:
+    """A symptom every primary outcome is about ("Modified Fatigue Impact Scale", "pain
+    intensity"): the trial tests the drug for that symptom."""
+    if not symptom_cues or not record.primary_outcomes:
+        return None
+    hit = None
+    for measure in record.primary_outcomes:
+        normalised = normalise_text(measure)
+        if _DISEASE_COURSE_OUTCOME.search(normalised):
+            return None
+        found = symptom_cues.search(normalised)
+        if not found:
+            return None
+        hit = hit or found.group(0)
+    return f"{hit} [primary outcome]" if hit else None
+
+
 def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     """A neuroprotection-group drug (or fluoxetine's astrocyte key) becomes `symptomatic` when a
-    condition is a symptom, or the titles say the trial treats one, and nothing names the
-    disease course."""
+    condition is a symptom, the titles say the trial treats one, or every primary outcome
+    measures one, and nothing names the disease course. Naming who takes part ("in SPMS",
+    "progressive MS") is not a disease-course aim."""
     if not any(finding.key in _NEUROPROTECTION_KEYS for intervention in interventions for finding in intervention.findings):
         return interventions
     symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
-    # Conditions and keywords naming a progressive course mean a disease-course trial.
-    if any(_DISEASE_COURSE_WORDS.search(normalise_text(text)) for text in record.conditions + record.keywords):
+    # Conditions and keywords naming a course of worsening mean a disease-course trial.
+    if any(_DISEASE_COURSE_WORDS.search(_without_ms_type(normalise_text(text))) for text in record.conditions + record.keywords):
         return interventions
     symptom = None
     # A condition that is itself a symptom ("Fatigue", "Neuropathic Pain", "Depression") says
@@ -1035,13 +1095,14 @@ def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabul
             symptom = f"{hit.group(0)} [condition]"
             break
     for title in record.titles[:2]:
-        normalised = normalise_text(title)
+        normalised = _without_ms_type(normalise_text(title))
         if _DISEASE_COURSE_WORDS.search(normalised):
             return interventions
         hit = symptom_cues.search(normalised) if symptom_cues else None
         # "for fatigue", "to treat pain", "as a symptomatic approach"
         if hit and symptom is None and _SYMPTOM_PURPOSE.search(normalised[: hit.end()]):
             symptom = f"{hit.group(0)} [title]"
+    symptom = symptom or _symptom_in_primary_outcomes(record, symptom_cues)
     if symptom is None:
         return interventions
     result = []

@@ -169,3 +169,63 @@ def test_background_description_on_every_intervention_changes_nothing():
         [arm("Cohort", "OTHER", "Drug: Fingolimod")],
     )
     assert keys(record) == {"anti_inflammatory"}
+
+
+# ---------------------------------------------------------------------------
+# An add-on inside one experimental arm: the arm's words say which drug is background
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "label, description",
+    [
+        ("Lipoic acid add-on", "Lipoic acid 1200 mg daily added to ongoing interferon beta-1a."),
+        ("Open-label lipoic acid", "Lipoic acid in participants treated with interferon beta-1a for at least 6 months."),
+        ("Lipoic acid arm", "Participants receiving interferon beta-1a take lipoic acid capsules daily."),
+    ],
+)
+def test_drug_introduced_by_a_background_phrase_in_the_arm_is_background(label, description):
+    record = full_study(
+        [("DRUG", "Lipoic acid", "", [label]), ("DRUG", "Interferon beta-1a", "", [label])],
+        [arm(label, "EXPERIMENTAL", "Drug: Lipoic acid", "Drug: Interferon beta-1a", description=description)],
+    )
+    assert keys(record) == {"mitochondrial"}
+
+
+def test_title_add_on_phrase_counts_for_records_with_arm_groups():
+    record = full_study(
+        [("DRUG", "Clemastine", "", ["Single arm"]), ("DRUG", "Natalizumab", "", ["Single arm"])],
+        [arm("Single arm", "EXPERIMENTAL", "Drug: Clemastine", "Drug: Natalizumab")],
+        title="Clemastine as Add-on to Natalizumab in Relapsing MS",
+    )
+    assert keys(record) == {"remyelination"}
+
+
+def test_arm_words_without_a_background_phrase_keep_a_combination():
+    record = full_study(
+        [("DRUG", "Lipoic acid", "", ["Combination"]), ("DRUG", "Interferon beta-1a", "", ["Combination"])],
+        [arm("Combination", "EXPERIMENTAL", "Drug: Lipoic acid", "Drug: Interferon beta-1a",
+             description="Lipoic acid and interferon beta-1a given together from day 1.")],
+    )
+    assert keys(record) == {"mitochondrial", "anti_inflammatory"}
+
+
+def test_a_control_arms_words_do_not_make_the_tested_drug_background():
+    # "Placebo in patients treated with clemastine" would be a control arm description: not read.
+    record = full_study(
+        [("DRUG", "Clemastine", "", ["Clemastine"]), ("DRUG", "Placebo", "", ["Placebo"])],
+        [arm("Clemastine", "EXPERIMENTAL", "Drug: Clemastine"),
+         arm("Placebo", "PLACEBO_COMPARATOR", "Drug: Placebo", description="Placebo after clemastine washout")],
+    )
+    assert keys(record) == {"remyelination"}
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Clemastine as Add-on to Natalizumab in Relapsing MS", "Clemastine as an Add-on Therapy to Natalizumab",
+     "Clemastine as Add-on Treatment With Natalizumab"],
+)
+@pytest.mark.parametrize("with_arms", [True, False])
+def test_as_add_on_to_names_the_background_drug(title, with_arms):
+    arms = [arm("Single arm", "EXPERIMENTAL", "Drug: Clemastine", "Drug: Natalizumab")] if with_arms else []
+    record = full_study([("DRUG", "Clemastine", "", ["Single arm"]), ("DRUG", "Natalizumab", "", ["Single arm"])], arms, title=title)
+    assert keys(record) == {"remyelination"}

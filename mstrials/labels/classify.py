@@ -613,6 +613,49 @@ def _keys_of(products: Mapping[str, tuple[str, ...]]) -> set[str]:
     return {key for keys in products.values() for key in keys}
 
 
+def _apply_arm_text_roles(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Records with arm groups: arm types already set comparators apart, but an add-on given
+    inside one experimental arm ("Ibudilast added to ongoing interferon beta") is only told
+    apart by words. The titles and each investigational arm's label and description are read
+    for background phrases, as the titles are for records without arm groups."""
+    texts = record.titles[:2] + [
+        f"{_text(arm.get('label'))} {_text(arm.get('description'))}"
+        for arm in record.arm_groups
+        if _text(arm.get("type")).strip().upper() in _INVESTIGATIONAL_ARM_TYPES
+    ]
+    return _without_background_named_in(texts, interventions, vocabulary)
+
+
+def _without_background_named_in(texts: Sequence[str], interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Remove the products that a background phrase ("added to", "in patients treated with")
+    introduces in these texts, unless that would leave nothing tested."""
+    unknown_products = [
+        f" {intervention.normalised} "
+        for intervention in interventions
+        if intervention.normalised and any(finding.kind == _PLACEHOLDER for finding in intervention.findings)
+    ]
+
+    def names_unknown_product(text: str) -> bool:
+        padded = f" {text} "
+        return any(name in padded for name in unknown_products)
+
+    background: set[str] = set()
+    background_keys: set[str] = set()
+    for tested, named_after, text_before in _title_roles(texts, vocabulary.rules.background_title, vocabulary):
+        if not tested and named_after and names_unknown_product(text_before):
+            # "Montelukast ... in patients receiving Tecfidera": the listed "dimethyl fumarate"
+            # is the same background drug under another name, so its class goes too.
+            background_keys |= _keys_of(named_after) - {"other"}
+        if named_after:
+            # "Cognitive training in adults treated with fingolimod": the tested programme is
+            # no product, yet the drug after the phrase is still the background therapy. Then
+            # only that drug is removed, not its whole class.
+            background |= set(named_after)
+            if tested:
+                background_keys |= _keys_of(named_after) - _keys_of(tested)
+    return _without_products(interventions, background, background_keys)
+
+
 def _apply_title_roles(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     """Records without arm groups: remove background therapy and active comparators named as
     such in the titles, and the probe drugs of interaction studies."""
@@ -631,21 +674,7 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
         padded = f" {text} "
         return any(name in padded for name in unknown_products)
 
-    background: set[str] = set()
-    background_keys: set[str] = set()
-    for tested, named_after, text_before in _title_roles(titles, rules.background_title, vocabulary):
-        if not tested and named_after and names_unknown_product(text_before):
-            # "Montelukast ... in patients receiving Tecfidera": the listed "dimethyl fumarate"
-            # is the same background drug under another name, so its class goes too.
-            background_keys |= _keys_of(named_after) - {"other"}
-        if named_after:
-            # "Cognitive training in adults treated with fingolimod": the tested programme is
-            # no product, yet the drug after the phrase is still the background therapy. Then
-            # only that drug is removed, not its whole class.
-            background |= set(named_after)
-            if tested:
-                background_keys |= _keys_of(named_after) - _keys_of(tested)
-    interventions = _without_products(interventions, background, background_keys)
+    interventions = _without_background_named_in(titles, interventions, vocabulary)
     interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)
     interventions = _without_double_dummy_reference(record, interventions, vocabulary)
 
@@ -889,6 +918,8 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     )
     if not record.arm_groups:
         interventions = _apply_title_roles(record, interventions, vocabulary)
+    else:
+        interventions = _apply_arm_text_roles(record, interventions, vocabulary)
     interventions = _resolve_placeholders(record, interventions, vocabulary)
     interventions = _without_unrecognised_co_interventions(interventions)
     interventions = _symptom_tested(record, interventions, vocabulary)

@@ -97,3 +97,17 @@ def test_unknown_code_name_or_new_drug_name_beside_a_known_drug_still_counts(new
 def test_unknown_ordinary_named_product_alone_or_beside_a_programme_stays_other():
     assert keys(("DRUG", "Potassium chloride"), ("DRUG", "Placebo")) == {"other"}
     assert keys(("BEHAVIORAL", "Balance training"), ("DIETARY_SUPPLEMENT", "Omega balanced rice protein")) == {"non_drug", "other"}
+
+
+# ---------------------------------------------------------------------------
+# A movement-recording instrument beside a treatment is a measurement
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("instrument", ["Wearable accelerometer", "Wrist-worn accelerometers", "GAITRite walkway", "Force plate"])
+def test_movement_recording_instrument_beside_a_treatment_adds_nothing(instrument):
+    assert keys(("DRUG", "Ocrelizumab"), ("DEVICE", instrument)) == {"b_cell"}
+    assert keys(("BEHAVIORAL", "Aerobic exercise training"), ("DEVICE", instrument)) == {"non_drug"}
+
+
+def test_a_walking_programme_built_on_a_pedometer_is_still_a_programme():
+    assert keys(("DEVICE", "Pedometer-based walking programme")) == {"non_drug"}

@@ -229,3 +229,30 @@ def test_as_add_on_to_names_the_background_drug(title, with_arms):
     arms = [arm("Single arm", "EXPERIMENTAL", "Drug: Clemastine", "Drug: Natalizumab")] if with_arms else []
     record = full_study([("DRUG", "Clemastine", "", ["Single arm"]), ("DRUG", "Natalizumab", "", ["Single arm"])], arms, title=title)
     assert keys(record) == {"remyelination"}
+
+
+# ---------------------------------------------------------------------------
+# The therapy participants already take or leave, named in the title
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Simvastatin in People With MS Stable on Glatiramer Acetate",
+        "Simvastatin After Switching From Glatiramer Acetate",
+        "Simvastatin in Patients With an Inadequate Response to Glatiramer Acetate",
+        "Simvastatin for Patients With Disease Activity Despite Glatiramer Acetate",
+        "Simvastatin in Breakthrough Disease on Glatiramer Acetate",
+    ],
+)
+@pytest.mark.parametrize("with_arms", [True, False])
+def test_therapy_already_taken_or_left_is_background(title, with_arms):
+    arms = [arm("Statin", "EXPERIMENTAL", "Drug: Simvastatin", "Drug: Glatiramer acetate")] if with_arms else []
+    record = full_study([("DRUG", "Simvastatin", "", ["Statin"]), ("DRUG", "Glatiramer acetate", "", ["Statin"])], arms, title=title)
+    assert keys(record) == {"neuroprotection_other"}
+
+
+def test_switching_between_two_dmts_keeps_the_one_switched_to():
+    record = full_study([("DRUG", "Ocrelizumab", "", []), ("DRUG", "Natalizumab", "", [])], [],
+                        title="Switching From Natalizumab to Ocrelizumab in Relapsing MS")
+    assert keys(record) == {"b_cell"}

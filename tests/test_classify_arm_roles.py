@@ -256,3 +256,45 @@ def test_switching_between_two_dmts_keeps_the_one_switched_to():
     record = full_study([("DRUG", "Ocrelizumab", "", []), ("DRUG", "Natalizumab", "", [])], [],
                         title="Switching From Natalizumab to Ocrelizumab in Relapsing MS")
     assert keys(record) == {"b_cell"}
+
+
+# ---------------------------------------------------------------------------
+# An unknown product described by its own intervention description
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "kind, description, expected",
+    [
+        ("BIOLOGICAL", "Autologous bone marrow-derived mesenchymal stromal cells given intrathecally", {"cell_therapy"}),
+        ("BIOLOGICAL", "Allogeneic umbilical cord derived cells, single intravenous infusion", {"cell_therapy"}),
+        ("DRUG", "An oral Bruton tyrosine kinase inhibitor taken once daily", {"b_cell", "microglia"}),
+        ("BIOLOGICAL", "A humanised monoclonal antibody against LINGO-1", {"remyelination"}),
+        ("DRUG", "A small molecule that promotes remyelination", {"remyelination"}),
+    ],
+)
+def test_unknown_code_named_product_is_read_from_its_description(kind, description, expected):
+    record = full_study(
+        [(kind, "QX-2207", description, ["QX-2207"]), ("DRUG", "Placebo", "", ["Placebo"])],
+        [arm("QX-2207", "EXPERIMENTAL", f"{kind.title()}: QX-2207"), arm("Placebo", "PLACEBO_COMPARATOR", "Drug: Placebo")],
+        title="A Phase 1 Study of QX-2207",
+    )
+    assert keys(record) == expected
+
+
+@pytest.mark.parametrize("description", ["Tablets matched to teriflunomide, taken once daily", "30 mg capsules twice daily", ""])
+def test_a_description_without_class_words_leaves_the_unknown_product_other(description):
+    record = full_study(
+        [("DRUG", "QX-2207", description, ["QX-2207"])],
+        [arm("QX-2207", "EXPERIMENTAL", "Drug: QX-2207")],
+        title="A Phase 1 Study of QX-2207",
+    )
+    assert keys(record) == {"other"}
+
+
+def test_a_known_products_description_does_not_change_its_key():
+    record = full_study(
+        [("DRUG", "Ocrelizumab", "Anti-CD20 antibody; participants may have received stem cell transplantation before", ["A"])],
+        [arm("A", "EXPERIMENTAL", "Drug: Ocrelizumab")],
+    )
+    assert keys(record) == {"b_cell"}
+

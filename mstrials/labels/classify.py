@@ -469,6 +469,32 @@ _BACKGROUND_DESCRIPTION = re.compile(
 )
 
 
+def _described_product(intervention: _Intervention, description: str, vocabulary: Vocabulary) -> _Intervention:
+    """An unknown product ("XYZ-101") whose own description says what kind of product it is
+    ("autologous bone marrow-derived mesenchymal cells", "an oral BTK inhibitor"): the class
+    words of that description decide its keys. Product names in it are not used, as a
+    description often names the comparator ("matched to teriflunomide")."""
+    if not description.strip() or not any(finding.kind == _PLACEHOLDER for finding in intervention.findings):
+        return intervention
+    normalised = normalise_text(description)
+    matches = [
+        match
+        for match in vocabulary.find(normalised)
+        if match.from_pattern and not match.fuzzy and not set(match.keys) <= {"other", "non_drug"}
+    ]
+    found = _findings_from_matches(matches, " [description]")
+    if not found:
+        found = [
+            _Finding(key, f"{hit.group(0)} [description]", frozenset(), _ENTRY)
+            for key, cue in vocabulary.rules.title_cues.items()
+            if (hit := cue.search(normalised))
+        ]
+    if not found:
+        return intervention
+    kept = [finding for finding in intervention.findings if finding.kind != _PLACEHOLDER]
+    return intervention.with_findings(kept + found)
+
+
 def _read_interventions(record: _Record, vocabulary: Vocabulary) -> list[_Intervention]:
     interventions = []
     background = []
@@ -479,6 +505,7 @@ def _read_interventions(record: _Record, vocabulary: Vocabulary) -> list[_Interv
             _display_name(item), _text(item.get("type")).strip().upper(), tuple(_texts(item.get("otherNames"))), vocabulary
         )
         if intervention is not None:
+            intervention = _described_product(intervention, _text(item.get("description")), vocabulary)
             interventions.append(intervention)
             background.append(bool(_BACKGROUND_DESCRIPTION.search(_casefolded(_text(item.get("description"))))))
     if any(background) and not all(background):

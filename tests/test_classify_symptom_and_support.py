@@ -111,3 +111,44 @@ def test_movement_recording_instrument_beside_a_treatment_adds_nothing(instrumen
 
 def test_a_walking_programme_built_on_a_pedometer_is_still_a_programme():
     assert keys(("DEVICE", "Pedometer-based walking programme")) == {"non_drug"}
+
+
+@pytest.mark.parametrize(
+    "dmt, title",
+    [
+        ("Corticosteroid", "Safety of Potassium Chloride Combined With High-Dose Steroids for Relapses"),
+        ("Peginterferon beta-1a", "A Study of Injection-Site Reactions in MS"),
+        ("Glatiramer acetate", "Skin Reactions From Glatiramer Acetate Injections"),
+    ],
+)
+def test_unknown_ordinary_named_product_beside_an_established_dmt_is_the_product_tested(dmt, title):
+    # Beside a DMT or steroid the unknown item is usually the add-on under test, the DMT background.
+    assert "other" in keys(("DRUG", dmt), ("DRUG", "Potassium chloride"), ("DRUG", "Placebo"), title=title)
+
+
+def test_unknown_ordinary_named_product_named_in_the_title_is_the_product_tested():
+    assert keys(("DRUG", "Clemastine"), ("DRUG", "Potassium chloride"),
+                title="Potassium Chloride and Clemastine in MS") == {"remyelination", "other"}
+
+
+# ---------------------------------------------------------------------------
+# A drug filed under `other` tested for myelin repair or neuroprotection
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "kind, product, title, expected",
+    [
+        ("DIETARY_SUPPLEMENT", "Vitamin D3", "High-Dose Vitamin D3 to Promote Remyelination After Optic Neuritis", "remyelination"),
+        ("DIETARY_SUPPLEMENT", "Omega-3 fatty acids", "Omega-3 Fatty Acids for Neuroprotection in Progressive MS", "neuroprotection_other"),
+        ("DRUG", "Vitamin D3", "Vitamin D3 to Slow Brain Atrophy in Secondary Progressive MS", "neuroprotection_other"),
+    ],
+)
+def test_other_product_takes_the_repair_or_protection_aim_of_the_title(kind, product, title, expected):
+    assert keys((kind, product), ("DRUG", "Placebo"), title=title) == {expected}
+
+
+def test_other_product_without_such_an_aim_or_beside_a_repair_drug_stays_other():
+    assert keys(("DIETARY_SUPPLEMENT", "Vitamin D3"), ("DRUG", "Placebo"), title="Vitamin D3 in Progressive MS") == {"other"}
+    # the aim belongs to the recognised repair drug; the supplement stays what it is
+    assert keys(("DRUG", "Clemastine"), ("DIETARY_SUPPLEMENT", "Vitamin D3"),
+                title="Clemastine and Vitamin D3 to Promote Remyelination") == {"remyelination", "other"}

@@ -948,9 +948,10 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     else:
         interventions = _apply_arm_text_roles(record, interventions, vocabulary)
     interventions = _resolve_placeholders(record, interventions, vocabulary)
-    interventions = _without_unrecognised_co_interventions(interventions)
+    interventions = _without_unrecognised_co_interventions(record, interventions)
     interventions = _symptom_tested(record, interventions, vocabulary)
     interventions = _disease_course_tested(record, interventions, vocabulary)
+    interventions = _other_product_tested_for_repair(record, interventions, vocabulary)
     interventions = _diagnostic_devices(record, interventions)
     interventions = _without_delivery_devices(record, interventions, vocabulary)
     return _assemble(interventions)
@@ -982,12 +983,15 @@ _SUPPORT_CANDIDATE_TYPES = _DRUG_LIKE_TYPES | {"DIETARY_SUPPLEMENT", ""}
 _NEW_DRUG_STEM = re.compile(r"\b\w+(?:mab|cept|tinib|rutinib|imod|siran|rsen|leucel|gene|tide)\b")
 
 
-def _without_unrecognised_co_interventions(interventions: list[_Intervention]) -> list[_Intervention]:
+def _without_unrecognised_co_interventions(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
     """Drop an unrecognised item registered as OTHER ("PEAK", "EDI", "Peanut butter") when the
     trial also tests a recognised treatment: such items are study procedures, questionnaires or
     foods given alongside, not a second thing tested. An unknown DRUG, BIOLOGICAL or supplement
-    is dropped too when it has an ordinary name and a recognised therapy is tested; one known by
-    a code name or a new-drug name stem stays: it is usually the new product itself."""
+    is dropped too when it has an ordinary name, a recognised therapy other than an established
+    DMT is tested, and no title names it. It stays when it is known by a code name or a
+    new-drug name stem, when the titles name it, or beside an established DMT or steroid
+    ("isoxsuprine with high-dose steroids", "brimonidine for peginterferon injection
+    erythema"): then it is usually the new product, and the DMT the background."""
     def recognised(finding: _Finding) -> bool:
         return finding.kind in (_ENTRY, _TYPE_DEFAULT)
 
@@ -996,16 +1000,24 @@ def _without_unrecognised_co_interventions(interventions: list[_Intervention]) -
     # A recognised therapy (not a fallback for "other" or "non_drug") makes an unknown product
     # known by an ordinary name ("Norethindrone", "Calcium carbonate") a support or safety
     # medicine given alongside; an unknown code name ("ZQX-4471") is still the new product.
-    therapy_tested = any(
-        finding.kind == _ENTRY and finding.key not in ("other", "non_drug") for i in interventions for finding in i.findings
-    )
+    therapy_keys = {
+        finding.key for i in interventions for finding in i.findings if finding.kind == _ENTRY and finding.key not in ("other", "non_drug")
+    }
+    therapy_tested = bool(therapy_keys) and not therapy_keys & _APPROVED_DMT_KEYS
+    title_words = set(" ".join(normalise_text(title) for title in record.titles[:2]).split()) if therapy_tested else set()
+
+    def named_in_title(intervention: _Intervention) -> bool:
+        return any(len(word) >= 4 and word in title_words for word in intervention.normalised.split())
+
     result = []
     for intervention in interventions:
         unnamed_support = (
             therapy_tested
             and intervention.type in _SUPPORT_CANDIDATE_TYPES
+            and any(finding.kind == _PLACEHOLDER for finding in intervention.findings)
             and not _CODE_NAME.search(intervention.normalised)
             and not _NEW_DRUG_STEM.search(intervention.normalised)
+            and not named_in_title(intervention)
         )
         if intervention.type == "OTHER" or unnamed_support:
             kept = [finding for finding in intervention.findings if finding.kind != _PLACEHOLDER]
@@ -1211,6 +1223,41 @@ def _disease_course_tested(record: _Record, interventions: list[_Intervention], 
             else finding
             for finding in intervention.findings
         )
+        for intervention in interventions
+    ]
+
+
+def _other_product_tested_for_repair(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A drug or supplement the vocabulary files under `other` (vitamin D, omega-3, a
+    repurposed antibiotic) takes the key of the aim the titles give it: `remyelination` for
+    myelin repair, `neuroprotection_other` for protecting nerve tissue ("other drugs tested to
+    slow neurodegeneration"), unless a recognised drug in the trial carries that aim already."""
+    if any(finding.kind == _ENTRY and finding.key not in ("other", "non_drug") for i in interventions for finding in i.findings):
+        return interventions
+
+    def other_product(intervention: _Intervention) -> bool:
+        return (
+            intervention.type in _SUPPORT_CANDIDATE_TYPES
+            and bool(intervention.findings)
+            and all(finding.kind == _ENTRY and finding.key == "other" for finding in intervention.findings)
+        )
+
+    if not any(other_product(intervention) for intervention in interventions):
+        return interventions
+    title_text = " ; ".join(normalise_text(title) for title in record.titles[:2])
+    repair_cue = vocabulary.rules.title_cues.get("remyelination")
+    hit = repair_cue.search(title_text) if repair_cue else None
+    key = "remyelination"
+    if hit is None:
+        hit, key = _NEUROPROTECTION_AIM.search(_without_ms_type(title_text)), "neuroprotection_other"
+    if hit is None:
+        return interventions
+    return [
+        intervention.with_findings(
+            _Finding(key, f"{finding.matched} for {hit.group(0)} [title]", finding.entries, _ENTRY) for finding in intervention.findings
+        )
+        if other_product(intervention)
+        else intervention
         for intervention in interventions
     ]
 

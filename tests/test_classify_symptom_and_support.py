@@ -49,9 +49,10 @@ def test_symptom_aim_wins_over_the_participants_progressive_course(drug, title, 
         ("Modified Fatigue Impact Scale (MFIS) total score",),
         ("Change in Beck Depression Inventory", "Hospital Anxiety and Depression Scale"),
         ("Neuropathic pain intensity on a numeric rating scale",),
+        ("Fatigue Severity Scale", "Number of participants with adverse events"),
     ],
 )
-def test_every_primary_outcome_measuring_a_symptom_makes_the_drug_symptomatic(outcomes):
+def test_primary_outcomes_measuring_a_symptom_beside_safety_make_the_drug_symptomatic(outcomes):
     result = classify_study(study(("DRUG", "Simvastatin"), ("DRUG", "Placebo"), title="Simvastatin in MS",
                                   primary_outcomes=outcomes))
     assert result.mechanisms == ("symptomatic",)
@@ -65,6 +66,8 @@ def test_every_primary_outcome_measuring_a_symptom_makes_the_drug_symptomatic(ou
         ("Change in EDSS", "Fatigue Severity Scale"),
         ("Number of adverse events",),
         ("Serum neurofilament light chain",),
+        ("Fatigue Severity Scale", "Change in T2 lesion volume"),
+        ("Walking speed", "Blood levels of the study drug", "Timed 25-foot walk"),
     ],
 )
 def test_a_disease_course_or_safety_outcome_keeps_the_neuroprotective_key(outcomes):

@@ -1119,8 +1119,10 @@ _MS_TYPE_PHRASE = re.compile(
 _DISEASE_COURSE_OUTCOME = re.compile(
     r"\bedss\b|\bexpanded disability\b|\batrophy\b|\bbrain volume\b|\blesions?\b|\bmri\b|\brelapses?\b"
     r"|\bprogression\b|\bdisability\b|\bneurofilament\b|\bnfl\b|\bretinal\b|\boct\b|\bmagnetization transfer\b"
-    r"|\bsafety\b|\badverse events?\b|\btolerability\b|\bpharmacokinetic\w*|\bremyelinat\w*|\bevoked potentials?\b"
+    r"|\bremyelinat\w*|\bevoked potentials?\b"
 )
+# Primary outcomes that say nothing about what a drug is for: safety and drug levels.
+_NEUTRAL_OUTCOME = re.compile(r"\bsafety\b|\badverse (?:events?|effects?|reactions?)\b|\btolerab\w*|\bpharmacokinetic\w*|\bside effects?\b")
 
 
 def _without_ms_type(normalised: str) -> str:
@@ -1128,8 +1130,9 @@ def _without_ms_type(normalised: str) -> str:
 
 
 def _symptom_in_primary_outcomes(record: _Record, symptom_cues: Any) -> str | None:
-    """A symptom every primary outcome is about ("Modified Fatigue Impact Scale", "pain
-    intensity"): the trial tests the drug for that symptom."""
+    """A symptom the primary outcomes are about ("Modified Fatigue Impact Scale", "pain
+    intensity"), every other primary outcome being safety or drug levels: the trial tests the
+    drug for that symptom."""
     if not symptom_cues or not record.primary_outcomes:
         return None
     hit = None
@@ -1138,9 +1141,10 @@ def _symptom_in_primary_outcomes(record: _Record, symptom_cues: Any) -> str | No
         if _DISEASE_COURSE_OUTCOME.search(normalised):
             return None
         found = symptom_cues.search(normalised)
-        if not found:
+        if found:
+            hit = hit or found.group(0)
+        elif not _NEUTRAL_OUTCOME.search(normalised):
             return None
-        hit = hit or found.group(0)
     return f"{hit} [primary outcome]" if hit else None
 
 

@@ -298,3 +298,14 @@ def test_a_known_products_description_does_not_change_its_key():
     )
     assert keys(record) == {"b_cell"}
 
+
+
+def test_drug_in_every_arm_stays_when_only_a_scan_is_given_in_the_investigational_arm_alone():
+    # The drug is given in both arms (a delayed start); only an MRI differs: the drug is still tested.
+    record = full_study(
+        [("DRUG", "Simvastatin", "", ["Early", "Delayed"]), ("DRUG", "Placebo", "", ["Delayed"]),
+         ("PROCEDURE", "Brain MRI", "", ["Early"])],
+        [arm("Early", "EXPERIMENTAL", "Drug: Simvastatin", "Procedure: Brain MRI"),
+         arm("Delayed", "PLACEBO_COMPARATOR", "Drug: Placebo", "Drug: Simvastatin")],
+    )
+    assert keys(record) == {"neuroprotection_other"}

@@ -305,9 +305,11 @@ def _casefolded(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _arm_decisions(record: _Record) -> list[bool]:
-    """Per intervention: may it count according to its arm groups? Interventions are linked to
-    arms by their armGroupLabels, or by the arms' interventionNames ("Drug: Ocrelizumab")."""
+def _arm_decisions(record: _Record) -> tuple[list[bool], list[bool]]:
+    """Per intervention: may it count according to its arm groups, and is it given in every
+    arm, control arms included (see _given_to_every_arm)? Interventions are linked to arms by
+    their armGroupLabels, or by the arms' interventionNames ("Drug: Ocrelizumab")."""
+    nothing_everywhere = [False] * len(record.interventions)
     arm_types: dict[str, str] = {}
     arm_types_by_intervention: dict[str, list[str]] = {}
     for arm in record.arm_groups:
@@ -319,7 +321,7 @@ def _arm_decisions(record: _Record) -> list[bool]:
             name = _casefolded(listed.split(":", 1)[1] if ":" in listed else listed)
             arm_types_by_intervention.setdefault(name, []).append(arm_type)
     if not arm_types and not arm_types_by_intervention:
-        return [True] * len(record.interventions)
+        return [True] * len(record.interventions), nothing_everywhere
     counting = set(_INVESTIGATIONAL_ARM_TYPES)
     all_types = set(arm_types.values()) | {t for types in arm_types_by_intervention.values() for t in types}
     if not all_types & counting:
@@ -340,32 +342,24 @@ def _arm_decisions(record: _Record) -> list[bool]:
             }
         decisions.append(any(arm_type in counting for arm_type in linked) if linked else True)
         linked_arms.append(arms)
-    decisions = _without_given_to_every_arm(decisions, linked_arms, arm_types, counting)
-    return decisions if any(decisions) else [True] * len(record.interventions)
+    if not any(decisions):
+        return [True] * len(record.interventions), nothing_everywhere
+    return decisions, _given_to_every_arm(linked_arms, arm_types, counting)
 
 
 _CONTROL_ARM_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "ACTIVE_COMPARATOR", "NO_INTERVENTION"})
 
 
-def _without_given_to_every_arm(
-    decisions: list[bool], linked_arms: list[set[str]], arm_types: dict[str, str], counting: set[str]
-) -> list[bool]:
-    """An intervention given in every arm, control arms included (a DMT or supplement all
-    participants stay on, "Placebo + ocrelizumab" against "Drug X + ocrelizumab"), is background
-    therapy when another intervention is given only in the investigational arms: that one is
-    what the trial compares."""
+def _given_to_every_arm(linked_arms: list[set[str]], arm_types: dict[str, str], counting: set[str]) -> list[bool]:
+    """Interventions given in every arm of a trial with a control arm (a DMT or supplement all
+    participants stay on, "Placebo + ocrelizumab" against "Drug X + ocrelizumab"). They are
+    background therapy when something else is tested in the investigational arms: that one is
+    what the trial compares (decided in _read_interventions, where the findings are known)."""
     arms = set(arm_types)
     has_control = any(arm_type in _CONTROL_ARM_TYPES and arm_type not in counting for arm_type in arm_types.values())
     if len(arms) < 2 or not has_control:
-        return decisions
-    everywhere = [bool(linked) and linked >= arms for linked in linked_arms]
-    distinct = any(
-        counts and not every and any(arm_types[label] in counting for label in linked)
-        for counts, every, linked in zip(decisions, everywhere, linked_arms)
-    )
-    if not distinct:
-        return decisions
-    return [counts and not every for counts, every in zip(decisions, everywhere)]
+        return [False] * len(linked_arms)
+    return [bool(linked) and linked >= arms for linked in linked_arms]
 
 
 def _rank(match: TermMatch) -> tuple[bool, bool, int]:
@@ -496,9 +490,12 @@ def _described_product(intervention: _Intervention, description: str, vocabulary
 
 
 def _read_interventions(record: _Record, vocabulary: Vocabulary) -> list[_Intervention]:
+    """The interventions that may count. Those given in every arm, or described as what every
+    participant keeps, are background when something else non-diagnostic is tested."""
     interventions = []
     background = []
-    for item, counts in zip(record.interventions, _arm_decisions(record)):
+    decisions, in_every_arm = _arm_decisions(record)
+    for item, counts, everywhere in zip(record.interventions, decisions, in_every_arm):
         if not counts:
             continue
         intervention = _read_intervention(
@@ -507,7 +504,7 @@ def _read_interventions(record: _Record, vocabulary: Vocabulary) -> list[_Interv
         if intervention is not None:
             intervention = _described_product(intervention, _text(item.get("description")), vocabulary)
             interventions.append(intervention)
-            background.append(bool(_BACKGROUND_DESCRIPTION.search(_casefolded(_text(item.get("description"))))))
+            background.append(everywhere or bool(_BACKGROUND_DESCRIPTION.search(_casefolded(_text(item.get("description"))))))
     if any(background) and not all(background):
         tested = [intervention for intervention, given_to_all in zip(interventions, background) if not given_to_all]
         if _counts(tested):

@@ -216,12 +216,23 @@ def test_arm_groups_exclude_placebo_and_active_comparator_arms():
     assert keys(*(item[:2] for item in interventions)) == ("b_cell", "microglia", "anti_inflammatory")
 
 
-def test_active_comparator_counts_when_also_given_in_an_experimental_arm():
+def test_active_comparator_given_in_every_arm_is_background_to_the_add_on():
+    # "Clemastine + DMF" against "DMF alone" compares clemastine; DMF is what everyone takes.
     interventions = [
         ("DRUG", "Dimethyl fumarate", ["Combination", "DMF alone"]),
         ("DRUG", "Clemastine", ["Combination"]),
     ]
     arms = [("Combination", "EXPERIMENTAL"), ("DMF alone", "ACTIVE_COMPARATOR")]
+    assert keys(*interventions, arms=arms) == ("remyelination",)
+
+
+def test_active_comparator_counts_when_also_given_alone_in_an_experimental_arm():
+    # Here DMF is not in every arm: one experimental arm gives it alone, so it is tested too.
+    interventions = [
+        ("DRUG", "Dimethyl fumarate", ["Combination", "DMF arm"]),
+        ("DRUG", "Clemastine", ["Combination", "Clemastine arm"]),
+    ]
+    arms = [("Combination", "EXPERIMENTAL"), ("DMF arm", "EXPERIMENTAL"), ("Clemastine arm", "EXPERIMENTAL")]
     assert keys(*interventions, arms=arms) == ("remyelination", "anti_inflammatory")
 
 

@@ -221,3 +221,53 @@ def test_code_names_and_brands_of_immune_and_cell_products(name, expected):
 )
 def test_new_brands_give_their_drug_class(brand, drug_class):
     assert classes_from_evidence(classify_study(study(("DRUG", brand))).mechanism_evidence) == (drug_class,)
+
+
+# ---------------------------------------------------------------------------
+# Round 3: class words and generically named cell products (issue #10 §1)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("GPR17 antagonist", {"remyelination"}),
+        ("Oral GPR17 modulator", {"remyelination"}),
+        ("Histamine H3 receptor antagonist", {"remyelination"}),
+        ("H3 receptor inverse agonist tablets", {"remyelination"}),
+        ("Selective estrogen receptor beta agonist", {"remyelination"}),
+        ("Nurr1 activator", {"neuroprotection_other"}),
+        ("Erythropoiesis stimulating agent", {"neuroprotection_other"}),
+        ("Recombinant neurotrophic factor", {"neuroprotection_other"}),
+        ("Potassium channel blocker, extended release", {"symptomatic"}),
+    ],
+)
+def test_drug_classes_named_by_their_target_get_their_key(name, expected):
+    assert keys_of(name) == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Human umbilical cord derived cells",
+        "Wharton's jelly derived stromal preparation",
+        "Placenta-derived cells, intravenous",
+        "Ex vivo expanded regulatory T lymphocytes",
+        "Allogeneic natural killer cells",
+        "Cytotoxic T lymphocytes specific for Epstein-Barr virus",
+        "Engineered T cells",
+        "Olfactory ensheathing cells",
+        "Intrathecal cell suspension",
+    ],
+)
+def test_cell_products_named_by_source_or_kind_are_cell_therapy(name):
+    assert keys_of(name, "BIOLOGICAL") == {"cell_therapy"}
+
+
+@pytest.mark.parametrize("name", ["Natural killer cell count", "Regulatory T cell counts in blood", "Engineered T cell assay"])
+def test_measuring_those_cells_is_still_an_assessment(name):
+    assert keys_of(name, "DIAGNOSTIC_TEST") == {"other"}
+
+
+def test_bladder_antimuscarinic_is_not_an_h3_or_m1_repair_drug():
+    assert keys_of("Oxybutynin") == {"symptomatic"}

@@ -152,6 +152,7 @@ class _Record:
     eligibility: str
     interventions: list[dict]
     arm_groups: list[dict]
+    primary_outcomes: Sequence[str] = ()
 
 
 def _read_record(study: Any) -> _Record:
@@ -178,6 +179,11 @@ def _read_record(study: Any) -> _Record:
         eligibility=_text(_dict(protocol.get("eligibilityModule")).get("eligibilityCriteria")),
         interventions=[item for item in _list(arms_module.get("interventions")) if isinstance(item, dict)],
         arm_groups=[item for item in _list(arms_module.get("armGroups")) if isinstance(item, dict)],
+        primary_outcomes=[
+            _text(outcome.get("measure"))
+            for outcome in _list(_dict(protocol.get("outcomesModule")).get("primaryOutcomes"))
+            if isinstance(outcome, dict) and _text(outcome.get("measure")).strip()
+        ],
     )
 
 
@@ -299,9 +305,11 @@ def _casefolded(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _arm_decisions(record: _Record) -> list[bool]:
-    """Per intervention: may it count according to its arm groups? Interventions are linked to
-    arms by their armGroupLabels, or by the arms' interventionNames ("Drug: Ocrelizumab")."""
+def _arm_decisions(record: _Record) -> tuple[list[bool], list[bool]]:
+    """Per intervention: may it count according to its arm groups, and is it given in every
+    arm, control arms included (see _given_to_every_arm)? Interventions are linked to arms by
+    their armGroupLabels, or by the arms' interventionNames ("Drug: Ocrelizumab")."""
+    nothing_everywhere = [False] * len(record.interventions)
     arm_types: dict[str, str] = {}
     arm_types_by_intervention: dict[str, list[str]] = {}
     for arm in record.arm_groups:
@@ -313,19 +321,45 @@ def _arm_decisions(record: _Record) -> list[bool]:
             name = _casefolded(listed.split(":", 1)[1] if ":" in listed else listed)
             arm_types_by_intervention.setdefault(name, []).append(arm_type)
     if not arm_types and not arm_types_by_intervention:
-        return [True] * len(record.interventions)
+        return [True] * len(record.interventions), nothing_everywhere
     counting = set(_INVESTIGATIONAL_ARM_TYPES)
     all_types = set(arm_types.values()) | {t for types in arm_types_by_intervention.values() for t in types}
     if not all_types & counting:
         counting.add("ACTIVE_COMPARATOR")  # no experimental arm: the "comparator" is what is studied
     decisions = []
+    linked_arms: list[set[str]] = []
     for item in record.interventions:
         labels = [_casefolded(label) for label in _texts(item.get("armGroupLabels"))]
         linked = [arm_types[label] for label in labels if label in arm_types]
+        arms = {label for label in labels if label in arm_types}
         if not linked:
-            linked = arm_types_by_intervention.get(_casefolded(_display_name(item)), [])
+            name = _casefolded(_display_name(item))
+            linked = arm_types_by_intervention.get(name, [])
+            arms = {
+                _casefolded(_text(arm.get("label")))
+                for arm in record.arm_groups
+                if name in {_casefolded(n.split(":", 1)[1] if ":" in n else n) for n in _texts(arm.get("interventionNames"))}
+            }
         decisions.append(any(arm_type in counting for arm_type in linked) if linked else True)
-    return decisions if any(decisions) else [True] * len(record.interventions)
+        linked_arms.append(arms)
+    if not any(decisions):
+        return [True] * len(record.interventions), nothing_everywhere
+    return decisions, _given_to_every_arm(linked_arms, arm_types, counting)
+
+
+_CONTROL_ARM_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "ACTIVE_COMPARATOR", "NO_INTERVENTION"})
+
+
+def _given_to_every_arm(linked_arms: list[set[str]], arm_types: dict[str, str], counting: set[str]) -> list[bool]:
+    """Interventions given in every arm of a trial with a control arm (a DMT or supplement all
+    participants stay on, "Placebo + ocrelizumab" against "Drug X + ocrelizumab"). They are
+    background therapy when something else is tested in the investigational arms: that one is
+    what the trial compares (decided in _read_interventions, where the findings are known)."""
+    arms = set(arm_types)
+    has_control = any(arm_type in _CONTROL_ARM_TYPES and arm_type not in counting for arm_type in arm_types.values())
+    if len(arms) < 2 or not has_control:
+        return [False] * len(linked_arms)
+    return [bool(linked) and linked >= arms for linked in linked_arms]
 
 
 def _rank(match: TermMatch) -> tuple[bool, bool, int]:
@@ -416,16 +450,65 @@ def _merge_findings(findings: Iterable[_Finding]) -> list[_Finding]:
     return list(merged.values())
 
 
+# An intervention's own description saying every participant keeps it, whatever the arm:
+# "participants remain on their stable dose of ocrelizumab", "given to all subjects".
+_BACKGROUND_DESCRIPTION = re.compile(
+    r"\bbackground (?:therapy|treatment|medication|dmt)\b|\bstandard of care\b|\busual care\b"
+    r"|\b(?:stable|unchanged|existing|ongoing) (?:dose|doses|regimen|treatment|therapy|dmt)\b"
+    r"|\b(?:remain|remains|stay|stays|continue|continues|continuing|maintained|kept) (?:on )?(?:their |his or her |the )?"
+    r"(?:current|stable|usual|existing|ongoing|prescribed)\b"
+    r"|\b(?:given|administered|provided|offered) to (?:all|every|each) (?:participants?|patients?|subjects?|arms?|groups?)\b"
+    r"|\b(?:all|every|each|both) (?:participants?|patients?|subjects?|arms?|groups?) (?:will )?(?:receive|take|get|continue)\w*\b"
+    r"|\bin (?:both|all) (?:arms|groups)\b|\bnot (?:the )?(?:study|investigational) (?:drug|product|treatment)\b"
+)
+
+
+def _described_product(intervention: _Intervention, description: str, vocabulary: Vocabulary) -> _Intervention:
+    """An unknown product ("XYZ-101") whose own description says what kind of product it is
+    ("autologous bone marrow-derived mesenchymal cells", "an oral BTK inhibitor"): the class
+    words of that description decide its keys. Product names in it are not used, as a
+    description often names the comparator ("matched to teriflunomide")."""
+    if not description.strip() or not any(finding.kind == _PLACEHOLDER for finding in intervention.findings):
+        return intervention
+    normalised = normalise_text(description)
+    matches = [
+        match
+        for match in vocabulary.find(normalised)
+        if match.from_pattern and not match.fuzzy and not set(match.keys) <= {"other", "non_drug"}
+    ]
+    found = _findings_from_matches(matches, " [description]")
+    if not found:
+        found = [
+            _Finding(key, f"{hit.group(0)} [description]", frozenset(), _ENTRY)
+            for key, cue in vocabulary.rules.title_cues.items()
+            if (hit := cue.search(normalised))
+        ]
+    if not found:
+        return intervention
+    kept = [finding for finding in intervention.findings if finding.kind != _PLACEHOLDER]
+    return intervention.with_findings(kept + found)
+
+
 def _read_interventions(record: _Record, vocabulary: Vocabulary) -> list[_Intervention]:
+    """The interventions that may count. Those given in every arm, or described as what every
+    participant keeps, are background when something else non-diagnostic is tested."""
     interventions = []
-    for item, counts in zip(record.interventions, _arm_decisions(record)):
+    background = []
+    decisions, in_every_arm = _arm_decisions(record)
+    for item, counts, everywhere in zip(record.interventions, decisions, in_every_arm):
         if not counts:
             continue
         intervention = _read_intervention(
             _display_name(item), _text(item.get("type")).strip().upper(), tuple(_texts(item.get("otherNames"))), vocabulary
         )
         if intervention is not None:
+            intervention = _described_product(intervention, _text(item.get("description")), vocabulary)
             interventions.append(intervention)
+            background.append(everywhere or bool(_BACKGROUND_DESCRIPTION.search(_casefolded(_text(item.get("description"))))))
+    if any(background) and not all(background):
+        tested = [intervention for intervention, given_to_all in zip(interventions, background) if not given_to_all]
+        if _counts(tested):
+            return tested
     return interventions
 
 
@@ -554,6 +637,49 @@ def _keys_of(products: Mapping[str, tuple[str, ...]]) -> set[str]:
     return {key for keys in products.values() for key in keys}
 
 
+def _apply_arm_text_roles(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Records with arm groups: arm types already set comparators apart, but an add-on given
+    inside one experimental arm ("Ibudilast added to ongoing interferon beta") is only told
+    apart by words. The titles and each investigational arm's label and description are read
+    for background phrases, as the titles are for records without arm groups."""
+    texts = record.titles[:2] + [
+        f"{_text(arm.get('label'))} {_text(arm.get('description'))}"
+        for arm in record.arm_groups
+        if _text(arm.get("type")).strip().upper() in _INVESTIGATIONAL_ARM_TYPES
+    ]
+    return _without_background_named_in(texts, interventions, vocabulary)
+
+
+def _without_background_named_in(texts: Sequence[str], interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Remove the products that a background phrase ("added to", "in patients treated with")
+    introduces in these texts, unless that would leave nothing tested."""
+    unknown_products = [
+        f" {intervention.normalised} "
+        for intervention in interventions
+        if intervention.normalised and any(finding.kind == _PLACEHOLDER for finding in intervention.findings)
+    ]
+
+    def names_unknown_product(text: str) -> bool:
+        padded = f" {text} "
+        return any(name in padded for name in unknown_products)
+
+    background: set[str] = set()
+    background_keys: set[str] = set()
+    for tested, named_after, text_before in _title_roles(texts, vocabulary.rules.background_title, vocabulary):
+        if not tested and named_after and names_unknown_product(text_before):
+            # "Montelukast ... in patients receiving Tecfidera": the listed "dimethyl fumarate"
+            # is the same background drug under another name, so its class goes too.
+            background_keys |= _keys_of(named_after) - {"other"}
+        if named_after:
+            # "Cognitive training in adults treated with fingolimod": the tested programme is
+            # no product, yet the drug after the phrase is still the background therapy. Then
+            # only that drug is removed, not its whole class.
+            background |= set(named_after)
+            if tested:
+                background_keys |= _keys_of(named_after) - _keys_of(tested)
+    return _without_products(interventions, background, background_keys)
+
+
 def _apply_title_roles(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     """Records without arm groups: remove background therapy and active comparators named as
     such in the titles, and the probe drugs of interaction studies."""
@@ -572,21 +698,7 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
         padded = f" {text} "
         return any(name in padded for name in unknown_products)
 
-    background: set[str] = set()
-    background_keys: set[str] = set()
-    for tested, named_after, text_before in _title_roles(titles, rules.background_title, vocabulary):
-        if not tested and named_after and names_unknown_product(text_before):
-            # "Montelukast ... in patients receiving Tecfidera": the listed "dimethyl fumarate"
-            # is the same background drug under another name, so its class goes too.
-            background_keys |= _keys_of(named_after) - {"other"}
-        if named_after:
-            # "Cognitive training in adults treated with fingolimod": the tested programme is
-            # no product, yet the drug after the phrase is still the background therapy. Then
-            # only that drug is removed, not its whole class.
-            background |= set(named_after)
-            if tested:
-                background_keys |= _keys_of(named_after) - _keys_of(tested)
-    interventions = _without_products(interventions, background, background_keys)
+    interventions = _without_background_named_in(titles, interventions, vocabulary)
     interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)
     interventions = _without_double_dummy_reference(record, interventions, vocabulary)
 
@@ -830,10 +942,13 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     )
     if not record.arm_groups:
         interventions = _apply_title_roles(record, interventions, vocabulary)
+    else:
+        interventions = _apply_arm_text_roles(record, interventions, vocabulary)
     interventions = _resolve_placeholders(record, interventions, vocabulary)
-    interventions = _without_unrecognised_co_interventions(interventions)
+    interventions = _without_unrecognised_co_interventions(record, interventions)
     interventions = _symptom_tested(record, interventions, vocabulary)
     interventions = _disease_course_tested(record, interventions, vocabulary)
+    interventions = _other_product_tested_for_repair(record, interventions, vocabulary)
     interventions = _diagnostic_devices(record, interventions)
     interventions = _without_delivery_devices(record, interventions, vocabulary)
     return _assemble(interventions)
@@ -859,19 +974,49 @@ def _without_probe_cocktail(interventions: list[_Intervention]) -> list[_Interve
     return others if _counts(others) else interventions
 
 
-def _without_unrecognised_co_interventions(interventions: list[_Intervention]) -> list[_Intervention]:
+_SUPPORT_CANDIDATE_TYPES = _DRUG_LIKE_TYPES | {"DIETARY_SUPPLEMENT", ""}
+# International nonproprietary name stems of new biologics and targeted drugs ("foralumab",
+# "xyztinib", "abcimod"): an unknown name built like this is a new product under test.
+_NEW_DRUG_STEM = re.compile(r"\b\w+(?:mab|cept|tinib|rutinib|imod|siran|rsen|leucel|gene|tide)\b")
+
+
+def _without_unrecognised_co_interventions(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
     """Drop an unrecognised item registered as OTHER ("PEAK", "EDI", "Peanut butter") when the
     trial also tests a recognised treatment: such items are study procedures, questionnaires or
     foods given alongside, not a second thing tested. An unknown DRUG, BIOLOGICAL or supplement
-    stays: it is usually the new product itself."""
+    is dropped too when it has an ordinary name, a recognised therapy other than an established
+    DMT is tested, and no title names it. It stays when it is known by a code name or a
+    new-drug name stem, when the titles name it, or beside an established DMT or steroid
+    ("isoxsuprine with high-dose steroids", "brimonidine for peginterferon injection
+    erythema"): then it is usually the new product, and the DMT the background."""
     def recognised(finding: _Finding) -> bool:
         return finding.kind in (_ENTRY, _TYPE_DEFAULT)
 
     if not any(recognised(finding) for intervention in interventions for finding in intervention.findings):
         return interventions
+    # A recognised therapy (not a fallback for "other" or "non_drug") makes an unknown product
+    # known by an ordinary name ("Norethindrone", "Calcium carbonate") a support or safety
+    # medicine given alongside; an unknown code name ("ZQX-4471") is still the new product.
+    therapy_keys = {
+        finding.key for i in interventions for finding in i.findings if finding.kind == _ENTRY and finding.key not in ("other", "non_drug")
+    }
+    therapy_tested = bool(therapy_keys) and not therapy_keys & _APPROVED_DMT_KEYS
+    title_words = set(" ".join(normalise_text(title) for title in record.titles[:2]).split()) if therapy_tested else set()
+
+    def named_in_title(intervention: _Intervention) -> bool:
+        return any(len(word) >= 4 and word in title_words for word in intervention.normalised.split())
+
     result = []
     for intervention in interventions:
-        if intervention.type == "OTHER":
+        unnamed_support = (
+            therapy_tested
+            and intervention.type in _SUPPORT_CANDIDATE_TYPES
+            and any(finding.kind == _PLACEHOLDER for finding in intervention.findings)
+            and not _CODE_NAME.search(intervention.normalised)
+            and not _NEW_DRUG_STEM.search(intervention.normalised)
+            and not named_in_title(intervention)
+        )
+        if intervention.type == "OTHER" or unnamed_support:
             kept = [finding for finding in intervention.findings if finding.kind != _PLACEHOLDER]
             if not kept:
                 continue
@@ -962,15 +1107,54 @@ _MS_WORDS = re.compile(r"\bmultiple sclerosis\b|\bms\b|\bsclerosis\b|\bdemyelina
 _SYMPTOM_PURPOSE = re.compile(r"\b(?:for|treat\w*|reliev\w*|reduc\w*|improv\w*|manag\w*|symptomatic)\b")
 
 
+# Who takes part ("in secondary progressive MS", "relapsing-remitting"), not what is tested for.
+_MS_TYPE_PHRASE = re.compile(
+    r"\b(?:(?:secondary|primary|chronic) )?progressive (?:relapsing )?(?:forms? of )?(?:multiple sclerosis|ms|forms?|phase|course)\b"
+    r"|\b(?:secondary|primary|chronic) progressive\b|\bspms\b|\bppms\b|\bpms\b|\brelapsing(?: remitting)?\b"
+)
+# Primary outcomes that measure the disease course, whatever symptom scale sits beside them.
+_DISEASE_COURSE_OUTCOME = re.compile(
+    r"\bedss\b|\bexpanded disability\b|\batrophy\b|\bbrain volume\b|\blesions?\b|\bmri\b|\brelapses?\b"
+    r"|\bprogression\b|\bdisability\b|\bneurofilament\b|\bnfl\b|\bretinal\b|\boct\b|\bmagnetization transfer\b"
+    r"|\bremyelinat\w*|\bevoked potentials?\b"
+)
+# Primary outcomes that say nothing about what a drug is for: safety and drug levels.
+_NEUTRAL_OUTCOME = re.compile(r"\bsafety\b|\badverse (?:events?|effects?|reactions?)\b|\btolerab\w*|\bpharmacokinetic\w*|\bside effects?\b")
+
+
+def _without_ms_type(normalised: str) -> str:
+    return _MS_TYPE_PHRASE.sub(" ", normalised)
+
+
+def _symptom_in_primary_outcomes(record: _Record, symptom_cues: Any) -> str | None:
+    """A symptom the primary outcomes are about ("Modified Fatigue Impact Scale", "pain
+    intensity"), every other primary outcome being safety or drug levels: the trial tests the
+    drug for that symptom."""
+    if not symptom_cues or not record.primary_outcomes:
+        return None
+    hit = None
+    for measure in record.primary_outcomes:
+        normalised = normalise_text(measure)
+        if _DISEASE_COURSE_OUTCOME.search(normalised):
+            return None
+        found = symptom_cues.search(normalised)
+        if found:
+            hit = hit or found.group(0)
+        elif not _NEUTRAL_OUTCOME.search(normalised):
+            return None
+    return f"{hit} [primary outcome]" if hit else None
+
+
 def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     """A neuroprotection-group drug (or fluoxetine's astrocyte key) becomes `symptomatic` when a
-    condition is a symptom, or the titles say the trial treats one, and nothing names the
-    disease course."""
+    condition is a symptom, the titles say the trial treats one, or every primary outcome
+    measures one, and nothing names the disease course. Naming who takes part ("in SPMS",
+    "progressive MS") is not a disease-course aim."""
     if not any(finding.key in _NEUROPROTECTION_KEYS for intervention in interventions for finding in intervention.findings):
         return interventions
     symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
-    # Conditions and keywords naming a progressive course mean a disease-course trial.
-    if any(_DISEASE_COURSE_WORDS.search(normalise_text(text)) for text in record.conditions + record.keywords):
+    # Conditions and keywords naming a course of worsening mean a disease-course trial.
+    if any(_DISEASE_COURSE_WORDS.search(_without_ms_type(normalise_text(text))) for text in record.conditions + record.keywords):
         return interventions
     symptom = None
     # A condition that is itself a symptom ("Fatigue", "Neuropathic Pain", "Depression") says
@@ -982,13 +1166,14 @@ def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabul
             symptom = f"{hit.group(0)} [condition]"
             break
     for title in record.titles[:2]:
-        normalised = normalise_text(title)
+        normalised = _without_ms_type(normalise_text(title))
         if _DISEASE_COURSE_WORDS.search(normalised):
             return interventions
         hit = symptom_cues.search(normalised) if symptom_cues else None
         # "for fatigue", "to treat pain", "as a symptomatic approach"
         if hit and symptom is None and _SYMPTOM_PURPOSE.search(normalised[: hit.end()]):
             symptom = f"{hit.group(0)} [title]"
+    symptom = symptom or _symptom_in_primary_outcomes(record, symptom_cues)
     if symptom is None:
         return interventions
     result = []
@@ -1039,6 +1224,41 @@ def _disease_course_tested(record: _Record, interventions: list[_Intervention], 
             else finding
             for finding in intervention.findings
         )
+        for intervention in interventions
+    ]
+
+
+def _other_product_tested_for_repair(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A drug or supplement the vocabulary files under `other` (vitamin D, omega-3, a
+    repurposed antibiotic) takes the key of the aim the titles give it: `remyelination` for
+    myelin repair, `neuroprotection_other` for protecting nerve tissue ("other drugs tested to
+    slow neurodegeneration"), unless a recognised drug in the trial carries that aim already."""
+    if any(finding.kind == _ENTRY and finding.key not in ("other", "non_drug") for i in interventions for finding in i.findings):
+        return interventions
+
+    def other_product(intervention: _Intervention) -> bool:
+        return (
+            intervention.type in _SUPPORT_CANDIDATE_TYPES
+            and bool(intervention.findings)
+            and all(finding.kind == _ENTRY and finding.key == "other" for finding in intervention.findings)
+        )
+
+    if not any(other_product(intervention) for intervention in interventions):
+        return interventions
+    title_text = " ; ".join(normalise_text(title) for title in record.titles[:2])
+    repair_cue = vocabulary.rules.title_cues.get("remyelination")
+    hit = repair_cue.search(title_text) if repair_cue else None
+    key = "remyelination"
+    if hit is None:
+        hit, key = _NEUROPROTECTION_AIM.search(_without_ms_type(title_text)), "neuroprotection_other"
+    if hit is None:
+        return interventions
+    return [
+        intervention.with_findings(
+            _Finding(key, f"{finding.matched} for {hit.group(0)} [title]", finding.entries, _ENTRY) for finding in intervention.findings
+        )
+        if other_product(intervention)
+        else intervention
         for intervention in interventions
     ]
 

@@ -1,6 +1,6 @@
 """Format checks for the fourth round of the frozen "unseen" EDSS split (issue 10, section 1).
 
-tests/devset/eligibility_edss_unseen_r4.jsonl holds 54 eligibility-criteria texts written for the
+tests/devset/eligibility_edss_unseen_r4.jsonl holds 56 eligibility-criteria texts written for the
 project by a writer who did not open the eligibility parser, its tests, its bench or the dev texts.
 They are written in the style of real registry pages read beforehand through the search tool
 (ClinicalTrials.gov mirrors, trial-finder pages, journal protocol tables, a reimbursement rule),

@@ -83,7 +83,7 @@ def bench_windows() -> None:
     # round's file is also scored alone, so a new round shows how the parser does on texts it never met.
     splits = {"dev": ["eligibility_edss_dev.jsonl"],
               "unseen": ["eligibility_edss_unseen.jsonl", "eligibility_edss_unseen_r2.jsonl",
-                         "eligibility_edss_unseen_r3.jsonl"]}
+                         "eligibility_edss_unseen_r3.jsonl", "eligibility_edss_unseen_r4.jsonl"]}
     for split, names in splits.items():
         right_of: dict[str, tuple[int, int]] = {}
         for name in names:

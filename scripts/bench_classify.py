@@ -59,6 +59,9 @@ def side_by_side(dev: DevsetReport, unseen: DevsetReport) -> str:
     return "\n".join(lines)
 
 
+THIN_SUPPORT = 5
+
+
 def target_lines(unseen: DevsetReport) -> list[str]:
     """MEETS / MISSES for each target, measured on the unseen split."""
     weak = [f"{key} {score.f1:.3f}" for key, score in unseen.scores.items() if score.present and score.f1 < TARGET_KEY_F1]
@@ -67,7 +70,16 @@ def target_lines(unseen: DevsetReport) -> list[str]:
         (f"unseen every key F1 >= {TARGET_KEY_F1}", not weak, "below: " + ", ".join(weak) if weak else "all keys pass"),
         (f"unseen progressive accuracy >= {TARGET_PROGRESSIVE}", unseen.progressive_accuracy >= TARGET_PROGRESSIVE, f"{unseen.progressive_accuracy:.3f}"),
     ]
-    return [f"target {name}: {'MEETS' if ok else 'MISSES'} ({detail})" for name, ok, detail in checks]
+    lines = [f"target {name}: {'MEETS' if ok else 'MISSES'} ({detail})" for name, ok, detail in checks]
+    # Context, not a target: a key with a handful of gold trials swings between F1 0 and 1 on one
+    # trial, so say which keys those are and what the mean is over the rest.
+    thin = {key: score for key, score in unseen.scores.items() if score.present and score.support < THIN_SUPPORT}
+    if thin:
+        solid = [score.f1 for key, score in unseen.scores.items() if score.present and key not in thin]
+        lines.append(f"context: keys with fewer than {THIN_SUPPORT} gold trials in the unseen split: "
+                     + ", ".join(f"{key} ({score.support} gold, F1 {score.f1:.3f})" for key, score in thin.items())
+                     + (f"; macro-F1 over the other keys {sum(solid) / len(solid):.3f}" if solid else ""))
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -187,3 +187,25 @@ def test_bench_states_how_keys_absent_from_a_split_are_scored():
     assert astrocyte_row.split("|")[2].split()[0] == "-"  # absent from the unseen split, not scored 0 there
     assert "left out" in table and "predicted but never gold scores 0" in table
     assert unseen.macro_f1 == 1.0
+
+
+def test_bench_names_thin_keys_as_context_without_changing_the_verdicts():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_classify", Path(__file__).resolve().parent.parent / "scripts" / "bench_classify.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    from mstrials.tooling.devset_scoring import DevLabel
+
+    class Result:
+        def __init__(self, keys):
+            self.mechanisms, self.progressive = keys, False
+
+    # Six b_cell trials all right, one astrocyte trial missed (predicted other).
+    labels = [DevLabel(f"NCT{n}", frozenset({"b_cell"}), False, "") for n in range(6)]
+    labels.append(DevLabel("NCT9", frozenset({"astrocyte"}), False, ""))
+    predicted = {**{f"NCT{n}": ("b_cell",) for n in range(6)}, "NCT9": ("other",)}
+    lines = bench.target_lines(evaluate(labels, predicted, Result))
+    assert lines[0].startswith("target unseen macro-F1 >= 0.95: MISSES")  # the verdict still counts every key
+    assert "astrocyte (1 gold, F1 0.000)" in lines[-1] and "other (0 gold, F1 0.000)" in lines[-1]
+    assert "b_cell" not in lines[-1] and lines[-1].endswith("macro-F1 over the other keys 1.000")

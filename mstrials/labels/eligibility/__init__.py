@@ -6,7 +6,7 @@ Pure functions, no I/O, no Streamlit: the fetch script, the export and the app s
 from .ages import age_to_years
 from .ms_types import CIS, MS_TYPES, PPMS, PROGRESSIVE_UNSPECIFIED, RRMS, SPMS
 from .quickcheck import EXCLUDED, OK, UNKNOWN, Person, QuickCheckResult, ThemeCheck, quick_check
-from .themes import ROW_KEYS, EligibilityThemes, SourceSnippet, extract_eligibility
+from .themes import ROW_KEYS, EligibilityThemes, SourceSnippet, eligibility_inputs, extract_eligibility
 
 __all__ = [
     "extract_eligibility", "EligibilityThemes", "SourceSnippet", "ROW_KEYS",

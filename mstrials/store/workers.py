@@ -6,6 +6,7 @@ whose cores are busy, stay in-process, where a pool would cost more than it save
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import os
@@ -13,7 +14,6 @@ import signal
 import time
 from collections import deque
 from pathlib import Path
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
 
 In = TypeVar("In")
@@ -21,6 +21,16 @@ Out = TypeVar("Out")
 
 BATCH_SIZE = 200
 MIN_ITEMS_FOR_WORKERS = 2 * BATCH_SIZE
+
+
+# Per-study work allocates many short-lived containers, which refcounting frees; the cyclic
+# collector only walks them (and the vocabulary). Rarer collections: 4 % less CPU on the corpus.
+_WORKER_GC_THRESHOLD = (50_000, 20, 20)
+
+
+def _start_worker() -> None:
+    gc.set_threshold(*_WORKER_GC_THRESHOLD)
+    _die_with_parent()
 
 
 def _die_with_parent() -> None:
@@ -80,19 +90,33 @@ def ordered_map(function: Callable[[In], Out], items: Iterable[In], workers: int
     if workers is None:
         workers = default_worker_count() if len(head) >= MIN_ITEMS_FOR_WORKERS else 1
     if workers <= 1 or len(head) < MIN_ITEMS_FOR_WORKERS or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (function(item) for item in itertools.chain(head, iterator))
+        threshold = gc.get_threshold()
+        gc.set_threshold(*_WORKER_GC_THRESHOLD)
+        try:
+            yield from (function(item) for item in itertools.chain(head, iterator))
+        finally:
+            gc.set_threshold(*threshold)
         return
+    # Imported here: a run too small for workers need not pay for loading the pool machinery.
+    from concurrent.futures import ProcessPoolExecutor
+
     batches = _batched(itertools.chain(head, iterator))
     # fork: workers inherit the loaded vocabulary and compiled patterns instead of rebuilding them.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent) as pool:
-        pending: deque = deque()
-        for batch in batches:
-            pending.append(pool.submit(_apply_batch, function, batch))
-            if len(pending) >= 2 * workers:
+    # Frozen, what exists before the fork (the vocabulary, compiled patterns) is left out of every
+    # collection, so the collector neither walks it nor touches its pages, which then stay shared.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
+            pending: deque = deque()
+            for batch in batches:
+                pending.append(pool.submit(_apply_batch, function, batch))
+                if len(pending) >= 2 * workers:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    finally:
+        gc.unfreeze()
 
 
 def _batched(items: Iterator[In]) -> Iterator[list[In]]:

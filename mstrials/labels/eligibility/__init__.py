@@ -9,7 +9,7 @@ from .quickcheck import EXCLUDED, OK, UNKNOWN, Person, QuickCheckResult, ThemeCh
 from .themes import ROW_KEYS, EligibilityThemes, SourceSnippet, eligibility_inputs, extract_eligibility
 
 __all__ = [
-    "extract_eligibility", "EligibilityThemes", "SourceSnippet", "ROW_KEYS",
+    "extract_eligibility", "eligibility_inputs", "EligibilityThemes", "SourceSnippet", "ROW_KEYS",
     "quick_check", "Person", "QuickCheckResult", "ThemeCheck", "OK", "EXCLUDED", "UNKNOWN",
     "age_to_years", "MS_TYPES", "PPMS", "SPMS", "RRMS", "CIS", "PROGRESSIVE_UNSPECIFIED",
 ]

@@ -13,7 +13,7 @@ from typing import Any
 
 from mstrials.labels.classify import classify_study, evidence_text
 from mstrials.labels.drug_classes import classes_from_evidence, drug_classes_hash
-from mstrials.labels.eligibility import extract_eligibility
+from mstrials.labels.eligibility import eligibility_inputs, extract_eligibility
 from mstrials.labels.vocabulary import vocabulary_hash
 
 # Bump when the classifier's or the eligibility parser's code changes what they produce.
@@ -58,10 +58,31 @@ def _as_sql(value: Any) -> Any:
     return value
 
 
+# Criteria texts and age limits repeat across studies (sister trials, re-registrations, updates):
+# their columns are remembered by what the eligibility reading depends on, never by the study.
+_ELIGIBILITY_MEMO_SIZE = 8192
+_eligibility_memo: dict[tuple, tuple[str, dict[str, Any]]] = {}
+
+
+def _eligibility_columns(study: dict) -> tuple[str, dict[str, Any]]:
+    """(eligibility_json, the other eligibility column values) for one study."""
+    key = eligibility_inputs(study)
+    cached = _eligibility_memo.get(key) if key is not None else None
+    if cached is None:
+        themes = extract_eligibility(study)
+        values = {name: _as_sql(value) for name, value in themes.to_row().items() if name in DERIVED_COLUMNS}
+        cached = (themes.to_json(), values)
+        if key is not None:
+            if len(_eligibility_memo) >= _ELIGIBILITY_MEMO_SIZE:
+                _eligibility_memo.clear()
+            _eligibility_memo[key] = cached
+    return cached
+
+
 def derive_columns(study: dict) -> dict[str, Any]:
     """The derived column values for one MS study (never raises on odd records)."""
     classification = classify_study(study)
-    themes = extract_eligibility(study)
+    eligibility_json, eligibility_values = _eligibility_columns(study)
     row = {
         "progressive": int(classification.progressive),
         "ms_types": "|".join(classification.ms_types),
@@ -70,11 +91,11 @@ def derive_columns(study: dict) -> dict[str, Any]:
         "mechanism_evidence_json": _EVIDENCE_ENCODER.encode(classification.mechanism_evidence),
         # From the evidence, so only what the classifier judged investigational gets a class.
         "drug_classes": "|".join(classes_from_evidence(classification.mechanism_evidence)),
-        "eligibility_json": themes.to_json(),
+        "eligibility_json": eligibility_json,
     }
-    for name, value in themes.to_row().items():
-        if name in DERIVED_COLUMNS and name not in row:
-            row[name] = _as_sql(value)
+    for name, value in eligibility_values.items():
+        if name not in row:
+            row[name] = value
     return {name: row.get(name) for name in DERIVED_COLUMNS}
 
 

@@ -25,7 +25,7 @@ from mstrials.sources.ctgov_records import MalformedStudy, StudyRecord, normalis
 from mstrials.sources.ctgov_files import SourceItem
 from mstrials.sources.registries import CTGOV, v2_view
 from mstrials.store.linking import stated_ids, stated_protocol
-from mstrials.store.workers import ordered_map
+from mstrials.store.workers import BusyCoreSampler, ordered_map
 
 INCREMENTAL_OVERLAP = timedelta(days=1)
 # A full listing that would unlist more than this share of the listed MS trials needs confirmation:
@@ -509,16 +509,20 @@ def run_ingest(
     """
     global _labelled_in_cache
     started = time.monotonic()
+    # Whether the cores are idle is sampled across the set-up below (tens of milliseconds)
+    # instead of across sleeps before the first study.
+    sampler = BusyCoreSampler()
     with cache.staged_copy(cache_path) as connection:
         summary.derived += rederive_if_stale(connection, workers=workers)
         warm_up()
+        sampler.sample()
         writer = RunWriter(connection, summary, report)
         # After rederive_if_stale every stored label is current: a study that comes back with the
         # same content (and is still listed, so the writer leaves its row alone) needs no new labels.
         _labelled_in_cache = frozenset(
             known.content_hash for known in writer.known.values() if known.removed_run is None)
         try:
-            for prepared in ordered_map(prepare_study, studies(writer), workers):
+            for prepared in ordered_map(prepare_study, studies(writer), workers, sampler):
                 writer.add(prepared)
         finally:
             _labelled_in_cache = frozenset()

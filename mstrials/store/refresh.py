@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 from mstrials.store import cache
 from mstrials.store.ingest import IncomingStudy, RunSummary, RunWriter, incremental_since, run_ingest
 from mstrials.sources.ctgov_files import read_study_file
-from mstrials.sources import ctis_api
 from mstrials.sources.ctis_files import ctis_number_of, is_ctis_file, iso_date, latest_resubmissions, read_ctis_file
 from mstrials.sources.registries import CTGOV, CTIS
 
 if TYPE_CHECKING:
     from mstrials.sources import ctgov_api as api
+    from mstrials.sources import ctis_api
 
 
 def refresh_from_api(
@@ -99,6 +99,9 @@ def refresh_ctis_from_api(
     unchanged trial keeps its stored record. A complete listing marks CTIS trials it no longer holds
     (never ClinicalTrials.gov ones). Raises api.ApiError (cache untouched) when CTIS cannot be used
     or its listing falls short of its own totalRecords."""
+    # Imported here, as for refresh_from_api: the HTTP stack is not needed offline.
+    from mstrials.sources import ctis_api
+
     summary = RunSummary(source=settings.base_url, mode="full", registry=CTIS)
 
     def studies(writer: RunWriter) -> Iterator[IncomingStudy]:

@@ -6,10 +6,10 @@ Pure functions, no I/O, no Streamlit: the fetch script, the export and the app s
 from .ages import age_to_years
 from .ms_types import CIS, MS_TYPES, PPMS, PROGRESSIVE_UNSPECIFIED, RRMS, SPMS
 from .quickcheck import EXCLUDED, OK, UNKNOWN, Person, QuickCheckResult, ThemeCheck, quick_check
-from .themes import ROW_KEYS, EligibilityThemes, SourceSnippet, extract_eligibility
+from .themes import ROW_KEYS, EligibilityThemes, SourceSnippet, eligibility_inputs, extract_eligibility
 
 __all__ = [
-    "extract_eligibility", "EligibilityThemes", "SourceSnippet", "ROW_KEYS",
+    "extract_eligibility", "eligibility_inputs", "EligibilityThemes", "SourceSnippet", "ROW_KEYS",
     "quick_check", "Person", "QuickCheckResult", "ThemeCheck", "OK", "EXCLUDED", "UNKNOWN",
     "age_to_years", "MS_TYPES", "PPMS", "SPMS", "RRMS", "CIS", "PROGRESSIVE_UNSPECIFIED",
 ]

@@ -169,6 +169,27 @@ def _eligibility_module(study: Any) -> dict:
     return module if isinstance(module, dict) else {}
 
 
+# The eligibility module's fields that extract_eligibility reads: the themes depend on nothing else.
+_READ_FIELDS = ("minimumAge", "maximumAge", "sex", "healthyVolunteers", "stdAges", "eligibilityCriteria")
+
+
+def eligibility_inputs(study: Any) -> tuple | None:
+    """What extract_eligibility(study) depends on, as a hashable key (each value with its type, so
+    that True and 1 differ); None when a field holds something that cannot be a key."""
+    module = _eligibility_module(study)
+    key = []
+    for name in _READ_FIELDS:
+        value = module.get(name)
+        if isinstance(value, list):
+            if not all(isinstance(item, str) for item in value):
+                return None
+            value = tuple(value)
+        elif not (value is None or isinstance(value, (str, bool, int, float))):
+            return None
+        key.append((value.__class__, value))
+    return tuple(key)
+
+
 def _snippets(theme: str, text: CriteriaText, sentences: tuple[Sentence, ...]) -> list[SourceSnippet]:
     return [SourceSnippet(theme, text.snippet(s.start, s.end), s.start, s.end, s.section) for s in sentences]
 
@@ -244,6 +265,6 @@ def extract_eligibility(study: dict) -> EligibilityThemes:
 _EMPTY_EDSS = EdssResult(None, None, ())
 
 __all__ = [
-    "EligibilityThemes", "SourceSnippet", "extract_eligibility", "themes_from_text", "ROW_KEYS", "MS_TYPES",
+    "EligibilityThemes", "SourceSnippet", "extract_eligibility", "eligibility_inputs", "themes_from_text", "ROW_KEYS", "MS_TYPES",
     "EDSS", "MS_TYPES_THEME", "PRIOR_ANTI_CD20", "PRIOR_STEM_CELL_TRANSPLANT", "RELAPSE", "STEROIDS",
 ]

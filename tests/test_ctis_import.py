@@ -73,7 +73,7 @@ def test_importing_the_same_export_again_changes_nothing(tmp_path, csv_file, cap
     cache = tmp_path / "trials.sqlite"
     _import(cache, csv_file)
     _import(cache, csv_file)
-    assert "new 0, changed 0, unchanged 104" in capsys.readouterr().out
+    assert "new 0 (0 of them MS), changed 0, unchanged 104" in capsys.readouterr().out
 
 
 def test_the_real_pair_is_one_row_with_both_ids(tmp_path, csv_file, capsys):

@@ -165,3 +165,18 @@ def test_the_newest_copy_wins_when_files_overlap(tmp_path):
         assert run_import(cache, *(tmp_path / name for name in order)) == 0
         with sqlite3.connect(cache) as connection:
             assert connection.execute("SELECT status FROM studies").fetchall() == [("COMPLETED",)]
+
+
+def test_the_summary_says_how_many_new_studies_are_ms_trials(tmp_path, capsys):
+    from mstrials.store.refresh import import_files
+
+    studies = [make_study(nct_id="NCT00000011"), make_study(nct_id="NCT00000012"),
+               make_study(nct_id="NCT00000013", title="Knee surgery recovery", conditions=("Osteoarthritis, Knee",),
+                          interventions=(("PROCEDURE", "Physiotherapy"),)),
+               # A later copy of the first trial in the same file: counted once.
+               make_study(nct_id="NCT00000011", last_update="2025-03-01")]
+    source = tmp_path / "mixed.json"
+    source.write_text(json.dumps(studies))
+    summary = import_files(tmp_path / "trials.sqlite", [source])
+    assert (summary.new, summary.new_ms, summary.ms_kept, summary.non_ms) == (3, 2, 2, 1)
+    assert "new 3 (2 of them MS)" in summary.line()

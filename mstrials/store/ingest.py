@@ -47,6 +47,7 @@ class RunSummary:
     ms_kept: int = 0
     non_ms: int = 0
     new: int = 0
+    new_ms: int = 0  # of the new ones, how many are MS trials (the rest are stored, unlisted, non-MS studies)
     changed: int = 0
     unchanged: int = 0
     malformed: int = 0
@@ -59,7 +60,7 @@ class RunSummary:
     def line(self) -> str:
         return (
             f"pages {self.pages}, studies seen {self.seen}, MS kept {self.ms_kept}, "
-            f"non-MS left out {self.non_ms}, new {self.new}, changed {self.changed}, "
+            f"non-MS left out {self.non_ms}, new {self.new} ({self.new_ms} of them MS), changed {self.changed}, "
             f"unchanged {self.unchanged}, no longer listed {self.removed}, malformed {self.malformed}"
             + (f", duplicates dropped {self.duplicates}" if self.duplicates else "")
             + (f", older copies ignored {self.older_ignored}" if self.older_ignored else "")
@@ -356,6 +357,8 @@ class RunWriter:
         else:
             summary.non_ms -= 1
         setattr(summary, applied.outcome, getattr(summary, applied.outcome) - 1)
+        if applied.outcome == "new" and applied.is_ms:
+            summary.new_ms -= 1
         del self._applied[nct_id]
         if applied.outcome not in ("new", "changed"):
             return  # only last_seen_run moved, and the winning copy sets it again
@@ -387,6 +390,7 @@ class RunWriter:
         first_seen = self.run_id
         if known is None:
             outcome = "new"
+            summary.new_ms += prepared.is_ms
             self._change(nct_id, "new", None, columns["status"])
         else:
             first_seen = known.first_seen_run

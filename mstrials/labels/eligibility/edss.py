@@ -24,7 +24,13 @@ How a window is read (decisions a reader of the results should know):
   window of that criterion; so is "2.0-6.5, or up to 7.0 for participants over 50", which
   widens one side of the range.
 * Criteria labelled for different subgroups ("RMS: EDSS <= 5.5", "PPMS: EDSS 3.0-6.5") give the
-  overall span, open on a side where one subgroup's window is open.
+  overall span, open on a side where one subgroup's window is open. A window written for one
+  subgroup named after it beside a window for everyone ("EDSS <= 6.5; EDSS >= 2.0 for
+  participants with SPMS") leaves the others with the window for everyone: 6.5 with no minimum.
+* A score that picks out who must meet another rule ("participants with an EDSS <= 2.0 are
+  eligible only if their disease duration is <= 10 years") is no window, like a predicate.
+* Citations and pointers in brackets after the scale's name ("EDSS (Kurtzke, 1983; see
+  Appendix 2) <= 5.5"), full-width forms ("EDSS ＜ 6.0") and a vulgar half ("6½") are read through.
 * Scores written as words count where a bound stands ("EDSS of six or less", "three to six and
   a half"); "four (4)" is one score. A lead-in line ("EDSS score at screening:") takes its
   window from the sub-items under it, read until an item states no score.
@@ -55,7 +61,8 @@ _SCALE = re.compile(
 )
 
 # Never a number cut short: "EDSS 5.5: able to walk 100 m" must not backtrack to read "5".
-_NUM = r"(?<![0-9.,·])[0-9]{1,3}(?:[.,·][0-9]{1,2})?(?![0-9])(?![.,·][0-9])"
+# "6½": the vulgar half some registries print after the whole number.
+_NUM = r"(?<![0-9.,·])[0-9]{1,3}(?:[.,·][0-9]{1,2}|\s?½)?(?![0-9])(?![.,·][0-9])"
 
 _GE_SYMBOL = r"(?:≥|⩾|≧|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*(?:=|equal(?:\s+to)?\b))"
 _LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*(?:=|equal(?:\s+to)?\b))"
@@ -168,16 +175,32 @@ _PREDICATE_AFTER = re.compile(
     r"(?:\s*(?:or|and|,)\s*[0-9][0-9.,]*)*[\s,)]*(?:must|should|needs?\s+(?:to|an?|the|two|one|bilateral|unilateral|assistance)"
     r"|will\s+(?:need|have)|(?:is|are)\s+required|ha(?:ve|s)\s+to|require)\b"
 )
+# "Participants with an EDSS <= 2.0 at screening are eligible only if their disease duration is
+# <= 10 years": the score picks out who must meet another rule, like a predicate.
+_ONLY_IF_AFTER = re.compile(
+    r"[^.;]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be|can\s+be|may\s+be)\s+(?:only\s+)?"
+    r"(?:eligible|included|enrolled|allowed|permitted|accepted)\s+only|only\s+(?:be\s+)?(?:eligible|included|enrolled))"
+    r"\s+(?:if|when|provided|after|as\s+long\s+as)\b"
+)
 # A later bound in a chain that belongs to another measure: ">= 2.0 on the pyramidal FS".
 _OTHER_MEASURE_AFTER = re.compile(
     r"\s*(?:on|in|of|for)?\s*(?:the\s+)?(?:\w+\s+){0,4}(?:functional|pyramidal|\bfs\b|system|subscore|sub-score|msss|sdmt|t25|walk|peg|test)"
 )
 
+# "progress" but not "progressive": "participants with progressive MS an EDSS 3.0-6.5" names a
+# disease course, not a change in the score.
 _PROGRESSION = re.compile(
-    r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b|\bpoints?\b|sustain|confirm"
+    r"increas|worsen|progress(?!ive)|chang|decreas|improv|reduc|deteriorat|\bsteps?\b|\bpoints?\b|sustain|confirm"
     r"|\bdelta\b|\brise\b|\bgain\b|differen|\bdrop\b|declin|\btime\s+to\b|\breach"
 )
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|whose|where)\b")
+# "Participants with SPMS whose EDSS is 3.0 to 6.5": "whose" right after the people the criterion
+# is about describes who may join; after another rule ("< 10 years for those whose EDSS ...") it
+# picks out who gets that rule.
+_SUBJECT_WHOSE = re.compile(
+    r"\s*(?:(?:all|adult|male|female|eligible|ms)\s+)?(?:participants?|patients?|subjects?|people|persons|individuals|adults)"
+    r"(?:\s+(?:with|having|who\s+have)\s+[a-z\s-]{0,40}?)?\s+whose\s*$"
+)
 _EXAMPLE = re.compile(r"\bfor\s+(?:example|instance)\b")
 # A time limit (or another value) that applies to the people with the EDSS that follows: the EDSS
 # picks out who gets that limit ("disease duration <= 15 years for EDSS 5.5-6.5", ">= 0.5 for
@@ -214,6 +237,16 @@ _EXCLUSION_CUE = re.compile(
 )
 
 
+# Full-width forms from East Asian registries ("EDSS ＜ 6.0", "３.０"): one character each, like
+# the ASCII they stand for, so offsets stay valid.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def _readable(low: str) -> str:
+    """A sentence's lower-cased text as the bounds are read from it, offsets kept."""
+    return digits_for_words(low.translate(_FULLWIDTH))
+
+
 @dataclass(frozen=True)
 class Window:
     low: float | None
@@ -229,6 +262,8 @@ class EdssFinding:
     section: str  # inclusion or exclusion, after reading the sentence's own cues
     leading: bool  # the criterion opens with the EDSS (not buried in another criterion)
     subgroup: str = ""  # the disease type or cohort named before the EDSS ("rms", "ppms"), if any
+    # The window is written for a subgroup named after it ("EDSS >= 2.0 for participants with SPMS").
+    for_subgroup: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,7 +275,10 @@ class EdssResult:
 
 def _score(raw: str) -> float | None:
     """A number as an EDSS score, or None when it is not on the scale."""
-    value = float(raw.replace(",", ".").replace("·", "."))
+    if raw.endswith("½"):
+        value = float(raw[:-1]) + 0.5
+    else:
+        value = float(raw.replace(",", ".").replace("·", "."))
     doubled = value * 2
     if 0 <= value <= 10 and abs(doubled - round(doubled)) < 1e-9:
         return round(doubled) / 2
@@ -386,8 +424,30 @@ _SCALE_RANGE_GLOSS = re.compile(
 )
 
 
+# "EDSS (Kurtzke, 1983; see Appendix 2) <= 5.5", "EDSS (EDSS; Kurtzke 1983) score of 2.0 to 6.0":
+# a citation or pointer in brackets after the scale's name (or its "score"). Its numbers are years or what an
+# "appendix", "table" or "note" is numbered; a bracket with a score in it ("(3.0-6.5)") is no note.
+_NOTE_AFTER_SCALE = re.compile(r"\s*(?:scores?\s*)?\((?P<inner>[^()<>≤≥⩽⩾=]{1,60})\)")
+_NOTE_CUE = re.compile(r"\b(?:19|20)[0-9]{2}\b|\b(?:see|cf|ref|refs|reference|appendix|annex|table|section|note|footnote|version|et\s+al)\b")
+_NOTE_NUMBER = re.compile(
+    r"\b(?:19|20)[0-9]{2}\b|\b(?:ref|refs|reference|appendix|annex|table|section|note|footnote|version|page|p)\.?\s*[0-9]{1,3}[a-z]?\b"
+)
+
+
+def _skip_notes(low: str, start: int, limit: int) -> int:
+    """Where the text goes on after any citation-like notes in brackets at `start`."""
+    while True:
+        note = _NOTE_AFTER_SCALE.match(low, start, limit)
+        if not note or not _NOTE_CUE.search(note.group("inner")):
+            return start
+        if re.search(r"[0-9]", _NOTE_NUMBER.sub(" ", note.group("inner"))):
+            return start  # a number that is neither a year nor a pointer's: maybe a score
+        start = note.end()
+
+
 def _parse_after(low: str, start: int, limit: int) -> tuple[tuple[Window, ...], int, int] | None:
     """The first bound after the scale's name, with what is chained to it."""
+    start = _skip_notes(low, start, limit)
     gloss = _SCALE_RANGE_GLOSS.match(low, start, limit)
     if gloss:
         start = gloss.end()
@@ -444,7 +504,7 @@ def _is_condition(low: str, start: int, at: int) -> bool:
         return True  # "not eligible for our other trial, for example patients with EDSS > 6.5"
     if _DURATION_FOR.search(low, max(start, at - 80), at):
         return True  # "no more than 15 years for EDSS 5.5-6.5", "< 10 years (EDSS <= 5.0)"
-    if _CONDITION.search(clause) and not _ELIGIBLE_IF.search(clause):
+    if _CONDITION.search(clause) and not _ELIGIBLE_IF.search(clause) and not _SUBJECT_WHOSE.fullmatch(clause):
         return True
     subgroup = _SUBGROUP_CONDITION.search(clause)
     return bool(subgroup and clause[:subgroup.start()].strip())
@@ -485,7 +545,7 @@ def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, i
     if after is None:
         return ((lead,), span_start, mention_end) if lead else None
     windows, bound_start, end = after
-    if _PREDICATE_AFTER.match(low, end):
+    if _PREDICATE_AFTER.match(low, end) or _ONLY_IF_AFTER.match(low, end):
         return None
     if len(windows) == 1 and windows[0].low == windows[0].high and _ADVERB.search(low, mention_end, bound_start):
         return None  # "EDSS of ideally 4.0": a word we cannot read stands where the operator would
@@ -525,6 +585,12 @@ _TYPE_LABEL = re.compile(
 )
 # "EDSS <= 5.5 (RMS cohort)", "EDSS 3.0-6.5 for PPMS": the subgroup named right after the window.
 _LABEL_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)|(?:for|in)\s+[^,;.()]{0,30})")
+# "EDSS <= 6.5; EDSS >= 2.0 for participants with secondary progressive disease": a window written
+# for the people named after it, who are not everyone the criteria admit.
+_FOR_SUBGROUP_AFTER = re.compile(
+    r"\s*,?\s*(?:only\s+)?(?:for|in|among)\s+(?:the\s+)?(?:[^,;.()]{0,50}?\b(?:rms|rrms|spms|ppms|pms|cis|nrspms|aspms"
+    r"|relapsing|progressive|paediatric|pediatric|adolescents?|cohort|group|arm|part)\b)"
+)
 
 
 def _read_sub_items(text: CriteriaText, lead_in: Sentence) -> tuple[Window, ...] | None:
@@ -545,7 +611,7 @@ def _read_sub_items(text: CriteriaText, lead_in: Sentence) -> tuple[Window, ...]
         if item.section != lead_in.section or any(word in item.low for word in KEYWORDS):
             break
         items += 1
-        low = digits_for_words(item.low)
+        low = _readable(item.low)
         label = _SUB_ITEM_LABEL.match(low)
         at = label.end() if label else 0
         parsed = _parse_chain(low, at, len(low))
@@ -564,7 +630,7 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
     findings: list[EdssFinding] = []
     for sentence in text.sentences_with(KEYWORDS):
         low = sentence.low
-        readable = digits_for_words(low)
+        readable = _readable(low)
         section = sentence.section
         if section != EXCLUSION and _EXCLUSION_CUE.search(low):
             section = EXCLUSION
@@ -603,7 +669,10 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
             else:
                 label_after = _LABEL_AFTER.match(low, span_end)
                 label = _type_label(head + " " + (label_after.group() if label_after else ""))
-                findings.append(EdssFinding(sentence, windows, side, leading, label))
+                for_subgroup = _FOR_SUBGROUP_AFTER.match(low, span_end)
+                if for_subgroup:
+                    label = label or _type_label(for_subgroup.group())
+                findings.append(EdssFinding(sentence, windows, side, leading, label, bool(for_subgroup)))
             consumed_until = previous_end = span_end
     return findings
 
@@ -676,6 +745,12 @@ def edss_window(text: CriteriaText) -> EdssResult:
     if highs:
         maximum = max(highs)
     open_low, open_high = _subgroups_leave_open(inclusion)
+    shared = [_span(finding.windows) for finding in inclusion if not finding.subgroup]
+    if shared and any(finding.for_subgroup for finding in inclusion):
+        # A window for one named subgroup beside a window for everyone: the others keep the
+        # window for everyone, so the overall span stays open wherever that one is.
+        open_low = open_low or all(span.low is None for span in shared)
+        open_high = open_high or all(span.high is None for span in shared)
     if open_low:
         minimum = None
     if open_high:

@@ -1,0 +1,134 @@
+"""EDSS patterns found while reading real registry criteria and writing the third batch of dev texts.
+
+Every text here was written for these tests, in the style of registry pages, never copied. Each
+group stands for one way of writing that the parser misread: full-width operators and digits from
+East Asian registries, a vulgar half after the score ("6½"), a citation or pointer in brackets
+after the scale's name (sometimes with a ";" inside, which must not end the sentence), a bound
+that picks out who must meet another rule ("... are eligible only if ..."), "progressive" read as
+a change in the score, "participants ... whose EDSS is" opening the criterion, and a window written
+for one named subgroup beside a window for everyone. The expected values follow the conventions
+in mstrials/labels/eligibility/edss.py.
+"""
+from __future__ import annotations
+
+import pytest
+
+from mstrials.labels.eligibility import extract_eligibility
+from mstrials.labels.eligibility.text import CriteriaText
+
+
+def window(criteria: str) -> tuple[float | None, float | None]:
+    themes = extract_eligibility({"protocolSection": {"eligibilityModule": {"eligibilityCriteria": criteria}}})
+    return themes.edss_min, themes.edss_max
+
+
+def sections(inclusion: list[str], exclusion: tuple[str, ...] = ("Pregnancy",)) -> str:
+    return ("Inclusion Criteria:\n\n" + "\n".join(f"* {item}" for item in inclusion)
+            + "\n\nExclusion Criteria:\n\n" + "\n".join(f"* {item}" for item in exclusion))
+
+
+FULL_WIDTH = [
+    ("fullwidth-less-than", sections(["Relapsing MS", "EDSS ＜ 6.0 at screening"]), (None, 5.5)),
+    ("fullwidth-greater-than-and-le", sections(["EDSS ＞ 3.0 and ≦ 6.5"]), (3.5, 6.5)),
+    ("fullwidth-digits", sections(["EDSS score ３.０ to ６.５ inclusive"]), (3.0, 6.5)),
+    ("fullwidth-equals-after-less", sections(["EDSS <＝ 5.5"]), (None, 5.5)),
+    ("fullwidth-in-exclusion", sections(["Progressive MS"], ("EDSS ＞ 6.5",)), (None, 6.5)),
+]
+
+VULGAR_HALF = [
+    ("half-after-digit", sections(["EDSS between 3 and 6½"]), (3.0, 6.5)),
+    ("half-as-upper-bound", sections(["EDSS ≤ 5½ at baseline"]), (None, 5.5)),
+    ("half-with-space", sections(["EDSS score of 2 ½ to 6 ½"]), (2.5, 6.5)),
+    ("half-strict", sections(["EDSS < 6½"]), (None, 6.0)),
+]
+
+NOTES_AFTER_SCALE = [
+    ("author-year-with-semicolon", sections(["Expanded Disability Status Scale (EDSS; Kurtzke 1983) score of 2.0 to 6.0"]),
+     (2.0, 6.0)),
+    ("author-year-and-appendix", sections(["EDSS (Kurtzke, 1983; see Appendix 2) ≤ 5.5"]), (None, 5.5)),
+    ("see-table", sections(["EDSS (see Table 4; Neurostatus scoring) between 3.0 and 6.5"]), (3.0, 6.5)),
+    ("et-al-year-and-appendix-letter", sections(["EDSS score (Kurtzke et al., 1983; Appendix B) of 4.0 or less"]), (None, 4.0)),
+    ("two-notes", sections(["EDSS (Kurtzke 1983) (see note 3) ≥ 2.0 and ≤ 6.5"]), (2.0, 6.5)),
+]
+
+# A bracket that holds a score is no note: it is the window.
+BRACKETS_THAT_ARE_WINDOWS = [
+    ("bracketed-range", sections(["EDSS (3.0-6.5) at screening"]), (3.0, 6.5)),
+    ("bracketed-range-with-year-word", sections(["EDSS score (2.0–5.5, 2017 criteria)"]), (2.0, 5.5)),
+]
+
+ONLY_IF_AFTER = [
+    ("eligible-only-if-duration", sections([
+        "EDSS score of 0 to 5.5 at baseline. Participants with an EDSS score ≤ 2.0 at screening are eligible "
+        "only if their disease duration is no more than 10 years"]), (0.0, 5.5)),
+    ("included-only-when", sections([
+        "EDSS 1.0–6.0", "Patients with EDSS ≥ 5.5 will be included only when they can walk 100 m"]), (1.0, 6.0)),
+    ("eligible-only-if-walking", sections([
+        "EDSS 2.0 to 6.5 inclusive", "Participants with an EDSS of 6.0 or more are eligible only if they walk 20 m unaided"]),
+     (2.0, 6.5)),
+    ("eligible-only-provided", sections([
+        "EDSS 1.5–5.0", "Those with an EDSS of 1.0 are eligible only provided they had a relapse within 12 months"]),
+     (1.5, 5.0)),
+]
+
+PROGRESSIVE_IS_A_COURSE = [
+    ("elliptical-subgroup", sections([
+        "Participants with relapsing MS must have an EDSS ≤ 5.0; participants with progressive MS an EDSS between 3.0 and 6.5"]),
+     (None, 6.5)),
+    ("course-then-scale", sections(["Primary progressive MS EDSS 3.0 to 6.5"]), (3.0, 6.5)),
+    ("secondary-progressive-course-then-scale", sections(["Secondary progressive MS EDSS ≤ 6.5"]), (None, 6.5)),
+    ("progressive-people", sections(["People with progressive disease an EDSS of 4.0 to 7.0"]), (4.0, 7.0)),
+]
+
+# A change in the score is still not a window.
+PROGRESSION_STAYS_A_CHANGE = [
+    ("progression-of-points", sections(["EDSS 3.0–6.5", "EDSS progression of ≥ 1.0 point in the prior 2 years"]), (3.0, 6.5)),
+    ("progressed-by", sections(["Progressive MS", "EDSS progressed by ≥ 0.5 in the last year"]), (None, None)),
+]
+
+WHOSE_OPENS_THE_CRITERION = [
+    ("participants-with-type-whose", sections(["Participants with SPMS whose EDSS is 3.0 to 6.5, inclusive, at screening"]),
+     (3.0, 6.5)),
+    ("patients-whose", sections(["Patients whose EDSS is ≤ 5.5"]), (None, 5.5)),
+    ("adults-having-whose", sections(["Adults having relapsing MS whose EDSS score is between 1.0 and 5.0"]), (1.0, 5.0)),
+]
+
+# "whose" after another rule still picks out who gets that rule.
+WHOSE_AFTER_A_RULE = [
+    ("duration-for-those-whose", sections([
+        "EDSS 3.0 to 6.5", "Disease duration below 10 years for participants whose EDSS is ≤ 5.0"]), (3.0, 6.5)),
+]
+
+FOR_A_SUBGROUP_BESIDE_EVERYONE = [
+    ("lower-bound-for-spms", sections([
+        "Expanded Disability Status Scale (EDSS) ≤ 6.5 at screening; EDSS ≥ 2.0 for participants with secondary "
+        "progressive disease"]), (None, 6.5)),
+    ("range-for-ppms-cohort", sections(["EDSS ≤ 6.0", "EDSS 3.0-6.0 in the PPMS cohort"]), (None, 6.0)),
+    ("upper-bound-for-rms", sections(["EDSS ≥ 2.0 at screening", "EDSS ≤ 5.5 for relapsing participants"]), (2.0, None)),
+]
+
+# A window for the only subgroup there is, or windows for subgroups that cover everyone, are read as before.
+SUBGROUPS_WITHOUT_A_SHARED_WINDOW = [
+    ("only-a-subgroup-window", sections(["Primary progressive MS", "EDSS 3.0-6.5 for PPMS"]), (3.0, 6.5)),
+    ("two-subgroup-windows", sections(["EDSS 2.0-5.5 for RMS, 3.0-6.5 for PPMS"]), (2.0, 6.5)),
+    ("subgroup-widens-the-shared-window", sections(["EDSS 1.0–5.5", "EDSS up to 6.5 for those with progressive MS"]),
+     (1.0, 6.5)),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "criteria", "expected"),
+    FULL_WIDTH + VULGAR_HALF + NOTES_AFTER_SCALE + BRACKETS_THAT_ARE_WINDOWS + ONLY_IF_AFTER + PROGRESSIVE_IS_A_COURSE
+    + PROGRESSION_STAYS_A_CHANGE + WHOSE_OPENS_THE_CRITERION + WHOSE_AFTER_A_RULE + FOR_A_SUBGROUP_BESIDE_EVERYONE
+    + SUBGROUPS_WITHOUT_A_SHARED_WINDOW,
+)
+def test_edss_window(name: str, criteria: str, expected: tuple[float | None, float | None]) -> None:
+    assert window(criteria) == expected, name
+
+
+def test_semicolon_inside_a_bracket_does_not_end_the_sentence() -> None:
+    text = CriteriaText("Inclusion Criteria:\n\n* EDSS (EDSS; Kurtzke 1983) score of 2.0 to 6.0\n* Age 18-60; able to consent")
+    sentences = [sentence.text for sentence in text.sentences_with(("edss", "age"))]
+    assert "EDSS (EDSS; Kurtzke 1983) score of 2.0 to 6.0" in sentences
+    # A ";" outside brackets still ends one.
+    assert "Age 18-60" in sentences

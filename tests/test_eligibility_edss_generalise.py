@@ -6,7 +6,10 @@ East Asian registries, a vulgar half after the score ("6½"), a citation or poin
 after the scale's name (sometimes with a ";" inside, which must not end the sentence), a bound
 that picks out who must meet another rule ("... are eligible only if ..."), "progressive" read as
 a change in the score, "participants ... whose EDSS is" opening the criterion, and a window written
-for one named subgroup beside a window for everyone. The expected values follow the conventions
+for one named subgroup beside a window for everyone, a limit word whose chain closes the other side
+("a maximum EDSS of 6.5 and a minimum of 3.0"), a criterion that opens by naming its subgroup
+("for participants aged > 50, EDSS up to 7.0"), and a lead-in without a colon whose items are bare
+bounds. The expected values follow the conventions
 in mstrials/labels/eligibility/edss.py.
 """
 from __future__ import annotations
@@ -114,6 +117,51 @@ SUBGROUPS_WITHOUT_A_SHARED_WINDOW = [
     ("subgroup-widens-the-shared-window", sections(["EDSS 1.0–5.5", "EDSS up to 6.5 for those with progressive MS"]),
      (1.0, 6.5)),
 ]
+
+
+LIMIT_WORDS_BOTH_SIDES = [
+    ("maximum-then-minimum", sections(["A maximum EDSS of 6.5 and a minimum of 3.0"]), (3.0, 6.5)),
+    ("minimum-then-maximum", sections(["Minimum EDSS score of 2.0 and a maximum of 6.0 at screening"]), (2.0, 6.0)),
+    ("maximum-then-at-least", sections(["Maximum EDSS of 7.0, at least 4.0"]), (4.0, 7.0)),
+]
+
+# A limit followed by something else keeps its one side.
+LIMIT_WORD_ALONE = [
+    ("maximum-then-fs", sections(["Maximum EDSS of 6.5 and a pyramidal functional system score of at least 2"]), (None, 6.5)),
+    ("minimum-then-relapses", sections(["Minimum EDSS of 2.0 and 1 relapse in the last year"]), (2.0, None)),
+]
+
+SUBGROUP_OPENS_THE_CRITERION = [
+    ("for-older-participants", sections(["EDSS 3.0–6.5 (inclusive); for participants aged > 50, EDSS up to 7.0"]), (3.0, 7.0)),
+    ("in-patients-over", sections(["EDSS 2.0-5.5", "In patients over 45 years: EDSS 2.0-6.0"]), (2.0, 6.0)),
+    ("among-those-with-duration", sections(["EDSS ≤ 5.0", "Among those with disease duration over 10 years, EDSS ≤ 6.0"]),
+     (None, 6.0)),
+]
+
+LEAD_IN_WITHOUT_COLON = [
+    ("lettered-bounds", "Inclusion Criteria:\n\n* MS\n* EDSS score at screening\n  a. ≥ 2.0\n  b. ≤ 6.0\n* Age 18-55"
+     "\n\nExclusion Criteria:\n\n* Pregnancy", (2.0, 6.0)),
+    ("bulleted-words", "Inclusion Criteria:\n\n- Expanded Disability Status Scale\n  - at least 3.0\n  - at most 6.5"
+     "\n- Age 25-65\n\nExclusion Criteria:\n\n- Pregnancy", (3.0, 6.5)),
+    ("numbered-symbols", "Inclusion Criteria:\n\n1. EDSS at baseline\n   1. > 2.0\n   2. < 7.0\n2. Age 18-60"
+     "\n\nExclusion Criteria:\n\n1. Pregnancy", (2.5, 6.5)),
+]
+
+# Without a colon, items that are not bare bounds are not read as the EDSS window.
+NOT_A_LEAD_IN = [
+    ("next-item-is-age", "Inclusion Criteria:\n\n* EDSS assessed at screening\n* 18 to 60 years of age"
+     "\n\nExclusion Criteria:\n\n* Pregnancy", (None, None)),
+    ("next-item-is-a-count", "Inclusion Criteria:\n\n* EDSS recorded by a certified rater\n* 2 relapses in 24 months"
+     "\n\nExclusion Criteria:\n\n* Pregnancy", (None, None)),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "criteria", "expected"),
+    LIMIT_WORDS_BOTH_SIDES + LIMIT_WORD_ALONE + SUBGROUP_OPENS_THE_CRITERION + LEAD_IN_WITHOUT_COLON + NOT_A_LEAD_IN,
+)
+def test_edss_window_more(name: str, criteria: str, expected: tuple[float | None, float | None]) -> None:
+    assert window(criteria) == expected, name
 
 
 @pytest.mark.parametrize(

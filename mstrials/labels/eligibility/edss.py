@@ -554,6 +554,12 @@ def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, i
         value = windows[0].low
         windows = (Window(None, value) if limit_word.group("max") else Window(value, None),)
         span_start = limit_word.start()
+        # "A maximum EDSS of 6.5 and a minimum of 3.0": a limit of the other kind may follow.
+        other = _parse_one(low, _CHAIN_SKIP.match(low, end).end(), len(low))
+        if other and other[0] and not _OTHER_MEASURE_AFTER.match(low, other[1]):
+            merged = _merge_chain([(windows[0], ""), (other[0], "")])
+            if len(merged) == 1 and merged[0] != windows[0] and None not in (merged[0].low, merged[0].high):
+                windows, end = merged, other[1]
     if lead is not None:
         windows = _merge_chain([(lead, ""), *((window, "") for window in windows[:1])]) + windows[1:]
     return windows, span_start, end
@@ -575,6 +581,12 @@ _SUB_ITEM_REST = re.compile(
     r"|participants?|patients?|subjects?|people|cohorts?|groups?|arms?|parts?|rms|rrms|spms|ppms|pms|cis|relapsing|remitting"
     r"|primary|secondary|progressive|active|forms?|type|course|ms|multiple|sclerosis|disease|[a-h])\b)*"
 )
+# "EDSS score at screening" with no colon, then items "a. >= 2.0" and "b. <= 6.0": a lead-in too,
+# when each item under it is nothing but a bound.
+_LEAD_IN_WITHOUT_COLON = re.compile(
+    r"(?![^:]*\b(?:assess|measur|perform|record|collect|evaluat|test|done)\w*)[^0-9<>≤≥⩽⩾=;.:]{0,40}$"
+)
+_BARE_BOUND_ITEM = re.compile(r"\s*(?:[<>≤≥⩽⩾=]|at\s+(?:least|most)\b|min|max|up\s+to\b|no\s+(?:more|less)\b)")
 _SUB_ITEM_LABEL = re.compile(r"[^0-9:;<>≤≥⩽⩾=]{1,40}:\s*")
 _MAX_SUB_ITEMS = 8
 _BARE_ITEM_MARKER = re.compile(r"[\s*•▪◦·+\-–—]*(?:\(?(?:[0-9]{1,3}|[ivx]{1,5}|[a-h])[.)])?[\s*•▪◦·+\-–—]*")
@@ -593,8 +605,11 @@ _FOR_SUBGROUP_AFTER = re.compile(
 )
 
 
-def _read_sub_items(text: CriteriaText, lead_in: Sentence) -> tuple[Window, ...] | None:
-    """The windows the items under a lead-in line state, read until an item states none."""
+def _read_sub_items(text: CriteriaText, lead_in: Sentence, bare_bounds: bool = False) -> tuple[Window, ...] | None:
+    """The windows the items under a lead-in line state, read until an item states none.
+
+    With `bare_bounds` (a lead-in without a colon) every item must open with the bound itself.
+    """
     parts: list[tuple[Window, str]] = []
     position = lead_in.end
     items = 0
@@ -612,8 +627,10 @@ def _read_sub_items(text: CriteriaText, lead_in: Sentence) -> tuple[Window, ...]
             break
         items += 1
         low = _readable(item.low)
-        label = _SUB_ITEM_LABEL.match(low)
+        label = None if bare_bounds else _SUB_ITEM_LABEL.match(low)
         at = label.end() if label else 0
+        if bare_bounds and not _BARE_BOUND_ITEM.match(low):
+            break
         parsed = _parse_chain(low, at, len(low))
         if parsed is None:
             break
@@ -643,17 +660,19 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
                 continue
             read = _read_mention(readable, match)
             if read is None:
-                if _LEAD_IN_AFTER.match(readable, match.end()) and not _PROGRESSION.search(low):
-                    windows = _read_sub_items(text, sentence)
+                with_colon = bool(_LEAD_IN_AFTER.match(readable, match.end()))
+                bare = not with_colon and bool(_LEAD_IN_WITHOUT_COLON.match(readable, match.end()))
+                if (with_colon or bare) and not _PROGRESSION.search(low):
+                    windows = _read_sub_items(text, sentence, bare_bounds=bare)
                     if windows:
                         head = low[:match.start()]
-                        leading = len(head) <= 90 and not _BURIED.search(head)
+                        leading = _is_leading(head)
                         findings.append(EdssFinding(sentence, windows, section, leading, _type_label(head)))
                         consumed_until = len(low)
                 continue
             windows, span_start, span_end = read
             head = low[:span_start]
-            leading = len(head) <= 90 and not _BURIED.search(head)
+            leading = _is_leading(head)
             side = section
             if _NEGATION.search(_words_clause_before(low, 0, span_start)):
                 # "Not have an EDSS greater than 6.5": the rule seen from the other side.
@@ -675,6 +694,18 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
                 findings.append(EdssFinding(sentence, windows, side, leading, label, bool(for_subgroup)))
             consumed_until = previous_end = span_end
     return findings
+
+
+# "For participants aged > 50, EDSS up to 7.0": a criterion that opens by naming its subgroup still
+# opens with the EDSS rule; the subgroup's own numbers do not bury it.
+_SUBGROUP_LEAD = re.compile(
+    r"\s*(?:for|in|among)\s+(?:the\s+)?(?:those|participants?|patients?|subjects?|people|individuals|persons)\b[^,:;]{0,40}[,:]\s*"
+)
+
+
+def _is_leading(head: str) -> bool:
+    """Whether a criterion whose text before the EDSS is `head` opens with the EDSS."""
+    return len(head) <= 90 and (not _BURIED.search(head) or bool(_SUBGROUP_LEAD.fullmatch(head)))
 
 
 def _type_label(head: str) -> str:

@@ -2,15 +2,16 @@
 
 Every text here was written for these tests, in the style of registry pages, never copied. Each
 group stands for one way of writing that the parser misread: full-width operators and digits from
-East Asian registries, a vulgar half after the score ("6½"), a citation or pointer in brackets
-after the scale's name (sometimes with a ";" inside, which must not end the sentence), a bound
-that picks out who must meet another rule ("... are eligible only if ..."), "progressive" read as
-a change in the score, "participants ... whose EDSS is" opening the criterion, and a window written
-for one named subgroup beside a window for everyone, a limit word whose chain closes the other side
-("a maximum EDSS of 6.5 and a minimum of 3.0"), a criterion that opens by naming its subgroup
-("for participants aged > 50, EDSS up to 7.0"), and a lead-in without a colon whose items are bare
-bounds. The expected values follow the conventions
-in mstrials/labels/eligibility/edss.py.
+East Asian registries; a vulgar half after the score ("6½"); a citation or pointer in brackets
+after the scale's name (sometimes with a ";" inside, which must not end the sentence); a bound
+that picks out who must meet another rule ("... are eligible only if ..."); "progressive" read as
+a change in the score; "participants ... whose EDSS is" opening the criterion; a window written
+for one named subgroup beside a window for everyone; a limit word whose chain closes the other
+side ("a maximum EDSS of 6.5 and a minimum of 3.0"); a criterion that opens by naming its subgroup
+("for participants aged > 50, EDSS up to 7.0"); a lead-in without a colon whose items are bare
+bounds; and a later bound in a chain that a condition limits to some ("and at least 2.0 if ...").
+Groups named NOT_... or ..._STAYS_... guard against reading too much. The expected values follow
+the conventions in mstrials/labels/eligibility/edss.py.
 """
 from __future__ import annotations
 
@@ -155,10 +156,24 @@ NOT_A_LEAD_IN = [
      "\n\nExclusion Criteria:\n\n* Pregnancy", (None, None)),
 ]
 
+# A later bound with a condition after it holds only for the people the condition names.
+CONDITIONAL_BOUND_IN_A_CHAIN = [
+    ("at-least-if-duration", sections(["EDSS of at most 5.0 at screening, and at least 2.0 if disease duration > 10 years"]),
+     (None, 5.0)),
+    ("upper-when-older", sections(["EDSS ≥ 2.0 and ≤ 5.5 when the participant is over 50"]), (2.0, None)),
+    ("lower-unless-active", sections(["EDSS ≤ 6.5 and ≥ 3.0 unless there was a relapse in the last year"]), (None, 6.5)),
+]
+
+# Not a condition: when the score is taken; nor an alternative way in.
+NOT_A_CONDITIONAL_BOUND = [
+    ("when-assessed", sections(["EDSS ≥ 2.0 and ≤ 6.5 when assessed at screening"]), (2.0, 6.5)),
+    ("or-if-able", sections(["EDSS score 2.0-6.5 inclusive, or EDSS 7.0 if able to walk 20 m with aid"]), (2.0, 7.0)),
+]
+
 
 @pytest.mark.parametrize(
     ("name", "criteria", "expected"),
-    LIMIT_WORDS_BOTH_SIDES + LIMIT_WORD_ALONE + SUBGROUP_OPENS_THE_CRITERION + LEAD_IN_WITHOUT_COLON + NOT_A_LEAD_IN,
+    CONDITIONAL_BOUND_IN_A_CHAIN + NOT_A_CONDITIONAL_BOUND + LIMIT_WORDS_BOTH_SIDES + LIMIT_WORD_ALONE + SUBGROUP_OPENS_THE_CRITERION + LEAD_IN_WITHOUT_COLON + NOT_A_LEAD_IN,
 )
 def test_edss_window_more(name: str, criteria: str, expected: tuple[float | None, float | None]) -> None:
     assert window(criteria) == expected, name

@@ -182,6 +182,12 @@ _ONLY_IF_AFTER = re.compile(
     r"(?:eligible|included|enrolled|allowed|permitted|accepted)\s+only|only\s+(?:be\s+)?(?:eligible|included|enrolled))"
     r"\s+(?:if|when|provided|after|as\s+long\s+as)\b"
 )
+# A condition right after a bound: that bound holds only for some. Not "when assessed at
+# screening", which says when the score is taken.
+_CONDITION_AFTER_BOUND = re.compile(
+    r"[^.;,]{0,30}?\b(?:if|when|whenever|unless|provided|in\s+case)\b"
+    r"(?!\s+(?:it\s+is\s+|they\s+are\s+)?(?:assessed|measured|scored|rated|evaluated|examined|confirmed|tested|determined|done|performed))"
+)
 # A later bound in a chain that belongs to another measure: ">= 2.0 on the pyramidal FS".
 _OTHER_MEASURE_AFTER = re.compile(
     r"\s*(?:on|in|of|for)?\s*(?:the\s+)?(?:\w+\s+){0,4}(?:functional|pyramidal|\bfs\b|system|subscore|sub-score|msss|sdmt|t25|walk|peg|test)"
@@ -398,6 +404,10 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
         if _OTHER_MEASURE_AFTER.match(low, following[1], limit):
             break
         joiner = low[end:skip_end]
+        if not _OR.search(joiner) and _CONDITION_AFTER_BOUND.match(low, following[1], limit):
+            # "at most 5.0, and at least 2.0 if disease duration > 10 years": the later bound
+            # holds only for the people the condition names; the others keep the first.
+            break
         previous = parts[-1][0]
         one_sided = (following[0].low is None) != (following[0].high is None)
         if previous.low is not None and previous.high is not None and one_sided and _OR.search(joiner):

@@ -9,7 +9,8 @@ a change in the score; "participants ... whose EDSS is" opening the criterion; a
 for one named subgroup beside a window for everyone; a limit word whose chain closes the other
 side ("a maximum EDSS of 6.5 and a minimum of 3.0"); a criterion that opens by naming its subgroup
 ("for participants aged > 50, EDSS up to 7.0"); a lead-in without a colon whose items are bare
-bounds; and a later bound in a chain that a condition limits to some ("and at least 2.0 if ...").
+bounds; a later bound in a chain that a condition limits to some ("and at least 2.0 if ..."); and
+"excluding" or a bracketed "are excluded" that turned a whole inclusion criterion around.
 Groups named NOT_... or ..._STAYS_... guard against reading too much. The expected values follow
 the conventions in mstrials/labels/eligibility/edss.py.
 """
@@ -170,10 +171,40 @@ NOT_A_CONDITIONAL_BOUND = [
     ("or-if-able", sections(["EDSS score 2.0-6.5 inclusive, or EDSS 7.0 if able to walk 20 m with aid"]), (2.0, 7.0)),
 ]
 
+# "Excluding" excludes what follows it in its own clause, and a cue in brackets speaks for what is
+# in the brackets; neither turns the whole inclusion criterion into an exclusion.
+EXCLUDING_IN_AN_INCLUSION_CRITERION = [
+    ("excluding-a-type-then-window", sections(["Any MS course excluding PPMS, with an EDSS ≤ 6.5"]), (None, 6.5)),
+    ("excluding-note-in-brackets", sections(["EDSS 2.0-6.5 (excluding participants who use a wheelchair)"]), (2.0, 6.5)),
+    ("excluding-after-window", sections(["EDSS ≤ 6.0, excluding those with a relapse in 30 days"]), (None, 6.0)),
+    ("excluded-in-brackets", sections(["EDSS 2.0-6.5 (participants using a wheelchair are excluded)"]), (2.0, 6.5)),
+]
+
+# The cue still turns the bound around where it governs the EDSS.
+EXCLUSION_CUES_THAT_GOVERN_THE_EDSS = [
+    ("excluding-the-edss", sections(["Relapsing MS, excluding patients with EDSS > 5.5"]), (None, 5.5)),
+    ("are-not-eligible", sections(["Patients with EDSS > 6.5 are not eligible"]), (None, 6.5)),
+    ("excluded-colon", sections(["Excluded: patients with EDSS ≥ 7.0"]), (None, 6.5)),
+    ("excluded-in-brackets-with-the-edss", sections(["Ambulatory MS (patients with EDSS ≥ 7.0 are excluded)"]), (None, 6.5)),
+]
+
+# A bracket about another score does not end the chain, and is read on its own up to its end.
+NOTE_ABOUT_ANOTHER_SCORE_IN_BRACKETS = [
+    ("excluding-zero-inside", sections(["EDSS ≥ 1.0 (excluding EDSS 0 at screening) and ≤ 5.5"]), (1.0, 5.5)),
+    ("definition-inside", sections(["EDSS ≥ 2.0 (an EDSS of 2.0 means minimal disability in one FS) and ≤ 6.5"]), (2.0, 6.5)),
+    ("equals-inside", sections(["EDSS 3.0 or more (EDSS 3.0 = moderate disability) and 6.5 or less"]), (3.0, 6.5)),
+]
+
+# A bracket that only names the scale still lets the bound after it count.
+BRACKET_THAT_NAMES_THE_SCALE = [
+    ("acronym-in-brackets", sections(["Your disability score (EDSS) is 6.5 or less"]), (None, 6.5)),
+    ("acronym-and-word-in-brackets", sections(["Disability (EDSS score) between 2.0 and 6.0"]), (2.0, 6.0)),
+]
+
 
 @pytest.mark.parametrize(
     ("name", "criteria", "expected"),
-    CONDITIONAL_BOUND_IN_A_CHAIN + NOT_A_CONDITIONAL_BOUND + LIMIT_WORDS_BOTH_SIDES + LIMIT_WORD_ALONE + SUBGROUP_OPENS_THE_CRITERION + LEAD_IN_WITHOUT_COLON + NOT_A_LEAD_IN,
+    NOTE_ABOUT_ANOTHER_SCORE_IN_BRACKETS + BRACKET_THAT_NAMES_THE_SCALE + EXCLUDING_IN_AN_INCLUSION_CRITERION + EXCLUSION_CUES_THAT_GOVERN_THE_EDSS + CONDITIONAL_BOUND_IN_A_CHAIN + NOT_A_CONDITIONAL_BOUND + LIMIT_WORDS_BOTH_SIDES + LIMIT_WORD_ALONE + SUBGROUP_OPENS_THE_CRITERION + LEAD_IN_WITHOUT_COLON + NOT_A_LEAD_IN,
 )
 def test_edss_window_more(name: str, criteria: str, expected: tuple[float | None, float | None]) -> None:
     assert window(criteria) == expected, name

@@ -155,6 +155,8 @@ _POINTS_AFTER = re.compile(r"\s*-?\s*points?\b")
 _CHAIN_SKIP = re.compile(
     r"(?:\[\s*[0-9]{1,3}(?:\s*[,\-–]\s*[0-9]{1,3})*\s*\]"  # "≥ 4.5 [2], except ...": a citation after the bound
     r"|\((?![^()]*[0-9<>≤≥=])[^()\n]{1,40}\)"
+    # "≥ 1.0 (excluding EDSS 0 at screening) and ≤ 5.5": a note about another score, read on its own.
+    r"|\((?=[^()]*\b(?:edss|kurtzke)\b)[^()\n]{1,60}\)"
     r"|[\s,:()\[\]/&\-–—‑]"
     r"|\bat\b(?!\s+(?:least|most)\b)"
     r"|\b(?:and|or|to|but|for|in|with|of|the|a|an|on|both|inclusive|inclusively|included|points?|respectively"
@@ -164,6 +166,7 @@ _CHAIN_SKIP = re.compile(
     r"|edss|score|scores|expanded|disability|status|scale|kurtzke)\b"
     r"|\b(?:visit|day|week|part|cohort|arm|group)\s*-?\s*[0-9]+\b)*"
 )
+_NOTE_ON_A_SCORE = re.compile(r"\((?=[^()]*\b(?:edss|kurtzke)\b)[^()\n]{1,60}\)")
 # Words that start a subgroup ("for RMS", "in the PPMS cohort"): bounds around them are
 # separate windows, not two sides of one.
 _SUBGROUP_WORDS = re.compile(
@@ -238,9 +241,33 @@ _VALUE_BEFORE_SCALE = re.compile(
 _BURIED = re.compile(r"[0-9]|\bor\b|\brelapses?\b|\battacks?\b|\blesions?\b|\bmri\b|\bgadolinium\b|\bt2\b|\bmonths?\b")
 _NEGATION = re.compile(r"\b(?:no|not|without|never|nor)\b")
 
+# Words that turn an inclusion criterion into an exclusion ("Patients with EDSS > 6.5 are
+# excluded"). "Excluding" is left out: it excludes only what follows it in its own clause.
 _EXCLUSION_CUE = re.compile(
-    r"\bexclud|\bnot\s+(?:be\s+)?eligible|\bineligible|\bnot\s+(?:be\s+)?(?:included|enrolled|allowed|permitted)|\bdisqualif"
+    r"\bexclud(?!ing\b)|\bnot\s+(?:be\s+)?eligible|\bineligible|\bnot\s+(?:be\s+)?(?:included|enrolled|allowed|permitted)"
+    r"|\bdisqualif"
 )
+# "Relapsing MS, excluding patients with EDSS > 5.5": the EDSS inside the "excluding" clause.
+_EXCLUDING_BEFORE = re.compile(r"\bexcluding\b[^,;:()]*$")
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def _mention_section(low: str, start: int, end: int, section: str) -> str:
+    """The section an EDSS bound at `start`-`end` of a sentence speaks for, after its own cues.
+
+    A cue in brackets speaks only for what is in the same brackets: "EDSS 2.0-6.5 (participants
+    using a wheelchair are excluded)" still states the window.
+    """
+    if section == EXCLUSION:
+        return EXCLUSION
+    def blank_unless_around(bracket: re.Match) -> str:
+        return bracket.group() if bracket.start() < start < bracket.end() else " " * len(bracket.group())
+
+    outside = _BRACKETED.sub(blank_unless_around, low)
+    if _EXCLUSION_CUE.search(outside) or _EXCLUDING_BEFORE.search(outside, 0, start):
+        return EXCLUSION
+    return INCLUSION
+
 
 
 # Full-width forms from East Asian registries ("EDSS ＜ 6.0", "３.０"): one character each, like
@@ -403,7 +430,8 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
             break
         if _OTHER_MEASURE_AFTER.match(low, following[1], limit):
             break
-        joiner = low[end:skip_end]
+        # A note about another score in brackets is read on its own: its words join nothing.
+        joiner = _NOTE_ON_A_SCORE.sub(" ", low[end:skip_end])
         if not _OR.search(joiner) and _CONDITION_AFTER_BOUND.match(low, following[1], limit):
             # "at most 5.0, and at least 2.0 if disease duration > 10 years": the later bound
             # holds only for the people the condition names; the others keep the first.
@@ -551,7 +579,12 @@ def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, i
     elif _NUMBER_RIGHT_BEFORE.search(before):
         return None  # "1.0 EDSS point": a change, not a score
 
-    after = _parse_after(low, mention_end, len(low))
+    # A mention inside brackets with a score of its own ("(excluding EDSS 0 at screening)") is read
+    # up to their end; a bracket that only names the scale ("disability score (EDSS) is ...") is not.
+    opened, closed = low.rfind("(", 0, mention_start), low.find(")", mention_end)
+    inside = (opened >= 0 and closed >= 0 and low.find(")", opened, mention_start) < 0
+              and low.find("(", mention_end, closed) < 0 and re.search(r"[0-9<>≤≥⩽⩾=]", low[mention_end:closed]) is not None)
+    after = _parse_after(low, mention_end, closed if inside else len(low))
     if after is None:
         return ((lead,), span_start, mention_end) if lead else None
     windows, bound_start, end = after
@@ -658,11 +691,6 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
     for sentence in text.sentences_with(KEYWORDS):
         low = sentence.low
         readable = _readable(low)
-        section = sentence.section
-        if section != EXCLUSION and _EXCLUSION_CUE.search(low):
-            section = EXCLUSION
-        if section != EXCLUSION:
-            section = INCLUSION
         consumed_until = -1
         previous_end = -1
         for match in _SCALE.finditer(low):
@@ -677,12 +705,14 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
                     if windows:
                         head = low[:match.start()]
                         leading = _is_leading(head)
+                        section = _mention_section(low, match.start(), match.end(), sentence.section)
                         findings.append(EdssFinding(sentence, windows, section, leading, _type_label(head)))
                         consumed_until = len(low)
                 continue
             windows, span_start, span_end = read
             head = low[:span_start]
             leading = _is_leading(head)
+            section = _mention_section(low, span_start, span_end, sentence.section)
             side = section
             if _NEGATION.search(_words_clause_before(low, 0, span_start)):
                 # "Not have an EDSS greater than 6.5": the rule seen from the other side.

@@ -10,7 +10,8 @@ for one named subgroup beside a window for everyone; a limit word whose chain cl
 side ("a maximum EDSS of 6.5 and a minimum of 3.0"); a criterion that opens by naming its subgroup
 ("for participants aged > 50, EDSS up to 7.0"); a lead-in without a colon whose items are bare
 bounds; a later bound in a chain that a condition limits to some ("and at least 2.0 if ..."); and
-"excluding" or a bracketed "are excluded" that turned a whole inclusion criterion around.
+"excluding" or a bracketed "are excluded" that turned a whole inclusion criterion around; and an
+exception later in the criterion ("except patients under 40 who may enter with EDSS >= 4.0").
 Groups named NOT_... or ..._STAYS_... guard against reading too much. The expected values follow
 the conventions in mstrials/labels/eligibility/edss.py.
 """
@@ -201,10 +202,25 @@ BRACKET_THAT_NAMES_THE_SCALE = [
     ("acronym-and-word-in-brackets", sections(["Disability (EDSS score) between 2.0 and 6.0"]), (2.0, 6.0)),
 ]
 
+# An exception later in the criterion is another way in; a one-sided window there widens that side.
+EXCEPTION_IS_ANOTHER_WAY_IN = [
+    ("except-younger-lower", sections(["EDSS ≥ 4.5 (Kurtzke 1983), except patients under 40 who may enter with EDSS ≥ 4.0"]),
+     (4.0, None)),
+    ("except-older-higher", sections(["EDSS 3.0–6.0, except for participants aged 50 or more, who may have an EDSS up to 6.5"]),
+     (3.0, 6.5)),
+    ("exception-for-whom", sections(["EDSS ≤ 5.0, with the exception of participants with SPMS, for whom EDSS ≤ 6.0 applies"]),
+     (None, 6.0)),
+]
+
+# Two full ranges joined as alternatives still give their span.
+ALTERNATIVE_FULL_RANGES = [
+    ("or-second-range", sections(["EDSS 2.0-5.5, or EDSS 6.0-6.5 if able to walk 100 m"]), (2.0, 6.5)),
+]
+
 
 @pytest.mark.parametrize(
     ("name", "criteria", "expected"),
-    NOTE_ABOUT_ANOTHER_SCORE_IN_BRACKETS + BRACKET_THAT_NAMES_THE_SCALE + EXCLUDING_IN_AN_INCLUSION_CRITERION + EXCLUSION_CUES_THAT_GOVERN_THE_EDSS + CONDITIONAL_BOUND_IN_A_CHAIN + NOT_A_CONDITIONAL_BOUND + LIMIT_WORDS_BOTH_SIDES + LIMIT_WORD_ALONE + SUBGROUP_OPENS_THE_CRITERION + LEAD_IN_WITHOUT_COLON + NOT_A_LEAD_IN,
+    EXCEPTION_IS_ANOTHER_WAY_IN + ALTERNATIVE_FULL_RANGES + NOTE_ABOUT_ANOTHER_SCORE_IN_BRACKETS + BRACKET_THAT_NAMES_THE_SCALE + EXCLUDING_IN_AN_INCLUSION_CRITERION + EXCLUSION_CUES_THAT_GOVERN_THE_EDSS + CONDITIONAL_BOUND_IN_A_CHAIN + NOT_A_CONDITIONAL_BOUND + LIMIT_WORDS_BOTH_SIDES + LIMIT_WORD_ALONE + SUBGROUP_OPENS_THE_CRITERION + LEAD_IN_WITHOUT_COLON + NOT_A_LEAD_IN,
 )
 def test_edss_window_more(name: str, criteria: str, expected: tuple[float | None, float | None]) -> None:
     assert window(criteria) == expected, name

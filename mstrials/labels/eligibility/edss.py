@@ -610,7 +610,11 @@ def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, i
 
 # "... or EDSS 5.0-6.5 and ...", "..., in which case EDSS >= 3.0 is accepted": a later mention in
 # the same criterion that offers another way in, so its window joins the first as a subgroup.
-_ALTERNATIVE_BETWEEN = re.compile(r"\bor\b|\balso\b|\bin\s+which\s+case\b|\botherwise\b|\balternatively\b")
+_ALTERNATIVE_BETWEEN = re.compile(
+    r"\bor\b|\balso\b|\bin\s+which\s+case\b|\botherwise\b|\balternatively\b"
+    # "EDSS >= 4.5, except patients under 40 who may enter with EDSS >= 4.0": an exception is another way in.
+    r"|\bexcept\b|\bexceptions?\b"
+)
 _ALLOWANCE_AFTER = re.compile(
     r"[^.;]{0,40}?\b(?:is|are|will|may|can|would)\s+(?:also\s+)?(?:be\s+)?(?:accepted|allowed|permitted|eligible|included|enrolled)\b"
 )
@@ -724,7 +728,7 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
             # included" after it: another way in, so a subgroup window of that criterion.
             if (last is not None and last.leading and last.section == side
                     and ((same_sentence and _ALTERNATIVE_BETWEEN.search(low, previous_end, span_start)) or allowance)):
-                findings[-1] = EdssFinding(last.sentence, last.windows + windows, side, True, last.subgroup)
+                findings[-1] = EdssFinding(last.sentence, _another_way_in(last.windows, windows), side, True, last.subgroup)
             else:
                 label_after = _LABEL_AFTER.match(low, span_end)
                 label = _type_label(head + " " + (label_after.group() if label_after else ""))
@@ -746,6 +750,22 @@ _SUBGROUP_LEAD = re.compile(
 def _is_leading(head: str) -> bool:
     """Whether a criterion whose text before the EDSS is `head` opens with the EDSS."""
     return len(head) <= 90 and (not _BURIED.search(head) or bool(_SUBGROUP_LEAD.fullmatch(head)))
+
+
+def _another_way_in(windows: tuple[Window, ...], others: tuple[Window, ...]) -> tuple[Window, ...]:
+    """The windows of a criterion with the windows of another way in added.
+
+    One-sided windows after a single full range widen that side only, as within a chain: "EDSS
+    3.0-6.0, except for participants aged 50 or more, who may have an EDSS up to 6.5" is 3.0-6.5.
+    """
+    if len(windows) == 1 and None not in (windows[0].low, windows[0].high) and others and all(
+            (other.low is None) != (other.high is None) for other in others):
+        low, high = windows[0].low, windows[0].high
+        for other in others:
+            low = min(low, other.low) if other.low is not None else low
+            high = max(high, other.high) if other.high is not None else high
+        return (Window(low, high),)
+    return windows + others
 
 
 def _type_label(head: str) -> str:

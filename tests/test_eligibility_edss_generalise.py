@@ -217,10 +217,24 @@ ALTERNATIVE_FULL_RANGES = [
     ("or-second-range", sections(["EDSS 2.0-5.5, or EDSS 6.0-6.5 if able to walk 100 m"]), (2.0, 6.5)),
 ]
 
+# A conditional later bound on a side the first bound closes widens it: the union of the subgroups.
+CONDITIONAL_BOUND_WIDENS_ITS_SIDE = [
+    ("bracketed-if-older", sections(["EDSS ≤ 6.0 (≤ 6.5 if aged ≥ 50)"]), (None, 6.5)),
+    ("bracketed-range-if-type", sections(["EDSS 2.0-5.5 (3.0-6.5 if PPMS)"]), (2.0, 6.5)),
+    ("and-if-duration", sections(["EDSS ≤ 5.0, and ≤ 6.0 if disease duration is over 10 years"]), (None, 6.0)),
+]
+
+# A subgroup named before its window ("For PPMS: EDSS >= 3.0") beside a window for everyone.
+FOR_A_SUBGROUP_NAMED_FIRST = [
+    ("for-type-comma", sections(["EDSS ≤ 6.5 at screening and baseline (Day 1); for SPMS, EDSS ≥ 3.0"]), (None, 6.5)),
+    ("for-type-colon-item", sections(["EDSS ≤ 5.5", "For PPMS: EDSS ≥ 3.0"]), (None, 5.5)),
+    ("in-cohort-colon-item", sections(["EDSS ≥ 2.0", "In the relapsing cohort: EDSS ≤ 5.5"]), (2.0, None)),
+]
+
 
 @pytest.mark.parametrize(
     ("name", "criteria", "expected"),
-    EXCEPTION_IS_ANOTHER_WAY_IN + ALTERNATIVE_FULL_RANGES + NOTE_ABOUT_ANOTHER_SCORE_IN_BRACKETS + BRACKET_THAT_NAMES_THE_SCALE + EXCLUDING_IN_AN_INCLUSION_CRITERION + EXCLUSION_CUES_THAT_GOVERN_THE_EDSS + CONDITIONAL_BOUND_IN_A_CHAIN + NOT_A_CONDITIONAL_BOUND + LIMIT_WORDS_BOTH_SIDES + LIMIT_WORD_ALONE + SUBGROUP_OPENS_THE_CRITERION + LEAD_IN_WITHOUT_COLON + NOT_A_LEAD_IN,
+    CONDITIONAL_BOUND_WIDENS_ITS_SIDE + FOR_A_SUBGROUP_NAMED_FIRST + EXCEPTION_IS_ANOTHER_WAY_IN + ALTERNATIVE_FULL_RANGES + NOTE_ABOUT_ANOTHER_SCORE_IN_BRACKETS + BRACKET_THAT_NAMES_THE_SCALE + EXCLUDING_IN_AN_INCLUSION_CRITERION + EXCLUSION_CUES_THAT_GOVERN_THE_EDSS + CONDITIONAL_BOUND_IN_A_CHAIN + NOT_A_CONDITIONAL_BOUND + LIMIT_WORDS_BOTH_SIDES + LIMIT_WORD_ALONE + SUBGROUP_OPENS_THE_CRITERION + LEAD_IN_WITHOUT_COLON + NOT_A_LEAD_IN,
 )
 def test_edss_window_more(name: str, criteria: str, expected: tuple[float | None, float | None]) -> None:
     assert window(criteria) == expected, name

@@ -433,8 +433,18 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
         # A note about another score in brackets is read on its own: its words join nothing.
         joiner = _NOTE_ON_A_SCORE.sub(" ", low[end:skip_end])
         if not _OR.search(joiner) and _CONDITION_AFTER_BOUND.match(low, following[1], limit):
-            # "at most 5.0, and at least 2.0 if disease duration > 10 years": the later bound
-            # holds only for the people the condition names; the others keep the first.
+            # A later bound that holds only for the people a condition names: the overall window
+            # is the union of theirs and everyone else's. It widens a side the first bound closes
+            # ("<= 6.0 (<= 6.5 if aged >= 50)" is 6.5) and leaves open a side it left open ("at
+            # most 5.0, and at least 2.0 if disease duration > 10 years" has no minimum).
+            previous, conditional = parts[-1][0], following[0]
+            widened = Window(
+                None if previous.low is None or conditional.low is None else min(previous.low, conditional.low),
+                None if previous.high is None or conditional.high is None else max(previous.high, conditional.high),
+            )
+            if widened.low is not None or widened.high is not None:
+                parts[-1] = (widened, parts[-1][1])
+                end = following[1]
             break
         previous = parts[-1][0]
         one_sided = (following[0].low is None) != (following[0].high is None)
@@ -646,9 +656,11 @@ _TYPE_LABEL = re.compile(
 _LABEL_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)|(?:for|in)\s+[^,;.()]{0,30})")
 # "EDSS <= 6.5; EDSS >= 2.0 for participants with secondary progressive disease": a window written
 # for the people named after it, who are not everyone the criteria admit.
-_FOR_SUBGROUP_AFTER = re.compile(
-    r"\s*,?\s*(?:only\s+)?(?:for|in|among)\s+(?:the\s+)?(?:[^,;.()]{0,50}?\b(?:rms|rrms|spms|ppms|pms|cis|nrspms|aspms"
-    r"|relapsing|progressive|paediatric|pediatric|adolescents?|cohort|group|arm|part)\b)"
+_SUBGROUP_TYPES = r"(?:rms|rrms|spms|ppms|pms|cis|nrspms|aspms|relapsing|progressive|paediatric|pediatric|adolescents?|cohort|group|arm|part)"
+_FOR_SUBGROUP_AFTER = re.compile(rf"\s*,?\s*(?:only\s+)?(?:for|in|among)\s+(?:the\s+)?(?:[^,;.()]{{0,50}}?\b{_SUBGROUP_TYPES}\b)")
+# "EDSS <= 5.5" then "For PPMS: EDSS >= 3.0": the same, with the subgroup named first.
+_FOR_SUBGROUP_BEFORE = re.compile(
+    rf"(?:^|[,;:]\s*)(?:for|in|among)\s+(?:the\s+)?[^,:;]{{0,40}}?\b{_SUBGROUP_TYPES}\b[^,:;]{{0,20}}[,:]\s*$"
 )
 
 
@@ -732,7 +744,7 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
             else:
                 label_after = _LABEL_AFTER.match(low, span_end)
                 label = _type_label(head + " " + (label_after.group() if label_after else ""))
-                for_subgroup = _FOR_SUBGROUP_AFTER.match(low, span_end)
+                for_subgroup = _FOR_SUBGROUP_AFTER.match(low, span_end) or _FOR_SUBGROUP_BEFORE.search(head)
                 if for_subgroup:
                     label = label or _type_label(for_subgroup.group())
                 findings.append(EdssFinding(sentence, windows, side, leading, label, bool(for_subgroup)))

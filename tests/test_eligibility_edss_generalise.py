@@ -256,3 +256,25 @@ def test_semicolon_inside_a_bracket_does_not_end_the_sentence() -> None:
     assert "EDSS (EDSS; Kurtzke 1983) score of 2.0 to 6.0" in sentences
     # A ";" outside brackets still ends one.
     assert "Age 18-60" in sentences
+
+
+FLATTENED_DASH_LISTS = [
+    ("dash-list-with-progression-item",
+     "Principal inclusion criteria: - Secondary progressive MS with disability progression in the previous 2 years"
+     " - EDSS of 3.0 to 6.5 inclusive Principal exclusion criteria: - Pregnancy", (3.0, 6.5)),
+    ("dash-list-with-walk-item",
+     "Inclusion Criteria: - Confirmed MS - EDSS 6.0 or less - Timed 25-Foot Walk 8-40 seconds Exclusion Criteria: - Pregnancy",
+     (None, 6.0)),
+    ("en-dash-list", "Inclusion Criteria: – Progressive MS with worsening over 2 years – EDSS 4.0–6.5 Exclusion Criteria: – Pregnancy",
+     (4.0, 6.5)),
+]
+
+# A dash between numbers stays a range sign.
+DASHES_THAT_ARE_RANGES = [
+    ("spaced-range", "Inclusion Criteria: - EDSS 2.0 - 6.5 - Age 18 - 65 Exclusion Criteria: - Pregnancy", (2.0, 6.5)),
+]
+
+
+@pytest.mark.parametrize(("name", "criteria", "expected"), FLATTENED_DASH_LISTS + DASHES_THAT_ARE_RANGES)
+def test_edss_window_in_flattened_dash_lists(name: str, criteria: str, expected: tuple[float | None, float | None]) -> None:
+    assert window(criteria) == expected, name

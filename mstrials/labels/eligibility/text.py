@@ -62,6 +62,9 @@ _BOUNDARY = re.compile(
     r"|\n(?=[ \t]*(?:[*•▪◦·+\-–—]|\(?[0-9]{1,3} ?[.)](?![0-9])|\(?[ivxIVX]{1,5}[.)]\s|\(?[a-hA-H][.)]\s|[A-Z\"“]))"
     r"|;"
     r"|(?<=\s)\*(?=\s)"  # an inline markdown bullet in a flattened copy
+    # An inline dash bullet in a flattened copy ("... 2 years - EDSS of 3.0 to 6.5 - Age"): after a
+    # word and before a capital, never between numbers ("2.0 - 6.5").
+    r"|(?<=[A-Za-z)\].,;:])[ \t]+[-–](?=[ \t]+[A-Z])"
     r"|[.!?](?=[ \t]+[*•\-–(\"“]|[ \t]+[0-9]{1,3}[.)]|[ \t]+[A-Z]|[ \t]*\n|[ \t]*$)"
 )
 # Words after which a full stop does not end the sentence.

@@ -29,6 +29,12 @@ How a window is read (decisions a reader of the results should know):
   participants with SPMS") leaves the others with the window for everyone: 6.5 with no minimum.
 * A score that picks out who must meet another rule ("participants with an EDSS <= 2.0 are
   eligible only if their disease duration is <= 10 years") is no window, like a predicate.
+* A later bound that a condition limits to some ("<= 6.0 (<= 6.5 if aged >= 50)", "at most 5.0,
+  and at least 2.0 if disease duration > 10 years") joins as a subgroup's window: it widens the
+  side the first bound closes (6.5) and leaves an open side open (no minimum). An exception
+  ("except patients under 40 who may enter with EDSS >= 4.0") is another way in.
+* "Excluding" turns around only the EDSS in its own clause ("Relapsing MS, excluding patients
+  with EDSS > 5.5"); "Any MS course excluding PPMS, with an EDSS <= 6.5" states the window.
 * Citations and pointers in brackets after the scale's name ("EDSS (Kurtzke, 1983; see
   Appendix 2) <= 5.5"), full-width forms ("EDSS ＜ 6.0") and a vulgar half ("6½") are read through.
 * Scores written as words count where a bound stands ("EDSS of six or less", "three to six and

@@ -24,7 +24,19 @@ How a window is read (decisions a reader of the results should know):
   window of that criterion; so is "2.0-6.5, or up to 7.0 for participants over 50", which
   widens one side of the range.
 * Criteria labelled for different subgroups ("RMS: EDSS <= 5.5", "PPMS: EDSS 3.0-6.5") give the
-  overall span, open on a side where one subgroup's window is open.
+  overall span, open on a side where one subgroup's window is open. A window written for one
+  subgroup named after it beside a window for everyone ("EDSS <= 6.5; EDSS >= 2.0 for
+  participants with SPMS") leaves the others with the window for everyone: 6.5 with no minimum.
+* A score that picks out who must meet another rule ("participants with an EDSS <= 2.0 are
+  eligible only if their disease duration is <= 10 years") is no window, like a predicate.
+* A later bound that a condition limits to some ("<= 6.0 (<= 6.5 if aged >= 50)", "at most 5.0,
+  and at least 2.0 if disease duration > 10 years") joins as a subgroup's window: it widens the
+  side the first bound closes (6.5) and leaves an open side open (no minimum). An exception
+  ("except patients under 40 who may enter with EDSS >= 4.0") is another way in.
+* "Excluding" turns around only the EDSS in its own clause ("Relapsing MS, excluding patients
+  with EDSS > 5.5"); "Any MS course excluding PPMS, with an EDSS <= 6.5" states the window.
+* Citations and pointers in brackets after the scale's name ("EDSS (Kurtzke, 1983; see
+  Appendix 2) <= 5.5"), full-width forms ("EDSS ＜ 6.0") and a vulgar half ("6½") are read through.
 * Scores written as words count where a bound stands ("EDSS of six or less", "three to six and
   a half"); "four (4)" is one score. A lead-in line ("EDSS score at screening:") takes its
   window from the sub-items under it, read until an item states no score.
@@ -55,7 +67,8 @@ _SCALE = re.compile(
 )
 
 # Never a number cut short: "EDSS 5.5: able to walk 100 m" must not backtrack to read "5".
-_NUM = r"(?<![0-9.,·])[0-9]{1,3}(?:[.,·][0-9]{1,2})?(?![0-9])(?![.,·][0-9])"
+# "6½": the vulgar half some registries print after the whole number.
+_NUM = r"(?<![0-9.,·])[0-9]{1,3}(?:[.,·][0-9]{1,2}|\s?½)?(?![0-9])(?![.,·][0-9])"
 
 _GE_SYMBOL = r"(?:≥|⩾|≧|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*(?:=|equal(?:\s+to)?\b))"
 _LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*(?:=|equal(?:\s+to)?\b))"
@@ -148,6 +161,8 @@ _POINTS_AFTER = re.compile(r"\s*-?\s*points?\b")
 _CHAIN_SKIP = re.compile(
     r"(?:\[\s*[0-9]{1,3}(?:\s*[,\-–]\s*[0-9]{1,3})*\s*\]"  # "≥ 4.5 [2], except ...": a citation after the bound
     r"|\((?![^()]*[0-9<>≤≥=])[^()\n]{1,40}\)"
+    # "≥ 1.0 (excluding EDSS 0 at screening) and ≤ 5.5": a note about another score, read on its own.
+    r"|\((?=[^()]*\b(?:edss|kurtzke)\b)[^()\n]{1,60}\)"
     r"|[\s,:()\[\]/&\-–—‑]"
     r"|\bat\b(?!\s+(?:least|most)\b)"
     r"|\b(?:and|or|to|but|for|in|with|of|the|a|an|on|both|inclusive|inclusively|included|points?|respectively"
@@ -157,6 +172,7 @@ _CHAIN_SKIP = re.compile(
     r"|edss|score|scores|expanded|disability|status|scale|kurtzke)\b"
     r"|\b(?:visit|day|week|part|cohort|arm|group)\s*-?\s*[0-9]+\b)*"
 )
+_NOTE_ON_A_SCORE = re.compile(r"\((?=[^()]*\b(?:edss|kurtzke)\b)[^()\n]{1,60}\)")
 # Words that start a subgroup ("for RMS", "in the PPMS cohort"): bounds around them are
 # separate windows, not two sides of one.
 _SUBGROUP_WORDS = re.compile(
@@ -168,16 +184,38 @@ _PREDICATE_AFTER = re.compile(
     r"(?:\s*(?:or|and|,)\s*[0-9][0-9.,]*)*[\s,)]*(?:must|should|needs?\s+(?:to|an?|the|two|one|bilateral|unilateral|assistance)"
     r"|will\s+(?:need|have)|(?:is|are)\s+required|ha(?:ve|s)\s+to|require)\b"
 )
+# "Participants with an EDSS <= 2.0 at screening are eligible only if their disease duration is
+# <= 10 years": the score picks out who must meet another rule, like a predicate.
+_ONLY_IF_AFTER = re.compile(
+    r"[^.;]{0,60}?\b(?:(?:is|are|will\s+be|would\s+be|can\s+be|may\s+be)\s+(?:only\s+)?"
+    r"(?:eligible|included|enrolled|allowed|permitted|accepted)\s+only|only\s+(?:be\s+)?(?:eligible|included|enrolled))"
+    r"\s+(?:if|when|provided|after|as\s+long\s+as)\b"
+)
+# A condition right after a bound: that bound holds only for some. Not "when assessed at
+# screening", which says when the score is taken.
+_CONDITION_AFTER_BOUND = re.compile(
+    r"[^.;,]{0,30}?\b(?:if|when|whenever|unless|provided|in\s+case)\b"
+    r"(?!\s+(?:it\s+is\s+|they\s+are\s+)?(?:assessed|measured|scored|rated|evaluated|examined|confirmed|tested|determined|done|performed))"
+)
 # A later bound in a chain that belongs to another measure: ">= 2.0 on the pyramidal FS".
 _OTHER_MEASURE_AFTER = re.compile(
     r"\s*(?:on|in|of|for)?\s*(?:the\s+)?(?:\w+\s+){0,4}(?:functional|pyramidal|\bfs\b|system|subscore|sub-score|msss|sdmt|t25|walk|peg|test)"
 )
 
+# "progress" but not "progressive": "participants with progressive MS an EDSS 3.0-6.5" names a
+# disease course, not a change in the score.
 _PROGRESSION = re.compile(
-    r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b|\bpoints?\b|sustain|confirm"
+    r"increas|worsen|progress(?!ive)|chang|decreas|improv|reduc|deteriorat|\bsteps?\b|\bpoints?\b|sustain|confirm"
     r"|\bdelta\b|\brise\b|\bgain\b|differen|\bdrop\b|declin|\btime\s+to\b|\breach"
 )
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|whose|where)\b")
+# "Participants with SPMS whose EDSS is 3.0 to 6.5": "whose" right after the people the criterion
+# is about describes who may join; after another rule ("< 10 years for those whose EDSS ...") it
+# picks out who gets that rule.
+_SUBJECT_WHOSE = re.compile(
+    r"\s*(?:(?:all|adult|male|female|eligible|ms)\s+)?(?:participants?|patients?|subjects?|people|persons|individuals|adults)"
+    r"(?:\s+(?:with|having|who\s+have)\s+[a-z\s-]{0,40}?)?\s+whose\s*$"
+)
 _EXAMPLE = re.compile(r"\bfor\s+(?:example|instance)\b")
 # A time limit (or another value) that applies to the people with the EDSS that follows: the EDSS
 # picks out who gets that limit ("disease duration <= 15 years for EDSS 5.5-6.5", ">= 0.5 for
@@ -209,9 +247,43 @@ _VALUE_BEFORE_SCALE = re.compile(
 _BURIED = re.compile(r"[0-9]|\bor\b|\brelapses?\b|\battacks?\b|\blesions?\b|\bmri\b|\bgadolinium\b|\bt2\b|\bmonths?\b")
 _NEGATION = re.compile(r"\b(?:no|not|without|never|nor)\b")
 
+# Words that turn an inclusion criterion into an exclusion ("Patients with EDSS > 6.5 are
+# excluded"). "Excluding" is left out: it excludes only what follows it in its own clause.
 _EXCLUSION_CUE = re.compile(
-    r"\bexclud|\bnot\s+(?:be\s+)?eligible|\bineligible|\bnot\s+(?:be\s+)?(?:included|enrolled|allowed|permitted)|\bdisqualif"
+    r"\bexclud(?!ing\b)|\bnot\s+(?:be\s+)?eligible|\bineligible|\bnot\s+(?:be\s+)?(?:included|enrolled|allowed|permitted)"
+    r"|\bdisqualif"
 )
+# "Relapsing MS, excluding patients with EDSS > 5.5": the EDSS inside the "excluding" clause.
+_EXCLUDING_BEFORE = re.compile(r"\bexcluding\b[^,;:()]*$")
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def _mention_section(low: str, start: int, end: int, section: str) -> str:
+    """The section an EDSS bound at `start`-`end` of a sentence speaks for, after its own cues.
+
+    A cue in brackets speaks only for what is in the same brackets: "EDSS 2.0-6.5 (participants
+    using a wheelchair are excluded)" still states the window.
+    """
+    if section == EXCLUSION:
+        return EXCLUSION
+    def blank_unless_around(bracket: re.Match) -> str:
+        return bracket.group() if bracket.start() < start < bracket.end() else " " * len(bracket.group())
+
+    outside = _BRACKETED.sub(blank_unless_around, low)
+    if _EXCLUSION_CUE.search(outside) or _EXCLUDING_BEFORE.search(outside, 0, start):
+        return EXCLUSION
+    return INCLUSION
+
+
+
+# Full-width forms from East Asian registries ("EDSS ＜ 6.0", "３.０"): one character each, like
+# the ASCII they stand for, so offsets stay valid.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def _readable(low: str) -> str:
+    """A sentence's lower-cased text as the bounds are read from it, offsets kept."""
+    return digits_for_words(low.translate(_FULLWIDTH))
 
 
 @dataclass(frozen=True)
@@ -229,6 +301,8 @@ class EdssFinding:
     section: str  # inclusion or exclusion, after reading the sentence's own cues
     leading: bool  # the criterion opens with the EDSS (not buried in another criterion)
     subgroup: str = ""  # the disease type or cohort named before the EDSS ("rms", "ppms"), if any
+    # The window is written for a subgroup named after it ("EDSS >= 2.0 for participants with SPMS").
+    for_subgroup: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,7 +314,10 @@ class EdssResult:
 
 def _score(raw: str) -> float | None:
     """A number as an EDSS score, or None when it is not on the scale."""
-    value = float(raw.replace(",", ".").replace("·", "."))
+    if raw.endswith("½"):
+        value = float(raw[:-1]) + 0.5
+    else:
+        value = float(raw.replace(",", ".").replace("·", "."))
     doubled = value * 2
     if 0 <= value <= 10 and abs(doubled - round(doubled)) < 1e-9:
         return round(doubled) / 2
@@ -359,7 +436,22 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
             break
         if _OTHER_MEASURE_AFTER.match(low, following[1], limit):
             break
-        joiner = low[end:skip_end]
+        # A note about another score in brackets is read on its own: its words join nothing.
+        joiner = _NOTE_ON_A_SCORE.sub(" ", low[end:skip_end])
+        if not _OR.search(joiner) and _CONDITION_AFTER_BOUND.match(low, following[1], limit):
+            # A later bound that holds only for the people a condition names: the overall window
+            # is the union of theirs and everyone else's. It widens a side the first bound closes
+            # ("<= 6.0 (<= 6.5 if aged >= 50)" is 6.5) and leaves open a side it left open ("at
+            # most 5.0, and at least 2.0 if disease duration > 10 years" has no minimum).
+            previous, conditional = parts[-1][0], following[0]
+            widened = Window(
+                None if previous.low is None or conditional.low is None else min(previous.low, conditional.low),
+                None if previous.high is None or conditional.high is None else max(previous.high, conditional.high),
+            )
+            if widened.low is not None or widened.high is not None:
+                parts[-1] = (widened, parts[-1][1])
+                end = following[1]
+            break
         previous = parts[-1][0]
         one_sided = (following[0].low is None) != (following[0].high is None)
         if previous.low is not None and previous.high is not None and one_sided and _OR.search(joiner):
@@ -386,8 +478,30 @@ _SCALE_RANGE_GLOSS = re.compile(
 )
 
 
+# "EDSS (Kurtzke, 1983; see Appendix 2) <= 5.5", "EDSS (EDSS; Kurtzke 1983) score of 2.0 to 6.0":
+# a citation or pointer in brackets after the scale's name (or its "score"). Its numbers are years or what an
+# "appendix", "table" or "note" is numbered; a bracket with a score in it ("(3.0-6.5)") is no note.
+_NOTE_AFTER_SCALE = re.compile(r"\s*(?:scores?\s*)?\((?P<inner>[^()<>≤≥⩽⩾=]{1,60})\)")
+_NOTE_CUE = re.compile(r"\b(?:19|20)[0-9]{2}\b|\b(?:see|cf|ref|refs|reference|appendix|annex|table|section|note|footnote|version|et\s+al)\b")
+_NOTE_NUMBER = re.compile(
+    r"\b(?:19|20)[0-9]{2}\b|\b(?:ref|refs|reference|appendix|annex|table|section|note|footnote|version|page|p)\.?\s*[0-9]{1,3}[a-z]?\b"
+)
+
+
+def _skip_notes(low: str, start: int, limit: int) -> int:
+    """Where the text goes on after any citation-like notes in brackets at `start`."""
+    while True:
+        note = _NOTE_AFTER_SCALE.match(low, start, limit)
+        if not note or not _NOTE_CUE.search(note.group("inner")):
+            return start
+        if re.search(r"[0-9]", _NOTE_NUMBER.sub(" ", note.group("inner"))):
+            return start  # a number that is neither a year nor a pointer's: maybe a score
+        start = note.end()
+
+
 def _parse_after(low: str, start: int, limit: int) -> tuple[tuple[Window, ...], int, int] | None:
     """The first bound after the scale's name, with what is chained to it."""
+    start = _skip_notes(low, start, limit)
     gloss = _SCALE_RANGE_GLOSS.match(low, start, limit)
     if gloss:
         start = gloss.end()
@@ -444,7 +558,7 @@ def _is_condition(low: str, start: int, at: int) -> bool:
         return True  # "not eligible for our other trial, for example patients with EDSS > 6.5"
     if _DURATION_FOR.search(low, max(start, at - 80), at):
         return True  # "no more than 15 years for EDSS 5.5-6.5", "< 10 years (EDSS <= 5.0)"
-    if _CONDITION.search(clause) and not _ELIGIBLE_IF.search(clause):
+    if _CONDITION.search(clause) and not _ELIGIBLE_IF.search(clause) and not _SUBJECT_WHOSE.fullmatch(clause):
         return True
     subgroup = _SUBGROUP_CONDITION.search(clause)
     return bool(subgroup and clause[:subgroup.start()].strip())
@@ -481,11 +595,16 @@ def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, i
     elif _NUMBER_RIGHT_BEFORE.search(before):
         return None  # "1.0 EDSS point": a change, not a score
 
-    after = _parse_after(low, mention_end, len(low))
+    # A mention inside brackets with a score of its own ("(excluding EDSS 0 at screening)") is read
+    # up to their end; a bracket that only names the scale ("disability score (EDSS) is ...") is not.
+    opened, closed = low.rfind("(", 0, mention_start), low.find(")", mention_end)
+    inside = (opened >= 0 and closed >= 0 and low.find(")", opened, mention_start) < 0
+              and low.find("(", mention_end, closed) < 0 and re.search(r"[0-9<>≤≥⩽⩾=]", low[mention_end:closed]) is not None)
+    after = _parse_after(low, mention_end, closed if inside else len(low))
     if after is None:
         return ((lead,), span_start, mention_end) if lead else None
     windows, bound_start, end = after
-    if _PREDICATE_AFTER.match(low, end):
+    if _PREDICATE_AFTER.match(low, end) or _ONLY_IF_AFTER.match(low, end):
         return None
     if len(windows) == 1 and windows[0].low == windows[0].high and _ADVERB.search(low, mention_end, bound_start):
         return None  # "EDSS of ideally 4.0": a word we cannot read stands where the operator would
@@ -494,6 +613,12 @@ def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, i
         value = windows[0].low
         windows = (Window(None, value) if limit_word.group("max") else Window(value, None),)
         span_start = limit_word.start()
+        # "A maximum EDSS of 6.5 and a minimum of 3.0": a limit of the other kind may follow.
+        other = _parse_one(low, _CHAIN_SKIP.match(low, end).end(), len(low))
+        if other and other[0] and not _OTHER_MEASURE_AFTER.match(low, other[1]):
+            merged = _merge_chain([(windows[0], ""), (other[0], "")])
+            if len(merged) == 1 and merged[0] != windows[0] and None not in (merged[0].low, merged[0].high):
+                windows, end = merged, other[1]
     if lead is not None:
         windows = _merge_chain([(lead, ""), *((window, "") for window in windows[:1])]) + windows[1:]
     return windows, span_start, end
@@ -501,7 +626,11 @@ def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, i
 
 # "... or EDSS 5.0-6.5 and ...", "..., in which case EDSS >= 3.0 is accepted": a later mention in
 # the same criterion that offers another way in, so its window joins the first as a subgroup.
-_ALTERNATIVE_BETWEEN = re.compile(r"\bor\b|\balso\b|\bin\s+which\s+case\b|\botherwise\b|\balternatively\b")
+_ALTERNATIVE_BETWEEN = re.compile(
+    r"\bor\b|\balso\b|\bin\s+which\s+case\b|\botherwise\b|\balternatively\b"
+    # "EDSS >= 4.5, except patients under 40 who may enter with EDSS >= 4.0": an exception is another way in.
+    r"|\bexcept\b|\bexceptions?\b"
+)
 _ALLOWANCE_AFTER = re.compile(
     r"[^.;]{0,40}?\b(?:is|are|will|may|can|would)\s+(?:also\s+)?(?:be\s+)?(?:accepted|allowed|permitted|eligible|included|enrolled)\b"
 )
@@ -515,6 +644,12 @@ _SUB_ITEM_REST = re.compile(
     r"|participants?|patients?|subjects?|people|cohorts?|groups?|arms?|parts?|rms|rrms|spms|ppms|pms|cis|relapsing|remitting"
     r"|primary|secondary|progressive|active|forms?|type|course|ms|multiple|sclerosis|disease|[a-h])\b)*"
 )
+# "EDSS score at screening" with no colon, then items "a. >= 2.0" and "b. <= 6.0": a lead-in too,
+# when each item under it is nothing but a bound.
+_LEAD_IN_WITHOUT_COLON = re.compile(
+    r"(?![^:]*\b(?:assess|measur|perform|record|collect|evaluat|test|done)\w*)[^0-9<>≤≥⩽⩾=;.:]{0,40}$"
+)
+_BARE_BOUND_ITEM = re.compile(r"\s*(?:[<>≤≥⩽⩾=]|at\s+(?:least|most)\b|min|max|up\s+to\b|no\s+(?:more|less)\b)")
 _SUB_ITEM_LABEL = re.compile(r"[^0-9:;<>≤≥⩽⩾=]{1,40}:\s*")
 _MAX_SUB_ITEMS = 8
 _BARE_ITEM_MARKER = re.compile(r"[\s*•▪◦·+\-–—]*(?:\(?(?:[0-9]{1,3}|[ivx]{1,5}|[a-h])[.)])?[\s*•▪◦·+\-–—]*")
@@ -525,10 +660,21 @@ _TYPE_LABEL = re.compile(
 )
 # "EDSS <= 5.5 (RMS cohort)", "EDSS 3.0-6.5 for PPMS": the subgroup named right after the window.
 _LABEL_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)|(?:for|in)\s+[^,;.()]{0,30})")
+# "EDSS <= 6.5; EDSS >= 2.0 for participants with secondary progressive disease": a window written
+# for the people named after it, who are not everyone the criteria admit.
+_SUBGROUP_TYPES = r"(?:rms|rrms|spms|ppms|pms|cis|nrspms|aspms|relapsing|progressive|paediatric|pediatric|adolescents?|cohort|group|arm|part)"
+_FOR_SUBGROUP_AFTER = re.compile(rf"\s*,?\s*(?:only\s+)?(?:for|in|among)\s+(?:the\s+)?(?:[^,;.()]{{0,50}}?\b{_SUBGROUP_TYPES}\b)")
+# "EDSS <= 5.5" then "For PPMS: EDSS >= 3.0": the same, with the subgroup named first.
+_FOR_SUBGROUP_BEFORE = re.compile(
+    rf"(?:^|[,;:]\s*)(?:for|in|among)\s+(?:the\s+)?[^,:;]{{0,40}}?\b{_SUBGROUP_TYPES}\b[^,:;]{{0,20}}[,:]\s*$"
+)
 
 
-def _read_sub_items(text: CriteriaText, lead_in: Sentence) -> tuple[Window, ...] | None:
-    """The windows the items under a lead-in line state, read until an item states none."""
+def _read_sub_items(text: CriteriaText, lead_in: Sentence, bare_bounds: bool = False) -> tuple[Window, ...] | None:
+    """The windows the items under a lead-in line state, read until an item states none.
+
+    With `bare_bounds` (a lead-in without a colon) every item must open with the bound itself.
+    """
     parts: list[tuple[Window, str]] = []
     position = lead_in.end
     items = 0
@@ -545,9 +691,11 @@ def _read_sub_items(text: CriteriaText, lead_in: Sentence) -> tuple[Window, ...]
         if item.section != lead_in.section or any(word in item.low for word in KEYWORDS):
             break
         items += 1
-        low = digits_for_words(item.low)
-        label = _SUB_ITEM_LABEL.match(low)
+        low = _readable(item.low)
+        label = None if bare_bounds else _SUB_ITEM_LABEL.match(low)
         at = label.end() if label else 0
+        if bare_bounds and not _BARE_BOUND_ITEM.match(low):
+            break
         parsed = _parse_chain(low, at, len(low))
         if parsed is None:
             break
@@ -564,12 +712,7 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
     findings: list[EdssFinding] = []
     for sentence in text.sentences_with(KEYWORDS):
         low = sentence.low
-        readable = digits_for_words(low)
-        section = sentence.section
-        if section != EXCLUSION and _EXCLUSION_CUE.search(low):
-            section = EXCLUSION
-        if section != EXCLUSION:
-            section = INCLUSION
+        readable = _readable(low)
         consumed_until = -1
         previous_end = -1
         for match in _SCALE.finditer(low):
@@ -577,17 +720,21 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
                 continue
             read = _read_mention(readable, match)
             if read is None:
-                if _LEAD_IN_AFTER.match(readable, match.end()) and not _PROGRESSION.search(low):
-                    windows = _read_sub_items(text, sentence)
+                with_colon = bool(_LEAD_IN_AFTER.match(readable, match.end()))
+                bare = not with_colon and bool(_LEAD_IN_WITHOUT_COLON.match(readable, match.end()))
+                if (with_colon or bare) and not _PROGRESSION.search(low):
+                    windows = _read_sub_items(text, sentence, bare_bounds=bare)
                     if windows:
                         head = low[:match.start()]
-                        leading = len(head) <= 90 and not _BURIED.search(head)
+                        leading = _is_leading(head)
+                        section = _mention_section(low, match.start(), match.end(), sentence.section)
                         findings.append(EdssFinding(sentence, windows, section, leading, _type_label(head)))
                         consumed_until = len(low)
                 continue
             windows, span_start, span_end = read
             head = low[:span_start]
-            leading = len(head) <= 90 and not _BURIED.search(head)
+            leading = _is_leading(head)
+            section = _mention_section(low, span_start, span_end, sentence.section)
             side = section
             if _NEGATION.search(_words_clause_before(low, 0, span_start)):
                 # "Not have an EDSS greater than 6.5": the rule seen from the other side.
@@ -599,13 +746,44 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
             # included" after it: another way in, so a subgroup window of that criterion.
             if (last is not None and last.leading and last.section == side
                     and ((same_sentence and _ALTERNATIVE_BETWEEN.search(low, previous_end, span_start)) or allowance)):
-                findings[-1] = EdssFinding(last.sentence, last.windows + windows, side, True, last.subgroup)
+                findings[-1] = EdssFinding(last.sentence, _another_way_in(last.windows, windows), side, True, last.subgroup)
             else:
                 label_after = _LABEL_AFTER.match(low, span_end)
                 label = _type_label(head + " " + (label_after.group() if label_after else ""))
-                findings.append(EdssFinding(sentence, windows, side, leading, label))
+                for_subgroup = _FOR_SUBGROUP_AFTER.match(low, span_end) or _FOR_SUBGROUP_BEFORE.search(head)
+                if for_subgroup:
+                    label = label or _type_label(for_subgroup.group())
+                findings.append(EdssFinding(sentence, windows, side, leading, label, bool(for_subgroup)))
             consumed_until = previous_end = span_end
     return findings
+
+
+# "For participants aged > 50, EDSS up to 7.0": a criterion that opens by naming its subgroup still
+# opens with the EDSS rule; the subgroup's own numbers do not bury it.
+_SUBGROUP_LEAD = re.compile(
+    r"\s*(?:for|in|among)\s+(?:the\s+)?(?:those|participants?|patients?|subjects?|people|individuals|persons)\b[^,:;]{0,40}[,:]\s*"
+)
+
+
+def _is_leading(head: str) -> bool:
+    """Whether a criterion whose text before the EDSS is `head` opens with the EDSS."""
+    return len(head) <= 90 and (not _BURIED.search(head) or bool(_SUBGROUP_LEAD.fullmatch(head)))
+
+
+def _another_way_in(windows: tuple[Window, ...], others: tuple[Window, ...]) -> tuple[Window, ...]:
+    """The windows of a criterion with the windows of another way in added.
+
+    One-sided windows after a single full range widen that side only, as within a chain: "EDSS
+    3.0-6.0, except for participants aged 50 or more, who may have an EDSS up to 6.5" is 3.0-6.5.
+    """
+    if len(windows) == 1 and None not in (windows[0].low, windows[0].high) and others and all(
+            (other.low is None) != (other.high is None) for other in others):
+        low, high = windows[0].low, windows[0].high
+        for other in others:
+            low = min(low, other.low) if other.low is not None else low
+            high = max(high, other.high) if other.high is not None else high
+        return (Window(low, high),)
+    return windows + others
 
 
 def _type_label(head: str) -> str:
@@ -676,6 +854,12 @@ def edss_window(text: CriteriaText) -> EdssResult:
     if highs:
         maximum = max(highs)
     open_low, open_high = _subgroups_leave_open(inclusion)
+    shared = [_span(finding.windows) for finding in inclusion if not finding.subgroup]
+    if shared and any(finding.for_subgroup for finding in inclusion):
+        # A window for one named subgroup beside a window for everyone: the others keep the
+        # window for everyone, so the overall span stays open wherever that one is.
+        open_low = open_low or all(span.low is None for span in shared)
+        open_high = open_high or all(span.high is None for span in shared)
     if open_low:
         minimum = None
     if open_high:

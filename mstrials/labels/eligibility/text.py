@@ -55,11 +55,16 @@ _HEADER_SENTENCE = re.compile(
 # Where one sentence ends and the next begins. A newline only breaks a sentence when the next
 # line starts a new item (a bullet, a number, a capital letter): legacy texts hard-wrap long
 # criteria, and "... if EDSS greater than\n(>) 5.0" must stay one sentence.
+# How far a bracket may reach around a ";" for the ";" to stay inside it rather than end a sentence.
+_BRACKET_REACH = 60
 _BOUNDARY = re.compile(
     r"\n[ \t]*\n"
     r"|\n(?=[ \t]*(?:[*•▪◦·+\-–—]|\(?[0-9]{1,3} ?[.)](?![0-9])|\(?[ivxIVX]{1,5}[.)]\s|\(?[a-hA-H][.)]\s|[A-Z\"“]))"
     r"|;"
     r"|(?<=\s)\*(?=\s)"  # an inline markdown bullet in a flattened copy
+    # An inline dash bullet in a flattened copy ("... 2 years - EDSS of 3.0 to 6.5 - Age"): after a
+    # word and before a capital, never between numbers ("2.0 - 6.5").
+    r"|(?<=[A-Za-z)\].,;:])[ \t]+[-–](?=[ \t]+[A-Z])"
     r"|[.!?](?=[ \t]+[*•\-–(\"“]|[ \t]+[0-9]{1,3}[.)]|[ \t]+[A-Z]|[ \t]*\n|[ \t]*$)"
 )
 # Words after which a full stop does not end the sentence.
@@ -234,10 +239,22 @@ class CriteriaText:
         return start, end
 
     def _is_break(self, match: re.Match) -> bool:
+        if match.group() == ";":
+            return not self._inside_brackets(match.start())
         if match.group() not in ".!?":
             return True
         before = self.norm[max(0, match.start() - 8): match.start()]
         return not _NO_BREAK_BEFORE_DOT.search(before)
+
+    def _inside_brackets(self, pos: int) -> bool:
+        """Whether `pos` lies in a short bracket on one line: "(EDSS; Kurtzke 1983)" is one note."""
+        line_start = max(self.norm.rfind("\n", 0, pos) + 1, pos - _BRACKET_REACH)
+        opened = self.norm.rfind("(", line_start, pos)
+        if opened < 0 or self.norm.find(")", opened, pos) >= 0:
+            return False
+        line_end = self.norm.find("\n", pos, pos + _BRACKET_REACH)
+        closed = self.norm.find(")", pos, line_end if line_end >= 0 else pos + _BRACKET_REACH)
+        return closed >= 0 and self.norm.find("(", pos, closed) < 0
 
     def lead_in(self, sentence: Sentence, reach: int = 1500) -> str:
         """The lower-cased line that introduces a sub-item, when the sub-item has one.

@@ -48,10 +48,23 @@ def _set_widgets(state: FilterState, year_bounds: tuple[int, int]) -> None:
     st.session_state[YEARS_KEY] = (start, end)
 
 
+LAST_WRITTEN_KEY = "address_last_written"
+
+
+def _filter_params_in_address() -> dict[str, list[str]]:
+    kept = trial_frame.FILTER_PARAMS | set(near_place.NEAR_PARAMS)
+    return {name: st.query_params.get_all(name) for name in st.query_params.keys() if name in kept}
+
+
 def init_from_address(data: app_support.LoadedData, page_name: str) -> tuple[str, ...]:
-    """On a session's first run, set the filters from the address; returns notices about ignored parts."""
+    """Set the filters from the address on a session's first run, and again whenever the address
+    carries filters this app did not write there itself (a link inside the app, such as a Pipeline
+    cell's, or the browser's Back button); returns notices about ignored parts. A page change that
+    drops the address keeps the filters."""
     if st.session_state.get("filters_initialised"):
-        return ()
+        in_address = _filter_params_in_address()
+        if not in_address or in_address == st.session_state.get(LAST_WRITTEN_KEY):
+            return ()
     st.session_state["filters_initialised"] = True
     params = {name: st.query_params.get_all(name) for name in st.query_params.keys()}
     unknown = sorted(set(params) - trial_frame.FILTER_PARAMS - ADDRESS_PARAMS_OF_PAGES - set(near_place.NEAR_PARAMS))
@@ -221,10 +234,9 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
 def write_address(state: FilterState) -> None:
     """Put the filters in the address so a copied link reproduces the view."""
     wanted = {**trial_frame.to_query_params(state), **near_place.address_params()}
-    kept = trial_frame.FILTER_PARAMS | set(near_place.NEAR_PARAMS)
-    current = {name: st.query_params.get_all(name) for name in st.query_params.keys() if name in kept}
     normalised = {k: (v if isinstance(v, list) else [v]) for k, v in wanted.items()}
-    if current != normalised:
+    st.session_state[LAST_WRITTEN_KEY] = normalised
+    if _filter_params_in_address() != normalised:
         st.query_params.from_dict(wanted)
 
 

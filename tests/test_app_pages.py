@@ -745,3 +745,22 @@ def test_trial_page_shows_directions_as_a_note_and_counts_sites_without_contacts
     assert as_read(central).startswith("- Contact")
     assert "the registry notes: Please e-mail first" in as_read(central)
     assert any("1 of 2 sites name a contact" in expander.label for expander in at.expander)
+
+
+def test_a_link_inside_the_app_that_carries_filters_sets_them(small_cache, monkeypatch):
+    """A Pipeline cell's link (or the browser's Back button) brings filters in the address mid-session:
+    they replace the ones on screen; a page change that drops the address keeps them."""
+    at = app_for(small_cache, monkeypatch, page="explore", scope="all")
+    no_errors(at)
+    everything = set(table_ids(at))
+    at.query_params["mech"] = "ibudilast"  # what the link's address adds
+    at.switch_page("views/explore.py").run()
+    no_errors(at)
+    ibudilast_only = set(table_ids(at))
+    assert ibudilast_only and ibudilast_only < everything
+    assert at.query_params["mech"] in ("ibudilast", ["ibudilast"])
+    for name in list(at.query_params.keys()):
+        del at.query_params[name]
+    at.switch_page("views/explore.py").run()
+    no_errors(at)
+    assert set(table_ids(at)) == ibudilast_only

@@ -32,7 +32,7 @@ st.html("<style>section[data-testid='stSidebar'][data-collapsed='true'], "
         "{ white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }</style>")
 
 PAGES = {
-    "explore": st.Page(str(HERE / "views" / "explore.py"), title="Explore trials", icon=":material/search:", url_path="explore", default=True),
+    "explore": st.Page(str(HERE / "views" / "explore.py"), title="Explore trials", icon=":material/search:", url_path="trials", default=True),
     "trial": st.Page(str(HERE / "views" / "trial.py"), title="Trial details", icon=":material/description:", url_path="trial"),
     "compare": st.Page(str(HERE / "views" / "compare.py"), title="Compare", icon=":material/compare_arrows:", url_path="compare"),
     "pipeline": st.Page(str(HERE / "views" / "pipeline.py"), title="Pipeline", icon=":material/bar_chart:", url_path="pipeline"),
@@ -52,7 +52,18 @@ if isinstance(data, str):
 # In the sidebar, above the filters: Streamlit puts the sidebar before the top bar in the page, so a top
 # navigation came after every filter and help icon for someone moving with Tab (on a phone Streamlit already
 # moves it here). Now it is the first thing after "Skip to main content".
-page = st.navigation(list(PAGES.values()), position="sidebar", expanded=True)
+
+
+def _open_explore() -> None:
+    """`/explore` is the address people type or share for Explore, which Streamlit serves at `/`."""
+    st.switch_page(PAGES["explore"], query_params={name: st.query_params.get_all(name) for name in st.query_params})
+
+
+# Hidden, so the menu lists Explore once; reachable by its address (and `/trials`, Explore's own name).
+EXPLORE_ADDRESS = st.Page(_open_explore, title="Explore trials", url_path="explore", visibility="hidden")
+page = st.navigation([*PAGES.values(), EXPLORE_ADDRESS], position="sidebar", expanded=True)
+if page.url_path == EXPLORE_ADDRESS.url_path:
+    page.run()  # switches to Explore with the same address
 page_name = next(name for name, candidate in PAGES.items() if candidate.url_path == page.url_path)
 
 filters_sidebar.keep_filter_state()

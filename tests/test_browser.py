@@ -397,3 +397,13 @@ def test_place_box_suggests_cities_as_you_type(browser, app_url):
     assert match_count(page) > 0
     page.get_by_text(re.compile(r"Nearest open site: [\d,]+ km")).first.wait_for(timeout=10_000)
     page.close()
+
+
+def test_the_explore_address_people_type_opens_explore_with_its_filters(browser, app_url):
+    # Streamlit serves the default page at "/", so "/explore" showed "Page not found" over Explore.
+    page = open_page(browser, f"{app_url}/explore?scope=all&q=sclerosis", 1280, 800)
+    page.wait_for_timeout(1000)
+    assert page.get_by_text("Page not found").count() == 0
+    assert "q=sclerosis" in page.url
+    assert match_count(page) > 0
+    page.close()

@@ -148,3 +148,19 @@ def test_real_partial_records_give_contacts_with_links(ctgov_dir):
     near_boston = study_contacts(bms, BOSTON).sites
     distances = [s.distance_km for s in near_boston if s.distance_km is not None]
     assert distances == sorted(distances) and len(distances) == len(near_boston)
+
+
+@pytest.mark.parametrize("invisible", ["\u2060", "\u200b", "\u200e", "\ufeff"])
+def test_invisible_characters_pasted_into_contacts_are_dropped(invisible):
+    study = make_study(contactsLocationsModule={"centralContacts": [
+        {"name": f"Trial{invisible} Desk", "email": f"desk@{invisible}example.org", "phone": f"555{invisible} 123 4567"}]})
+    (contact,) = study_contacts(study).central
+    assert contact.name == "Trial Desk"
+    assert contact.email == "desk@example.org" and contact.email_href == "mailto:desk@example.org"
+    assert contact.phone_href == "tel:5551234567"
+
+
+def test_a_value_of_invisible_characters_only_is_no_value():
+    study = make_study(contactsLocationsModule={"centralContacts": [{"name": "\u200b\u2060", "email": "a@example.org"}]})
+    (contact,) = study_contacts(study).central
+    assert contact.name is None

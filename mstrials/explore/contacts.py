@@ -6,6 +6,7 @@ link is made only from a value that passes a strict check; anything else stays t
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +41,12 @@ _EMAIL = re.compile(
 
 
 def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    """A registry value as plain text, without invisible format characters (word joiners, zero-width
+    spaces, direction marks): pasted into registries by accident, they break a copied e-mail address."""
+    if not isinstance(value, str):
+        return None
+    visible = "".join(character for character in value if unicodedata.category(character) != "Cf").strip()
+    return visible or None
 
 
 def is_instruction(name: str) -> bool:

@@ -764,3 +764,15 @@ def test_a_link_inside_the_app_that_carries_filters_sets_them(small_cache, monke
     at.switch_page("views/explore.py").run()
     no_errors(at)
     assert set(table_ids(at)) == ibudilast_only
+
+
+def test_a_site_given_by_country_only_shows_blanks_not_none(tmp_path, monkeypatch):
+    cache = tmp_path / "trials.sqlite"
+    import_studies(cache, [make_study(nct_id="NCT00000061", contactsLocationsModule={
+        "locations": [{"country": "Germany"}, {"facility": "Klinik Nord", "city": "Hamburg", "country": "Germany"}]})])
+    at = app_for(cache, monkeypatch, page="trial", nct="NCT00000061")
+    no_errors(at)
+    sites = next(frame.value for frame in at.dataframe if "Site" in frame.value.columns)
+    first = sites.iloc[0]
+    assert first["Country"] == "Germany"
+    assert (first["Site"], first["City"], first["State"]) == ("", "", "")

@@ -72,3 +72,11 @@ def test_a_likely_not_answer_leads_and_is_not_also_called_not_stated():
     assert explanation.startswith("Likely not:"), explanation
     assert "Nothing stated excludes you" not in explanation  # read with "Likely not", that contradicted itself
     assert "Also not stated: EDSS" in explanation and "type of MS" not in explanation.split("Also not stated:")[1]
+
+
+def test_a_ctis_trial_without_criteria_text_points_to_ctis():
+    frame = trials({"nct_id": "2023-504359-29-01", "has_criteria_text": False},
+                   {"nct_id": "NCT04047628", "has_criteria_text": False})
+    checks = check_trials(frame, PatientProfile(age=50))
+    assert checks.loc["2023-504359-29-01", "explanation"].endswith("read them on CTIS.")
+    assert checks.loc["NCT04047628", "explanation"].endswith("read them on ClinicalTrials.gov.")

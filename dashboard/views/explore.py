@@ -15,6 +15,7 @@ import trial_cards
 from mstrials.explore import frame as trial_frame
 from mstrials.explore.search_terms import expand_query
 from mstrials.explore.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, check_trials
+from mstrials.markup_safety import REGISTRY_NAMES, registry_of_id
 
 HIDDEN_LISTED = 50  # a long list helps no one; the count says how many
 ALSO_SEARCHED_SHOWN = 12
@@ -65,12 +66,15 @@ if person is not None:
     trials = trials[~excluded]
     checks = checks.loc[trials.index]
     without_text = int((~checks["criteria_in_copy"]).sum())
+    # Name the registry whose page has the criteria: CTIS for EU trials, ClinicalTrials.gov for NCT ones.
+    registries_without_text = sorted({REGISTRY_NAMES[registry_of_id(trial_id) or "ctgov"]
+                                      for trial_id in trials.loc[~checks["criteria_in_copy"], "nct_id"]})
     st.info(
         f"Your quick check is on: {hidden:,} trial{'' if hidden == 1 else 's'} hidden because a stated "
         f"criterion excludes you; {len(trials):,} left. “{VERDICT_OK}” still means you must confirm with "
         "the study team."
         + (f" {without_text:,} trial{' has' if without_text == 1 else 's have'} no criteria text here: "
-           "read them on ClinicalTrials.gov." if without_text else ""),
+           f"read them on {' or '.join(registries_without_text)}." if without_text else ""),
         icon=":material/person_check:",
     )
     if hidden:

@@ -204,7 +204,8 @@ else:
     unplaced = len(sites) - len(placed)
     if unplaced:
         st.caption(f"{unplaced} of {len(sites)} sites could not be placed on the map.")
-    st.dataframe(sites[["facility", "city", "state", "country", "status_label", "placed_by"]].rename(columns={
+    # A site the registry gives by country only (CTIS) has no facility, city or state: blank, not "None".
+    st.dataframe(sites[["facility", "city", "state", "country", "status_label", "placed_by"]].fillna("").rename(columns={
         "facility": "Site", "city": "City", "state": "State", "country": "Country", "status_label": "Site status",
         "placed_by": "Map position from"}), hide_index=True, width="stretch")
 

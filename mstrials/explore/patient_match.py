@@ -14,12 +14,19 @@ import pandas as pd
 
 from mstrials.labels.eligibility import EXCLUDED, UNKNOWN, EligibilityThemes, Person, quick_check
 from mstrials.explore.frame import split_values
+from mstrials.markup_safety import REGISTRY_NAMES, registry_of_id
 
 VERDICT_OK = "No stated criterion excludes you"
 VERDICT_EXCLUDED = "Excluded"
 VERDICT_NOT_STATED = "Not stated"
 # Said on every trial whose criteria text this copy lacks: only the registry's own page can answer then.
 NO_CRITERIA_TEXT = "The criteria are not in this copy: read them on ClinicalTrials.gov."
+
+
+def no_criteria_text(trial_id: object) -> str:
+    """NO_CRITERIA_TEXT naming the registry the trial's id belongs to (CTIS for an EU number)."""
+    registry = REGISTRY_NAMES.get(registry_of_id(trial_id) or "ctgov")
+    return f"The criteria are not in this copy: read them on {registry}."
 
 CRITERIA_COLUMNS = ("min_age", "max_age", "sex", "edss_min", "edss_max", "ms_types_included", "ms_types_excluded")
 THEME_WORDS = {"age": "age", "sex": "sex", "ms_type": "type of MS", "edss": "EDSS", "country": "country"}
@@ -126,8 +133,9 @@ def check_trials(trials: pd.DataFrame, profile: PatientProfile) -> pd.DataFrame:
             by_countries[joined] = quick_check(EligibilityThemes(), person, trial_countries=countries).check("country")
     with_text = (trials["has_criteria_text"].fillna(True).astype(bool).tolist() if "has_criteria_text" in trials
                  else [True] * len(trials))
+    trial_ids = trials["nct_id"].tolist() if "nct_id" in trials else list(trials.index)
     verdicts, explanations = [], []
-    for key, joined, has_text in zip(criteria_keys, country_lists, with_text):
+    for key, joined, has_text, trial_id in zip(criteria_keys, country_lists, with_text, trial_ids):
         result = by_criteria[key]
         checks = {check.theme: (check.verdict, check.message) for check in result.checks}
         if profile.ms_type is not None and not key[5] and not key[6]:
@@ -139,7 +147,7 @@ def check_trials(trials: pd.DataFrame, profile: PatientProfile) -> pd.DataFrame:
             checks["country"] = (country.verdict, country.message)
         verdict, explanation = summarise(checks, answered)
         if not has_text:
-            explanation = f"{explanation.rstrip('.')}. {NO_CRITERIA_TEXT}"
+            explanation = f"{explanation.rstrip('.')}. {no_criteria_text(trial_id)}"
         verdicts.append(verdict)
         explanations.append(explanation)
     return pd.DataFrame({"verdict": verdicts, "explanation": explanations, "criteria_in_copy": with_text},
@@ -147,4 +155,4 @@ def check_trials(trials: pd.DataFrame, profile: PatientProfile) -> pd.DataFrame:
 
 
 __all__ = ["PatientProfile", "check_trials", "summarise", "VERDICT_OK", "VERDICT_EXCLUDED", "VERDICT_NOT_STATED",
-           "NO_CRITERIA_TEXT"]
+           "NO_CRITERIA_TEXT", "no_criteria_text"]

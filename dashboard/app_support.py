@@ -174,8 +174,10 @@ def show_data_as_of(data: LoadedData) -> None:
     if data.as_of.is_stale():
         days = data.as_of.age_in_days()
         age = f"{days:,} days old" if days is not None else "of unknown date"
-        st.info(f"These registry data are {age}: statuses may have changed since. "
-                f"To bring them up to date, run {escape_markdown(REFRESH_COMMAND)} in the project folder.",
+        # Said to patients first: what it means for them; the command is for whoever runs this copy.
+        st.info(f"These registry data are {age}: a trial's status or sites may have changed since, so check its "
+                "registry page before you contact the team. Whoever runs this copy of the app can update it "
+                f"with {escape_markdown(REFRESH_COMMAND)} in the project folder.",
                 icon=":material/update:")
 
 

@@ -395,6 +395,7 @@ def test_old_data_gets_a_calm_notice_with_the_refresh_command(small_cache, monke
     from mstrials.markup_safety import markdown_text
 
     assert notices and markdown_text("scripts/fetch_trials.py") in notices[0]
+    assert "check its registry page before you contact the team" in notices[0]
     assert any("Registry data up to 25 Sep 2025" in c.value for c in at.caption)
 
 

@@ -168,7 +168,7 @@ def test_eligibility_table_numbers_sources():
     assert table.loc["EDSS (disability score)", "Source"] == "[1]"
     assert table.loc["Time without relapses", "What the study states"] == "at least 1 month"
     assert table.loc["Time without relapses", "Source"] == "[2]"
-    assert table.loc["Earlier anti-CD20 treatment (e.g. ocrelizumab, rituximab)", "What the study states"] == "not stated"
+    assert table.loc["Earlier anti-CD20 treatment (the criteria say which drugs)", "What the study states"] == "not stated"
 
 
 def test_eligibility_table_spells_out_ms_types():
@@ -343,3 +343,13 @@ def test_an_empty_listing_has_no_dates():
         "CREATE TABLE runs (run_id INTEGER, mode TEXT, data_timestamp TEXT, finished_at TEXT);"
         "CREATE TABLE studies (nct_id TEXT, is_ms INTEGER, last_seen_run INTEGER, removed_run INTEGER);")
     assert history.listing_dates(connection) == (None, None)
+
+
+def test_eligibility_table_states_exclusions_about_everyone_not_the_reader():
+    themes = EligibilityThemes(prior_anti_cd20_excluded=True, prior_stem_cell_transplant_excluded=True,
+                               recent_steroids_excluded=True)
+    table = trial_detail.eligibility_table(themes).set_index("Theme")
+    stated = table["What the study states"]
+    assert stated["Earlier stem cell transplant"] == "people who had one are excluded"
+    assert stated["Recent steroids"] == "people who had them recently are excluded"
+    assert not any(" you" in f" {value}" for value in stated)  # nobody has answered anything on this table

@@ -207,6 +207,7 @@ def eligibility_table(themes, citation_numbers: Sequence[int | None] | None = No
         if number is not None and number not in numbers.get(source.theme, []):
             numbers.setdefault(source.theme, []).append(number)
 
+    # What the study states about everyone, not a verdict on the reader (who may have answered nothing).
     def yes_no(value: bool | None, yes: str) -> str | None:
         return None if value is None else (yes if value else "not excluded")
 
@@ -231,14 +232,14 @@ def eligibility_table(themes, citation_numbers: Sequence[int | None] | None = No
         ("edss", "EDSS (disability score)", both(themes.edss_min, themes.edss_max)),
         ("ms_types", "MS types taken", ", ".join(map(readable_ms_type, themes.ms_types_included)) or None),
         ("ms_types", "MS types not taken", ", ".join(map(readable_ms_type, themes.ms_types_excluded)) or None),
-        ("prior_anti_cd20", "Earlier anti-CD20 treatment (e.g. ocrelizumab, rituximab)", yes_no(themes.prior_anti_cd20_excluded, "excludes you")),
+        ("prior_anti_cd20", "Earlier anti-CD20 treatment (the criteria say which drugs)", yes_no(themes.prior_anti_cd20_excluded, "people treated before are excluded")),
         ("prior_stem_cell_transplant", "Earlier stem cell transplant",
-         yes_no(themes.prior_stem_cell_transplant_excluded, "excludes you")),
+         yes_no(themes.prior_stem_cell_transplant_excluded, "people who had one are excluded")),
         ("relapse", "Time without relapses", None if themes.relapse_free_months is None else
          f"at least {themes.relapse_free_months} month{'s' if themes.relapse_free_months != 1 else ''}"),
         ("steroids", "Time without steroids", None if themes.steroid_free_days is None else
          f"at least {themes.steroid_free_days} day{'s' if themes.steroid_free_days != 1 else ''}"),
-        ("steroids", "Recent steroids", yes_no(themes.recent_steroids_excluded, "exclude you")),
+        ("steroids", "Recent steroids", yes_no(themes.recent_steroids_excluded, "people who had them recently are excluded")),
     ]
     table = [
         {"Theme": label, "What the study states": value or "not stated",
@@ -319,7 +320,7 @@ def comparison_table(trials: pd.DataFrame, details: dict[str, dict], nearest: di
         themes = EligibilityThemes.from_json(own.get("eligibility_json"))
         eligibility = eligibility_table(themes).set_index("Theme")["What the study states"]
         exclusions = [
-            label for label in ("Earlier anti-CD20 treatment (e.g. ocrelizumab, rituximab)", "Earlier stem cell transplant",
+            label for label in ("Earlier anti-CD20 treatment (the criteria say which drugs)", "Earlier stem cell transplant",
                                 "Recent steroids")
             if str(eligibility.get(label, "")).startswith("exclude")
         ]

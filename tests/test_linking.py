@@ -101,3 +101,43 @@ def test_two_ctis_trials_are_never_one_row_even_when_one_study_names_both():
     # Resubmissions of one CTIS trial are one trial: they still join the study that names it.
     records = [_ctgov("NCT00000033", "2022-500033-33"), _ctis("2022-500033-33-00"), _ctis("2022-500033-33-01")]
     assert len(link_groups(records)) == 1
+
+
+def test_close_titles_of_trials_of_different_kinds_of_drug_give_no_hint():
+    # Phase 3 titles are boilerplate: a BTK-inhibitor trial and an anti-CD40L trial in the same population
+    # can share almost every title word.
+    from dataclasses import replace
+
+    title = "A Phase 3 Randomized Double-blind Efficacy and Safety Study in Non-relapsing Secondary Progressive MS"
+    btk = replace(_ctgov("NCT00000020", title=title), mechanisms=frozenset({"b_cell", "microglia"}))
+    cd40l = replace(_ctis("2024-500020-20-00", title=title + " (TRIAL-B)"), mechanisms=frozenset({"anti_inflammatory"}))
+    same_drug = replace(_ctis("2024-500021-21-00", title=title + " (TRIAL-A)"), mechanisms=frozenset({"microglia"}))
+    unknown = _ctis("2024-500022-22-00", title=title + " (TRIAL-C)")  # what it tests is not known: still a hint
+    only_other = replace(_ctis("2024-500023-23-00", title=title + " (TRIAL-D)"), mechanisms=frozenset({"other"}))
+    records = [btk, cd40l, same_drug, unknown, only_other]
+    hints = possibly_same(records, link_groups(records))
+    assert sorted(hints["NCT00000020"]) == ["2024-500021-21-00", "2024-500022-22-00", "2024-500023-23-00"]
+    assert "2024-500020-20-00" not in hints
+
+
+def test_a_row_gives_linking_its_mechanisms():
+    from mstrials.store.linking import record_of_row
+
+    record = record_of_row({"nct_id": "NCT00000030", "registry": "ctgov", "mechanisms": "b_cell|microglia"})
+    assert record.mechanisms == frozenset({"b_cell", "microglia"})
+    assert record_of_row({"nct_id": "NCT00000031", "mechanisms": None}).mechanisms == frozenset()
+
+
+def test_the_app_frame_passes_mechanisms_to_the_hints():
+    import pandas as pd
+
+    from mstrials.explore.registry_rows import link_frame
+
+    title = "A Phase 3 Randomized Double-blind Efficacy and Safety Study in Non-relapsing Secondary Progressive MS"
+    frame = pd.DataFrame([
+        {"nct_id": "NCT00000040", "registry": "ctgov", "registry_ids": "NCT00000040", "protocol_code": None,
+         "title": title, "official_title": None, "mechanisms": "b_cell|microglia"},
+        {"nct_id": "2024-500040-40-00", "registry": "ctis", "registry_ids": "2024-500040-40-00", "protocol_code": None,
+         "title": title + " (B)", "official_title": None, "mechanisms": "anti_inflammatory"},
+    ])
+    assert link_frame(frame)["possibly_same"].fillna("").eq("").all()

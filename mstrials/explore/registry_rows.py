@@ -26,7 +26,7 @@ def link_frame(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame.assign(registry_ids=pd.Series(dtype=object), registries=pd.Series(dtype=object),
                             registry_keys=pd.Series(dtype=object), possibly_same=pd.Series(dtype=object))
-    wanted = ["nct_id", *(c for c in (*LINK_COLUMNS, "title", "official_title") if c in frame.columns)]
+    wanted = ["nct_id", *(c for c in (*LINK_COLUMNS, "title", "official_title", "mechanisms") if c in frame.columns)]
     records = [record_of_row(row) for row in frame[wanted].to_dict("records")]
     groups = link_groups(records)
     hints = possibly_same(records, groups)

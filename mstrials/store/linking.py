@@ -37,6 +37,7 @@ class LinkRecord:
     ids: tuple[str, ...] = ()  # every id the record states, its own first
     protocol: str | None = None  # the sponsor's protocol code as written
     titles: tuple[str, ...] = ()
+    mechanisms: frozenset[str] = frozenset()  # what the trial tests, as mechanism keys (empty: unknown)
 
 
 # --- what one record states -----------------------------------------------------------------
@@ -215,7 +216,11 @@ def possibly_same(records: Sequence[LinkRecord], groups: Sequence[Sequence[int]]
             prefix = len(words) - math.ceil(closeness * len(words)) + 1
             for word in rare_first[:prefix]:
                 candidates.update(postings.get(word, ()))
+        mine_tests = _tested_mechanisms(records, groups[number])
         for other in sorted(candidates):
+            theirs_tests = _tested_mechanisms(records, groups[other])
+            if mine_tests and theirs_tests and not mine_tests & theirs_tests:
+                continue  # phase 3 titles are boilerplate: trials of different kinds of drug are not one trial
             # Jaccard >= t needs t·|A| <= |B| <= |A|/t: a cheap test before intersecting.
             pairs = [(a, b) for a in sets for b in word_sets[other]
                      if closeness * len(a) <= len(b) <= len(a) / closeness]
@@ -224,6 +229,14 @@ def possibly_same(records: Sequence[LinkRecord], groups: Sequence[Sequence[int]]
                 hints[mine].append(theirs)
                 hints[theirs].append(mine)
     return {key: list(dict.fromkeys(values)) for key, values in hints.items()}
+
+
+# "other" and "non_drug" say too little about what is tested to tell two trials apart.
+_UNINFORMATIVE_MECHANISMS = frozenset({"other", "non_drug"})
+
+
+def _tested_mechanisms(records: Sequence[LinkRecord], group: Sequence[int]) -> frozenset[str]:
+    return frozenset().union(*(records[i].mechanisms for i in group)) - _UNINFORMATIVE_MECHANISMS
 
 
 # --- rows --------------------------------------------------------------------------------------
@@ -242,6 +255,8 @@ def record_of_row(row: dict, id_field: str = "nct_id") -> LinkRecord:
         ids=tuple(v for v in stated.split("|") if v) if isinstance(stated, str) else (trial_id,),
         protocol=row.get("protocol_code") if isinstance(row.get("protocol_code"), str) else None,
         titles=tuple(t for t in (row.get("title"), row.get("official_title")) if isinstance(t, str) and t),
+        mechanisms=frozenset(m for m in row["mechanisms"].split("|") if m)
+        if isinstance(row.get("mechanisms"), str) else frozenset(),
     )
 
 

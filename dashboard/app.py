@@ -62,13 +62,15 @@ def _open_explore() -> None:
 # Hidden, so the menu lists Explore once; reachable by its address (and `/trials`, Explore's own name).
 EXPLORE_ADDRESS = st.Page(_open_explore, title="Explore trials", url_path="explore", visibility="hidden")
 page = st.navigation([*PAGES.values(), EXPLORE_ADDRESS], position="sidebar", expanded=True)
+# Before any page runs, the alias included: a run that renders none of the widgets would otherwise
+# drop their state, and the filters, answers and view would be lost on the way to Explore.
+filters_sidebar.keep_filter_state()
+quick_check_answers.keep_answers()
+trial_cards.keep_view()
 if page.url_path == EXPLORE_ADDRESS.url_path:
     page.run()  # switches to Explore with the same address
 page_name = next(name for name, candidate in PAGES.items() if candidate.url_path == page.url_path)
 
-filters_sidebar.keep_filter_state()
-quick_check_answers.keep_answers()
-trial_cards.keep_view()
 notices = filters_sidebar.init_from_address(data, page_name)
 if page_name in PAGES_WITH_FILTERS:
     context = filters_sidebar.render(data, notices)

@@ -18,7 +18,9 @@ CTIS_CSV = SHARED_DIR / "ctis" / "ctis_ms_trials_2025-09-24.csv"
 PAIRED_STUDY = SHARED_DIR / "ctgov" / "studies_partial" / "NCT06408259.json"
 # A CTIS trial of the real export, and a ClinicalTrials.gov study of ours with nearly its title but no shared number.
 CTIS_ONLY = "2023-505624-56-00"
-LOOKALIKE = make_study(nct_id="NCT00000091", title="BIIB017 in children and adolescents")
+# The same drug as the CTIS trial: lookalike titles of trials testing different kinds of drug give no hint.
+LOOKALIKE = make_study(nct_id="NCT00000091", title="BIIB017 in children and adolescents",
+                       interventions=(("DRUG", "Peginterferon beta-1a"),))
 LOOKALIKE["protocolSection"]["identificationModule"]["officialTitle"] = (
     "An Open-Label, Randomized, Multicenter, Active-Controlled, Parallel-Group Study to Evaluate the Safety, "
     "Tolerability, and Efficacy of BIIB017 in Pediatric Participants Aged 10 to Less than 18 Years for the Treatment "

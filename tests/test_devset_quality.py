@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from mstrials.labels.classify import classify_study
-from mstrials.tooling.devset_scoring import DEVSET_PATH, UNSEEN_PATH, corpus_by_id, evaluate, load_devset
+from mstrials.tooling.devset_scoring import DEVSET_PATH, UNSEEN_PATH, DevLabel, corpus_by_id, evaluate, load_devset
 from mstrials.labels.vocabulary import MECHANISM_KEYS
 
 MIN_MACRO_F1 = 0.97
@@ -106,7 +106,6 @@ def test_macro_f1_averages_only_keys_seen_in_gold_or_predictions():
 
 
 def test_exact_matches_counts_trials_with_the_same_key_set():
-    from mstrials.tooling.devset_scoring import DevLabel
 
     labels = [DevLabel("NCT1", frozenset({"b_cell"}), False, ""), DevLabel("NCT2", frozenset({"other"}), True, ""),
               DevLabel("NCT3", frozenset({"non_drug"}), False, "")]
@@ -168,17 +167,25 @@ def test_macro_f1_of_a_split_without_gold_support_for_a_key():
     assert macro_f1(clean) == 1.0
 
 
-def test_bench_states_how_keys_absent_from_a_split_are_scored():
+def _bench_classify():
+    """scripts/bench_classify.py as a module (scripts are not a package)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("bench_classify", Path(__file__).resolve().parent.parent / "scripts" / "bench_classify.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    from mstrials.tooling.devset_scoring import DevLabel
+    return bench
 
-    class Result:
-        def __init__(self, keys):
-            self.mechanisms, self.progressive = keys, False
+
+class Result:
+    """A classification result as the scorer reads it."""
+
+    def __init__(self, keys):
+        self.mechanisms, self.progressive = keys, False
+
+
+def test_bench_states_how_keys_absent_from_a_split_are_scored():
+    bench = _bench_classify()
 
     dev = evaluate([DevLabel("NCT1", frozenset({"astrocyte"}), False, "")], {"NCT1": ("astrocyte",)}, Result)
     unseen = evaluate([DevLabel("NCT2", frozenset({"b_cell"}), False, "")], {"NCT2": ("b_cell",)}, Result)
@@ -190,16 +197,7 @@ def test_bench_states_how_keys_absent_from_a_split_are_scored():
 
 
 def test_bench_names_thin_keys_as_context_without_changing_the_verdicts():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_classify", Path(__file__).resolve().parent.parent / "scripts" / "bench_classify.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    from mstrials.tooling.devset_scoring import DevLabel
-
-    class Result:
-        def __init__(self, keys):
-            self.mechanisms, self.progressive = keys, False
+    bench = _bench_classify()
 
     # Six b_cell trials all right, one astrocyte trial missed (predicted other).
     labels = [DevLabel(f"NCT{n}", frozenset({"b_cell"}), False, "") for n in range(6)]

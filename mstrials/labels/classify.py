@@ -650,9 +650,9 @@ def _apply_arm_text_roles(record: _Record, interventions: list[_Intervention], v
     return _without_background_named_in(texts, interventions, vocabulary)
 
 
-def _without_background_named_in(texts: Sequence[str], interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
-    """Remove the products that a background phrase ("added to", "in patients treated with")
-    introduces in these texts, unless that would leave nothing tested."""
+def _unknown_product_finder(interventions: list[_Intervention]) -> Callable[[str], bool]:
+    """Whether a text names one of the listed products the vocabulary does not know ("Montelukast",
+    "IVL3004"), as whole words."""
     unknown_products = [
         f" {intervention.normalised} "
         for intervention in interventions
@@ -662,6 +662,14 @@ def _without_background_named_in(texts: Sequence[str], interventions: list[_Inte
     def names_unknown_product(text: str) -> bool:
         padded = f" {text} "
         return any(name in padded for name in unknown_products)
+
+    return names_unknown_product
+
+
+def _without_background_named_in(texts: Sequence[str], interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Remove the products that a background phrase ("added to", "in patients treated with")
+    introduces in these texts, unless that would leave nothing tested."""
+    names_unknown_product = _unknown_product_finder(interventions)
 
     background: set[str] = set()
     background_keys: set[str] = set()
@@ -688,15 +696,7 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
 
     # A listed product the vocabulary does not know ("Montelukast", "IVL3004"), named in a title
     # before a role phrase, is the product tested there.
-    unknown_products = [
-        f" {intervention.normalised} "
-        for intervention in interventions
-        if intervention.normalised and any(finding.kind == _PLACEHOLDER for finding in intervention.findings)
-    ]
-
-    def names_unknown_product(text: str) -> bool:
-        padded = f" {text} "
-        return any(name in padded for name in unknown_products)
+    names_unknown_product = _unknown_product_finder(interventions)
 
     interventions = _without_background_named_in(titles, interventions, vocabulary)
     interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)

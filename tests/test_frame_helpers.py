@@ -353,3 +353,15 @@ def test_eligibility_table_states_exclusions_about_everyone_not_the_reader():
     assert stated["Earlier stem cell transplant"] == "people who had one are excluded"
     assert stated["Recent steroids"] == "people who had them recently are excluded"
     assert not any(" you" in f" {value}" for value in stated)  # nobody has answered anything on this table
+
+
+def test_compare_lists_the_key_exclusions_a_trial_states():
+    trials = pd.DataFrame([{"nct_id": "NCT00000071", "title": "t1"}, {"nct_id": "NCT00000072", "title": "t2"}])
+    details = {
+        "NCT00000071": {"eligibility_json": EligibilityThemes(prior_stem_cell_transplant_excluded=True,
+                                                              recent_steroids_excluded=True).to_json()},
+        "NCT00000072": {"eligibility_json": EligibilityThemes(prior_anti_cd20_excluded=False).to_json()},
+    }
+    table = trial_detail.comparison_table(trials, details)
+    assert table.loc["Key exclusions", "NCT00000071"] == "Earlier stem cell transplant; Recent steroids"
+    assert table.loc["Key exclusions", "NCT00000072"] == "none of the key ones stated"

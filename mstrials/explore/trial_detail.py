@@ -319,11 +319,12 @@ def comparison_table(trials: pd.DataFrame, details: dict[str, dict], nearest: di
         own = details.get(nct_id) or {}
         themes = EligibilityThemes.from_json(own.get("eligibility_json"))
         eligibility = eligibility_table(themes).set_index("Theme")["What the study states"]
-        exclusions = [
-            label for label in ("Earlier anti-CD20 treatment (the criteria say which drugs)", "Earlier stem cell transplant",
-                                "Recent steroids")
-            if str(eligibility.get(label, "")).startswith("exclude")
-        ]
+        # From the themes themselves, not from the table's wording (which states the rule in words).
+        exclusions = [label for flag, label in (
+            (themes.prior_anti_cd20_excluded, "Earlier anti-CD20 treatment (the criteria say which drugs)"),
+            (themes.prior_stem_cell_transplant_excluded, "Earlier stem cell transplant"),
+            (themes.recent_steroids_excluded, "Recent steroids"),
+        ) if flag]
         for label in ("Time without relapses", "Time without steroids"):
             if eligibility.get(label, "not stated") != "not stated":
                 exclusions.append(f"{label.lower()}: {eligibility[label]}")

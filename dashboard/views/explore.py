@@ -14,8 +14,8 @@ import quick_check_answers
 import trial_cards
 from mstrials.explore import frame as trial_frame
 from mstrials.explore.search_terms import expand_query
-from mstrials.explore.patient_match import VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, check_trials
-from mstrials.markup_safety import REGISTRY_NAMES, registry_of_id
+from mstrials.explore.patient_match import (VERDICT_EXCLUDED, VERDICT_NOT_STATED, VERDICT_OK, check_trials,
+                                            criteria_registry)
 
 HIDDEN_LISTED = 50  # a long list helps no one; the count says how many
 ALSO_SEARCHED_SHOWN = 12
@@ -67,7 +67,7 @@ if person is not None:
     checks = checks.loc[trials.index]
     without_text = int((~checks["criteria_in_copy"]).sum())
     # Name the registry whose page has the criteria: CTIS for EU trials, ClinicalTrials.gov for NCT ones.
-    registries_without_text = sorted({REGISTRY_NAMES[registry_of_id(trial_id) or "ctgov"]
+    registries_without_text = sorted({criteria_registry(trial_id)
                                       for trial_id in trials.loc[~checks["criteria_in_copy"], "nct_id"]})
     st.info(
         f"Your quick check is on: {hidden:,} trial{'' if hidden == 1 else 's'} hidden because a stated "

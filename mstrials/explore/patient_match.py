@@ -19,14 +19,19 @@ from mstrials.markup_safety import REGISTRY_NAMES, registry_of_id
 VERDICT_OK = "No stated criterion excludes you"
 VERDICT_EXCLUDED = "Excluded"
 VERDICT_NOT_STATED = "Not stated"
-# Said on every trial whose criteria text this copy lacks: only the registry's own page can answer then.
-NO_CRITERIA_TEXT = "The criteria are not in this copy: read them on ClinicalTrials.gov."
+
+
+def criteria_registry(trial_id: object) -> str:
+    """The registry whose page has a trial's criteria, by name: CTIS for an EU number, else ClinicalTrials.gov."""
+    return REGISTRY_NAMES[registry_of_id(trial_id) or "ctgov"]
 
 
 def no_criteria_text(trial_id: object) -> str:
-    """NO_CRITERIA_TEXT naming the registry the trial's id belongs to (CTIS for an EU number)."""
-    registry = REGISTRY_NAMES.get(registry_of_id(trial_id) or "ctgov")
-    return f"The criteria are not in this copy: read them on {registry}."
+    """Said on every trial whose criteria text this copy lacks: only the registry's own page can answer then."""
+    return f"The criteria are not in this copy: read them on {criteria_registry(trial_id)}."
+
+
+NO_CRITERIA_TEXT = no_criteria_text(None)  # the ClinicalTrials.gov wording
 
 CRITERIA_COLUMNS = ("min_age", "max_age", "sex", "edss_min", "edss_max", "ms_types_included", "ms_types_excluded")
 THEME_WORDS = {"age": "age", "sex": "sex", "ms_type": "type of MS", "edss": "EDSS", "country": "country"}
@@ -155,4 +160,4 @@ def check_trials(trials: pd.DataFrame, profile: PatientProfile) -> pd.DataFrame:
 
 
 __all__ = ["PatientProfile", "check_trials", "summarise", "VERDICT_OK", "VERDICT_EXCLUDED", "VERDICT_NOT_STATED",
-           "NO_CRITERIA_TEXT", "no_criteria_text"]
+           "NO_CRITERIA_TEXT", "no_criteria_text", "criteria_registry"]

@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -304,9 +305,13 @@ def test_trial_page_with_unknown_and_malformed_numbers(small_cache, monkeypatch)
 def test_trial_page_history(small_cache, monkeypatch):
     at = app_for(small_cache, monkeypatch, page="trial", nct="NCT00000011")
     no_errors(at)
-    history = next(d.value for d in at.dataframe if "Change" in d.value.columns)
+    shown = next(d for d in at.dataframe if "Change" in d.value.columns)
+    history = shown.value
     status_row = history[history["Change"] == "Status changed"].iloc[0]
     assert (status_row["Before"], status_row["After"]) == ("Recruiting", "Completed")
+    # The run's time is shown as a day, not as a raw timestamp with seconds and zone.
+    assert pd.api.types.is_datetime64_any_dtype(history["When"])
+    assert json.loads(shown.proto.columns)["When"]["type_config"]["format"] == "D MMM YYYY"
 
 
 # ---------------------------------------------------------------- Pipeline, Map, What changed, About

@@ -457,6 +457,25 @@ def test_compare_puts_trials_side_by_side_from_the_address(small_cache, monkeypa
     assert at.query_params["compare"] == ids
 
 
+def test_compare_shows_every_answer_in_full_as_escaped_text(small_cache, monkeypatch):
+    import sqlite3
+
+    with sqlite3.connect(small_cache) as connection:
+        ids = [row[0] for row in connection.execute(
+            "SELECT nct_id FROM studies WHERE is_ms = 1 AND removed_run IS NULL ORDER BY nct_id")][:2]
+        ids = ["NCT00000013", *[nct for nct in ids if nct != "NCT00000013"]][:2]
+    at = app_for(small_cache, monkeypatch, page="compare", compare=ids)
+    no_errors(at)
+    assert [s.value for s in at.subheader] == []
+    at.toggle[0].set_value(True).run()
+    no_errors(at)
+    assert [s.value for s in at.subheader] == ids
+    full = "\n".join(m.value for m in at.markdown)
+    # Each trial's whole title is there, and the registry's markup in it stays text.
+    assert "Trial \\<script\\>alert" in full and "\\[click\\]" in full and "<script>" not in full
+    assert full.count("- **EDSS window:**") == 2
+
+
 def test_compare_asks_for_two_trials_and_ignores_bad_ids(small_cache, monkeypatch):
     at = app_for(small_cache, monkeypatch, page="compare", compare=["NCT1", "javascript:alert(1)"])
     no_errors(at)

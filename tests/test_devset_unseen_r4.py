@@ -128,6 +128,18 @@ def test_mechanism_r4_holds_the_seeded_draw_and_as_many_hard_picks(mechanism_row
     assert r4_ids <= pool
 
 
+def test_mechanism_r4_reads_with_the_bench_loader_and_is_scored_by_default(mechanism_rows):
+    # Added by the lead, not the labeller (who never imported the scoring code): the bench must
+    # read every row as written, and score this split with the earlier ones by default.
+    from mstrials.tooling.devset_scoring import UNSEEN_PATHS, load_devset
+
+    labels = load_devset(MECHANISM_R4)
+    assert [label.nct_id for label in labels] == [row["nct_id"] for row in mechanism_rows]
+    assert [sorted(label.mechanisms) for label in labels] == [sorted(row["mechanisms"].split("|")) for row in mechanism_rows]
+    assert [label.progressive for label in labels] == [row["progressive"] == "true" for row in mechanism_rows]
+    assert MECHANISM_R4.resolve() in {path.resolve() for path in UNSEEN_PATHS}
+
+
 def test_mechanism_r4_shares_no_trial_with_any_other_devset_file(mechanism_rows):
     r4_ids = {row["nct_id"] for row in mechanism_rows}
     for path in sorted(DEVSET_DIR.iterdir()):

@@ -33,7 +33,9 @@ UNSEEN_PATH = DEVSET_PATH.with_name("mechanism_unseen.csv")
 # Round 2: written by a labeller who never saw the rules or their output (odd last NCT digit only).
 UNSEEN_R2_PATH = DEVSET_PATH.with_name("mechanism_unseen_r2.csv")
 UNSEEN_R3_PATH = DEVSET_PATH.with_name("mechanism_unseen_r3.csv")
-UNSEEN_PATHS = (UNSEEN_PATH, UNSEEN_R2_PATH, UNSEEN_R3_PATH)
+# Round 4: the last odd-digit corpus trials with a drug, plus a seeded draw; the corpus has no rare-key trials left.
+UNSEEN_R4_PATH = DEVSET_PATH.with_name("mechanism_unseen_r4.csv")
+UNSEEN_PATHS = (UNSEEN_PATH, UNSEEN_R2_PATH, UNSEEN_R3_PATH, UNSEEN_R4_PATH)
 DEVSET_COLUMNS = ("nct_id", "mechanisms", "progressive", "why")
 
 

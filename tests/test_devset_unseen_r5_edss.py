@@ -1,6 +1,6 @@
 """Format checks for the fifth round of the frozen "unseen" EDSS split.
 
-tests/devset/eligibility_edss_unseen_r5.jsonl holds 64 eligibility-criteria texts written for the
+tests/devset/eligibility_edss_unseen_r5.jsonl holds 70 eligibility-criteria texts written for the
 project by a writer who did not open the eligibility parser, its tests, its bench or the dev texts.
 They follow the style of real registry pages read beforehand through the search tool, never
 pasted from them. Each row carries the EDSS window a careful clinician reads from the text:
@@ -9,7 +9,7 @@ an exclusion bound closes that side ("EDSS > 5.5" excluded is a maximum of 5.5, 
 3.0" excluded a minimum of 3.0); the union of cohort windows; null on a side the text leaves open,
 and on both sides when EDSS appears only in functional-system scores, outcome or progression
 definitions, stratification, registry data collection, or when only another scale (MSSS, T25FW,
-SDMT) is bounded.
+SDMT) is bounded. Comparators escaped as registry exports print them ("EDSS \\< 3.0") read as plain ones.
 
 These tests check only the file's shape, its spread of window kinds and notations, and that it
 neither repeats nor rewords a text of any other devset file. They deliberately do not run the
@@ -109,6 +109,8 @@ def test_r5_varies_its_notation_and_layout(rows):
     assert any("Key Inclusion Criteria: *" in text for text in texts), "no run-on bullet text"
     assert any("Criteria:- " in text for text in texts), "no list whose newlines were lost"
     assert any("•" in text for text in texts), "no round-bullet list"
+    # ClinicalTrials.gov exports escape comparators with a backslash ("EDSS \\< 2.5").
+    assert sum(bool(re.search(r"EDSS(?: score)? \\[<>]", text)) for text in texts) >= 3, "too few escaped comparators"
     assert any(re.search(r"\b(?:T25FW|9HPT|MSFC|MSSS)\b", text) for text in texts), "no neighbouring scale"
     line_counts = [len(text.splitlines()) for text in texts]
     assert min(line_counts) <= 3 and max(line_counts) >= 35

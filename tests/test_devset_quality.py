@@ -64,6 +64,16 @@ def test_unseen_split_is_well_formed_and_disjoint_from_the_devset():
     assert sum(label.progressive for label in unseen) >= 10
 
 
+def test_every_devset_file_on_disk_is_scored_by_the_benches():
+    # A new round's file that nobody wires in would silently never be scored.
+    from mstrials.tooling.devset_scoring import EDSS_DEV_FILES, EDSS_UNSEEN_FILES
+
+    folder = DEVSET_PATH.parent
+    assert {path.name for path in folder.glob("eligibility_edss_*.jsonl")} == set(EDSS_DEV_FILES) | set(EDSS_UNSEEN_FILES)
+    assert {path.resolve() for path in folder.glob("mechanism_*.csv")} == {
+        path.resolve() for path in (*DEV_PATHS, *UNSEEN_PATHS)}
+
+
 def test_a_retired_split_is_scored_as_dev_and_never_as_unseen():
     assert UNSEEN_PATH in RETIRED_UNSEEN_PATHS and set(RETIRED_UNSEEN_PATHS) <= set(DEV_PATHS)
     assert not set(RETIRED_UNSEEN_PATHS) & set(UNSEEN_PATHS) and DEVSET_PATH in DEV_PATHS

@@ -43,6 +43,12 @@ RETIRED_UNSEEN_PATHS = (UNSEEN_PATH,)
 DEV_PATHS = (DEVSET_PATH, *RETIRED_UNSEEN_PATHS)
 UNSEEN_PATHS = (UNSEEN_R2_PATH, UNSEEN_R3_PATH, UNSEEN_R4_PATH)
 DEVSET_COLUMNS = ("nct_id", "mechanisms", "progressive", "why")
+# EDSS-window texts: the dev texts, and the frozen unseen rounds, each written by someone who never
+# opened the parser (bench_eligibility.py scores them; a new round's file is added here).
+EDSS_DEV_FILES = ("eligibility_edss_dev.jsonl",)
+EDSS_UNSEEN_FILES = ("eligibility_edss_unseen.jsonl", "eligibility_edss_unseen_r2.jsonl", "eligibility_edss_unseen_r3.jsonl",
+                     "eligibility_edss_unseen_r4.jsonl", "eligibility_edss_unseen_r5.jsonl")
+
 
 
 MACRO_F1_RULE = (

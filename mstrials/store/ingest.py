@@ -476,9 +476,8 @@ def rederive_if_stale(connection: sqlite3.Connection, force: bool = False, worke
         return 0
     assignments = ", ".join(f"{name} = ?" for name in DERIVED_COLUMNS)
     rows = connection.execute("SELECT nct_id, raw_json FROM studies WHERE is_ms = 1").fetchall()
-    warm_up()
     count = 0
-    for nct_id, derived in ordered_map(_derive_stored, rows, workers):
+    for nct_id, derived in ordered_map(_derive_stored, rows, workers, prepare=warm_up):
         connection.execute(
             f"UPDATE studies SET {assignments} WHERE nct_id = ?", [*(derived[n] for n in DERIVED_COLUMNS), nct_id]
         )
@@ -518,7 +517,6 @@ def run_ingest(
     sampler = BusyCoreSampler()
     with cache.staged_copy(cache_path) as connection:
         summary.derived += rederive_if_stale(connection, workers=workers)
-        warm_up()
         sampler.sample()
         writer = RunWriter(connection, summary, report)
         # After rederive_if_stale every stored label is current: a study that comes back with the
@@ -526,7 +524,7 @@ def run_ingest(
         _labelled_in_cache = frozenset(
             known.content_hash for known in writer.known.values() if known.removed_run is None)
         try:
-            for prepared in ordered_map(prepare_study, studies(writer), workers, sampler):
+            for prepared in ordered_map(prepare_study, studies(writer), workers, sampler, prepare=warm_up):
                 writer.add(prepared)
         finally:
             _labelled_in_cache = frozenset()

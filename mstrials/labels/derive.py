@@ -95,8 +95,7 @@ def _eligibility_columns(study: dict) -> tuple[str, dict[str, Any]]:
     return cached
 
 
-def derive_columns(study: dict) -> dict[str, Any]:
-    """The derived column values for one MS study (never raises on odd records)."""
+def _derived_row(study: dict) -> dict[str, Any]:
     classify_study, evidence_text, classes_from_evidence, _, _ = _derivers or _load_derivers()
     classification = classify_study(study)
     eligibility_json, eligibility_values = _eligibility_columns(study)
@@ -113,7 +112,19 @@ def derive_columns(study: dict) -> dict[str, Any]:
     for name, value in eligibility_values.items():
         if name not in row:
             row[name] = value
+    return row
+
+
+def derive_columns(study: dict) -> dict[str, Any]:
+    """The derived column values for one MS study (never raises on odd records)."""
+    row = _derived_row(study)
     return {name: row.get(name) for name in DERIVED_COLUMNS}
+
+
+def derived_values(study: dict) -> tuple:
+    """derive_columns(study)'s values in DERIVED_COLUMNS order: what the ingest stores."""
+    row = _derived_row(study)
+    return tuple(row.get(name) for name in DERIVED_COLUMNS)
 
 
 def warm_up() -> None:

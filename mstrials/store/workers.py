@@ -158,10 +158,11 @@ def ordered_map(
     from concurrent.futures import ProcessPoolExecutor
 
     batches = _batched(itertools.chain(head, iterator))
-    # fork: workers inherit the loaded vocabulary and compiled patterns instead of rebuilding them.
+    # fork: workers inherit what this process has loaded (the ingest's main process leaves the
+    # vocabulary to `prepare`) instead of importing everything again.
     context = multiprocessing.get_context("fork")
-    # Frozen, what exists before the fork (the vocabulary, compiled patterns) is left out of every
-    # collection, so the collector neither walks it nor touches its pages, which then stay shared.
+    # Frozen, what exists before the fork is left out of every collection, so the collector neither
+    # walks it nor touches its pages, which then stay shared.
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,

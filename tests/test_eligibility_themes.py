@@ -167,3 +167,23 @@ def test_ten_megabytes_of_repeated_real_style_criteria():
     themes = extract_eligibility(study(criteria))
     assert (themes.edss_min, themes.edss_max) == (3.0, 6.5)
     assert themes.relapse_free_months == 1
+
+
+def test_the_criteria_readers_are_loaded_with_the_first_criteria_text():
+    # An ingest worker's start-up (warm_up) leaves out the EDSS and prior-therapy readers; the first
+    # study with criteria text loads them, and its themes are read in full.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from mstrials.labels.derive import warm_up\n"
+        "warm_up()\n"
+        "readers = ('mstrials.labels.eligibility.edss', 'mstrials.labels.eligibility.exclusions')\n"
+        "print(any(name in sys.modules for name in readers))\n"
+        "from mstrials.labels.eligibility import extract_eligibility\n"
+        f"themes = extract_eligibility({study()!r})\n"
+        "print(all(name in sys.modules for name in readers), themes.edss_min, themes.steroid_free_days)\n"
+    )
+    output = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
+    assert output.split("\n")[:2] == ["False", "True 3.0 28"]

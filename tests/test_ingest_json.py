@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mstrials.store.ingest import compact_json
+from mstrials.store.ingest import _read_fast, compact_json
 
 
 def standard(value) -> bytes | None:
@@ -54,3 +54,22 @@ def test_floats_of_every_magnitude_are_written_as_python_writes_them():
     for value in floats:
         parsed = json.loads(json.dumps({"value": value}))
         assert compact_json(parsed) == standard(parsed), value
+
+
+@settings(max_examples=400, deadline=None)
+@given(values)
+def test_a_json_line_read_fast_is_what_json_loads_reads(value):
+    # orjson reads a JSON line for the ingest only where its reading is json.loads's: integers past
+    # 64 bits (which it reads as floats), NaN and the like go to json.loads.
+    text = json.dumps(value)
+    fast = _read_fast(text)
+    if fast is None:
+        return
+    study, encoded = fast
+    assert standard(study) == standard(json.loads(text))
+    assert encoded is None or encoded == compact_json(json.loads(text))
+
+
+def test_an_integer_past_64_bits_is_read_as_the_integer_it_is():
+    text = '{"count": 123456789012345678901234567890}'
+    assert _read_fast(text) is None  # orjson would read 1.2345678901234568e+29

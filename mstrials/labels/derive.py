@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
-
-from mstrials.labels.classify import classify_study, evidence_text
-from mstrials.labels.drug_classes import classes_from_evidence, drug_classes_hash
-from mstrials.labels.eligibility import eligibility_inputs, extract_eligibility
-from mstrials.labels.vocabulary import vocabulary_hash
+from typing import Any, Callable
 
 # Bump when the classifier's or the eligibility parser's code changes what they produce.
 DERIVATION_CODE_VERSION = "6"  # 2: classifier patterns; 3: drug_classes; 4: EDSS and MS-type reading; 5: arm and description roles, symptom outcomes; 6: EDSS notes, subgroups, ";" in brackets
@@ -46,7 +41,27 @@ DERIVED_COLUMNS: dict[str, str] = {
 _EVIDENCE_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
+# The classifier, the eligibility reader and the vocabulary take a tenth of a second to import and
+# build, and only a process that derives needs them: an ingest's main process, which forks the
+# workers that derive, never loads them, and the workers load them in parallel (see warm_up).
+_derivers: tuple[Callable, ...] | None = None
+
+
+def _load_derivers() -> tuple[Callable, ...]:
+    global _derivers
+    if _derivers is None:
+        from mstrials.labels.classify import classify_study, evidence_text
+        from mstrials.labels.drug_classes import classes_from_evidence
+        from mstrials.labels.eligibility import eligibility_inputs, extract_eligibility
+
+        _derivers = (classify_study, evidence_text, classes_from_evidence, eligibility_inputs, extract_eligibility)
+    return _derivers
+
+
 def derivation_signature() -> str:
+    from mstrials.labels.drug_classes import drug_classes_hash
+    from mstrials.labels.vocabulary import vocabulary_hash
+
     return hashlib.sha256(f"{vocabulary_hash()}:{drug_classes_hash()}:{DERIVATION_CODE_VERSION}".encode()).hexdigest()[:16]
 
 
@@ -66,6 +81,7 @@ _eligibility_memo: dict[tuple, tuple[str, dict[str, Any]]] = {}
 
 def _eligibility_columns(study: dict) -> tuple[str, dict[str, Any]]:
     """(eligibility_json, the other eligibility column values) for one study."""
+    _, _, _, eligibility_inputs, extract_eligibility = _derivers or _load_derivers()
     key = eligibility_inputs(study)
     cached = _eligibility_memo.get(key) if key is not None else None
     if cached is None:
@@ -79,8 +95,8 @@ def _eligibility_columns(study: dict) -> tuple[str, dict[str, Any]]:
     return cached
 
 
-def derive_columns(study: dict) -> dict[str, Any]:
-    """The derived column values for one MS study (never raises on odd records)."""
+def _derived_row(study: dict) -> dict[str, Any]:
+    classify_study, evidence_text, classes_from_evidence, _, _ = _derivers or _load_derivers()
     classification = classify_study(study)
     eligibility_json, eligibility_values = _eligibility_columns(study)
     row = {
@@ -96,9 +112,22 @@ def derive_columns(study: dict) -> dict[str, Any]:
     for name, value in eligibility_values.items():
         if name not in row:
             row[name] = value
+    return row
+
+
+def derive_columns(study: dict) -> dict[str, Any]:
+    """The derived column values for one MS study (never raises on odd records)."""
+    row = _derived_row(study)
     return {name: row.get(name) for name in DERIVED_COLUMNS}
 
 
+def derived_values(study: dict) -> tuple:
+    """derive_columns(study)'s values in DERIVED_COLUMNS order: what the ingest stores."""
+    row = _derived_row(study)
+    return tuple(row.get(name) for name in DERIVED_COLUMNS)
+
+
 def warm_up() -> None:
-    """Load the vocabulary and compile its patterns once, before worker processes are forked."""
+    """Import the classifier and load the vocabulary with its compiled patterns: what each worker
+    process does first, while the main process goes on reading studies."""
     derive_columns({"protocolSection": {"identificationModule": {"nctId": "NCT00000000"}}})

@@ -11,15 +11,15 @@ import json
 import re
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import orjson
 
 from mstrials.store import cache
-from mstrials.labels.derive import DERIVED_COLUMNS, derivation_signature, derive_columns, warm_up
+from mstrials.labels.derive import DERIVED_COLUMNS, derivation_signature, derive_columns, derived_values, warm_up
 from mstrials.labels.ms_filter import is_ms_study
 from mstrials.sources.ctgov_records import MalformedStudy, StudyRecord, normalise_study
 from mstrials.sources.ctgov_files import SourceItem
@@ -80,33 +80,42 @@ def _joined(values: Iterable[str]) -> str:
     return "|".join(values)
 
 
-def record_columns(record: StudyRecord) -> dict[str, Any]:
-    return {
-        "title": record.title,
-        "official_title": record.official_title,
-        "acronym": record.acronym,
-        "status": record.status,
-        "phases": _joined(record.phases),
-        "study_type": record.study_type,
-        "start_date": record.start_date,
-        "primary_completion_date": record.primary_completion_date,
-        "completion_date": record.completion_date,
-        "first_posted": record.first_posted,
-        "last_update": record.last_update,
-        "sponsor": record.sponsor,
-        "sponsor_class": record.sponsor_class,
-        "collaborators": _joined(record.collaborators),
-        "conditions": _joined(record.conditions),
-        "keywords": _joined(record.keywords),
-        "interventions": _joined(record.interventions),
-        "intervention_types": _joined(record.intervention_types),
-        "countries": _joined(record.countries),
-        "n_sites": record.n_sites,
-        "enrollment": record.enrollment,
-        "enrollment_type": record.enrollment_type,
-        "has_results": int(record.has_results),
-        "url": record.url,
-    }
+def record_values(record: StudyRecord, registry: str, registry_ids: str, protocol_code: str) -> tuple:
+    """The record's values of cache.RECORD_COLUMNS, in that order."""
+    return (
+        record.title,
+        record.official_title,
+        record.acronym,
+        record.status,
+        _joined(record.phases),
+        record.study_type,
+        record.start_date,
+        record.primary_completion_date,
+        record.completion_date,
+        record.first_posted,
+        record.last_update,
+        record.sponsor,
+        record.sponsor_class,
+        _joined(record.collaborators),
+        _joined(record.conditions),
+        _joined(record.keywords),
+        _joined(record.interventions),
+        _joined(record.intervention_types),
+        _joined(record.countries),
+        record.n_sites,
+        record.enrollment,
+        record.enrollment_type,
+        int(record.has_results),
+        record.url,
+        registry,
+        registry_ids,
+        protocol_code,
+    )
+
+
+_RECORD_INDEX = {name: index for index, name in enumerate(cache.RECORD_COLUMNS)}
+_STATUS, _LAST_UPDATE, _REGISTRY = _RECORD_INDEX["status"], _RECORD_INDEX["last_update"], _RECORD_INDEX["registry"]
+_NOT_DERIVED = (None,) * len(DERIVED_COLUMNS)
 
 
 # Content hashes of the listed studies whose stored labels are current, for the run under way.
@@ -115,9 +124,11 @@ def record_columns(record: StudyRecord) -> dict[str, Any]:
 _labelled_in_cache: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class PreparedStudy:
-    """Everything about one incoming study that can be worked out without the cache."""
+class PreparedStudy(NamedTuple):
+    """Everything about one incoming study that can be worked out without the cache.
+
+    A named tuple of plain values, not a dataclass of dicts: every one travels from a worker
+    process to the writer, and a tuple pickles with neither field names nor column names."""
 
     position: str
     problem: str | None = None
@@ -125,11 +136,11 @@ class PreparedStudy:
     is_ms: bool = False
     raw_json: str = ""
     content_hash: str = ""
-    columns: dict = field(default_factory=dict)
+    record: tuple = ()  # the values of cache.RECORD_COLUMNS, in that order
     sites: tuple = ()
     last_update: str = ""
     data_date: str = ""  # how current the record is: the registry's version date, else its last update
-    derived: dict = field(default_factory=dict)
+    derived: tuple = ()  # the values of DERIVED_COLUMNS in that order; () when not derived
 
 
 def prepare_study(item: IncomingStudy) -> PreparedStudy:
@@ -140,9 +151,29 @@ def prepare_study(item: IncomingStudy) -> PreparedStudy:
         return PreparedStudy(item.position, problem="nested too deeply to read")
 
 
-def _prepare(item: IncomingStudy) -> PreparedStudy:
+def _read_fast(text: str) -> tuple[Any, bytes | None] | None:
+    """A JSON line read by orjson, with its compact_json when that is orjson's own output, or None
+    when orjson's reading may differ from json.loads's (then the line is read by json.loads).
+
+    orjson reads and writes twice as fast, and its reading is json.loads's except where it refuses
+    the text (NaN, lone surrogates, deep nesting: json.loads decides) and for integers past 64
+    bits, which it reads as floats; it writes a float that large in exponent form ("1e+29"), so a
+    text whose encoding holds "e+" anywhere is left to json.loads."""
     try:
-        study = item.parsed()
+        study = orjson.loads(text)
+        encoded = orjson.dumps(study)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return None
+    if b"e+" in encoded:
+        return None
+    return study, (encoded if b"null" not in encoded and _written_as_python_writes(encoded) else None)
+
+
+def _prepare(item: IncomingStudy) -> PreparedStudy:
+    encoded = None  # compact_json of the study as received, when already known
+    try:
+        fast = _read_fast(item.text) if item.text is not None else None
+        study, encoded = fast if fast is not None else (item.parsed(), None)
     except json.JSONDecodeError as error:
         return PreparedStudy(item.position, problem=f"not JSON ({error.msg})")
     except ValueError as error:  # e.g. a number with more digits than Python converts
@@ -157,7 +188,9 @@ def _prepare(item: IncomingStudy) -> PreparedStudy:
         record = normalise_study(study, trial_id=view.trial_id)
     except MalformedStudy as error:
         return PreparedStudy(item.position, problem=str(error))
-    raw_bytes = compact_json(received)  # kept as the registry sent it
+    # Kept as the registry sent it. A ClinicalTrials.gov study is `received` itself, read but never
+    # changed since it was encoded; a CTIS record's v2 view is made from it, so it is encoded here.
+    raw_bytes = encoded if encoded is not None and view.registry == CTGOV else compact_json(received)
     if raw_bytes is None:  # a lone surrogate escape such as "\ud800" cannot be stored as text
         return PreparedStudy(item.position, problem="holds text that is not valid Unicode")
     raw_json = raw_bytes.decode()
@@ -169,15 +202,14 @@ def _prepare(item: IncomingStudy) -> PreparedStudy:
         is_ms=is_ms,
         raw_json=raw_json,
         content_hash=content_hash,
-        columns={**record_columns(record), "registry": view.registry,
-                 "registry_ids": _joined(stated_ids(study, record.nct_id)), "protocol_code": stated_protocol(study)},
+        record=record_values(record, view.registry, _joined(stated_ids(study, record.nct_id)), stated_protocol(study)),
         sites=tuple(
             (s.facility, s.city, s.state, s.country, s.status, s.latitude, s.longitude) for s in record.sites
         ),
         last_update=record.last_update or "",
         data_date=_version_date(study) or record.last_update or "",
         # A study the cache holds unchanged keeps its stored labels: they are current (see run_ingest).
-        derived=derive_columns(study) if is_ms and content_hash not in _labelled_in_cache else {},
+        derived=derived_values(study) if is_ms and content_hash not in _labelled_in_cache else (),
     )
 
 
@@ -236,6 +268,7 @@ _UPSERT_STUDY = (
     f"VALUES ({', '.join('?' for _ in _STUDY_COLUMNS)})"
 )
 _TRACKED_COLUMNS = [column for _, column in cache.TRACKED_FIELDS]
+_TRACKED_INDEXES = [_RECORD_INDEX[column] for column in _TRACKED_COLUMNS]
 
 
 @dataclass(slots=True)  # one per cached study: kept small for 100k-study caches
@@ -290,7 +323,7 @@ class RunWriter:
         self._known_before_run: dict[str, _Known] = {}
         self._saved_before_run: set[str] = set()  # their rows, copied to temp tables before the rewrite
         # Writes are batched (pending rows are never read before the next flush).
-        self._study_rows: list[list] = []
+        self._study_rows: list[tuple] = []
         self._stale_site_owners: list[tuple[str]] = []
         self._site_rows: list[tuple] = []
         self._change_rows: list[tuple] = []
@@ -385,18 +418,18 @@ class RunWriter:
         else:
             summary.non_ms += 1
         known = self.known.get(nct_id)
-        columns = prepared.columns
-        tracked = tuple(columns[column] for column in _TRACKED_COLUMNS)
+        record = prepared.record
+        tracked = tuple(record[index] for index in _TRACKED_INDEXES)
         first_seen = self.run_id
         if known is None:
             outcome = "new"
             summary.new_ms += prepared.is_ms
-            self._change(nct_id, "new", None, columns["status"])
+            self._change(nct_id, "new", None, record[_STATUS])
         else:
             first_seen = known.first_seen_run
             if known.removed_run is not None:
-                self._change(nct_id, "listed_again", None, columns["status"])
-            last_update = columns["last_update"]
+                self._change(nct_id, "listed_again", None, record[_STATUS])
+            last_update = record[_LAST_UPDATE]
             is_older = bool(known.last_update and last_update and last_update < known.last_update)
             if (known.content_hash == prepared.content_hash or is_older) and known.removed_run is None:
                 # An import of an older download must not roll the cache back in time.
@@ -414,15 +447,13 @@ class RunWriter:
                 self._to_save.append((nct_id,))
         setattr(summary, outcome, getattr(summary, outcome) + 1)
         self._applied[nct_id] = _Applied(prepared.last_update, outcome, prepared.is_ms, prepared.data_date)
-        values = [nct_id, int(prepared.is_ms), prepared.raw_json, prepared.content_hash, first_seen, self.run_id, None]
-        values += [columns[name] for name in cache.RECORD_COLUMNS]
-        values += [prepared.derived.get(name) for name in DERIVED_COLUMNS]
-        self._study_rows.append(values)
+        self._study_rows.append((nct_id, int(prepared.is_ms), prepared.raw_json, prepared.content_hash, first_seen,
+                                 self.run_id, None, *record, *(prepared.derived or _NOT_DERIVED)))
         if known is not None:
             self._stale_site_owners.append((nct_id,))
         self._site_rows.extend((nct_id, position, *site) for position, site in enumerate(prepared.sites))
-        self.known[nct_id] = _Known(prepared.content_hash, first_seen, None, columns["last_update"], tracked,
-                                    columns["registry"])
+        self.known[nct_id] = _Known(prepared.content_hash, first_seen, None, record[_LAST_UPDATE], tracked,
+                                    record[_REGISTRY])
         if len(self._study_rows) >= 500:
             self.flush()
 
@@ -476,9 +507,8 @@ def rederive_if_stale(connection: sqlite3.Connection, force: bool = False, worke
         return 0
     assignments = ", ".join(f"{name} = ?" for name in DERIVED_COLUMNS)
     rows = connection.execute("SELECT nct_id, raw_json FROM studies WHERE is_ms = 1").fetchall()
-    warm_up()
     count = 0
-    for nct_id, derived in ordered_map(_derive_stored, rows, workers):
+    for nct_id, derived in ordered_map(_derive_stored, rows, workers, prepare=warm_up):
         connection.execute(
             f"UPDATE studies SET {assignments} WHERE nct_id = ?", [*(derived[n] for n in DERIVED_COLUMNS), nct_id]
         )
@@ -518,7 +548,6 @@ def run_ingest(
     sampler = BusyCoreSampler()
     with cache.staged_copy(cache_path) as connection:
         summary.derived += rederive_if_stale(connection, workers=workers)
-        warm_up()
         sampler.sample()
         writer = RunWriter(connection, summary, report)
         # After rederive_if_stale every stored label is current: a study that comes back with the
@@ -526,7 +555,7 @@ def run_ingest(
         _labelled_in_cache = frozenset(
             known.content_hash for known in writer.known.values() if known.removed_run is None)
         try:
-            for prepared in ordered_map(prepare_study, studies(writer), workers, sampler):
+            for prepared in ordered_map(prepare_study, studies(writer), workers, sampler, prepare=warm_up):
                 writer.add(prepared)
         finally:
             _labelled_in_cache = frozenset()

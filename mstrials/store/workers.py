@@ -28,9 +28,14 @@ MIN_ITEMS_FOR_WORKERS = 2 * BATCH_SIZE
 _WORKER_GC_THRESHOLD = (50_000, 20, 20)
 
 
-def _start_worker() -> None:
+def _start_worker(prepare: Callable[[], None] | None) -> None:
     gc.set_threshold(*_WORKER_GC_THRESHOLD)
     _die_with_parent()
+    if prepare is not None:
+        prepare()
+        # What `prepare` built (a vocabulary, compiled patterns) lives as long as the worker: kept
+        # out of every collection, as gc.freeze in ordered_map does for what the fork inherits.
+        gc.freeze()
 
 
 def _die_with_parent() -> None:
@@ -128,9 +133,14 @@ def ordered_map(
     items: Iterable[In],
     workers: int | None = None,
     sampler: BusyCoreSampler | None = None,
+    prepare: Callable[[], None] | None = None,
 ) -> Iterator[Out]:
     """Yield function(item) for every item, in order, computed in worker processes when worthwhile
-    (`workers` None: as many as there are idle cores, judged by `sampler` if given)."""
+    (`workers` None: as many as there are idle cores, judged by `sampler` if given).
+
+    `prepare`, if given, runs first in each worker: slow set-up `function` needs (imports, loading
+    data) then happens in all workers at once, while this process goes on reading items, instead
+    of here before the fork. In-process, `function` is left to set itself up when first called."""
     iterator = iter(items)
     head = list(itertools.islice(iterator, MIN_ITEMS_FOR_WORKERS))
     if workers is None:
@@ -148,13 +158,15 @@ def ordered_map(
     from concurrent.futures import ProcessPoolExecutor
 
     batches = _batched(itertools.chain(head, iterator))
-    # fork: workers inherit the loaded vocabulary and compiled patterns instead of rebuilding them.
+    # fork: workers inherit what this process has loaded (the ingest's main process leaves the
+    # vocabulary to `prepare`) instead of importing everything again.
     context = multiprocessing.get_context("fork")
-    # Frozen, what exists before the fork (the vocabulary, compiled patterns) is left out of every
-    # collection, so the collector neither walks it nor touches its pages, which then stay shared.
+    # Frozen, what exists before the fork is left out of every collection, so the collector neither
+    # walks it nor touches its pages, which then stay shared.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(prepare,)) as pool:
             pending: deque = deque()
             for batch in batches:
                 pending.append(pool.submit(_apply_batch, function, batch))

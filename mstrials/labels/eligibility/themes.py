@@ -12,15 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from .ages import age_to_years, parse_healthy_volunteers, parse_sex, parse_std_ages
-from .edss import EdssResult, edss_window
-from .exclusions import (
-    PriorTherapyResult,
-    WindowResult,
-    read_prior_anti_cd20,
-    read_prior_stem_cell_transplant,
-    read_relapse_window,
-    read_steroid_window,
-)
 from .ms_types import MS_TYPES, MsTypeResult, read_ms_types
 from .text import CriteriaText, Sentence
 
@@ -194,8 +185,20 @@ def _snippets(theme: str, text: CriteriaText, sentences: tuple[Sentence, ...]) -
     return [SourceSnippet(theme, text.snippet(s.start, s.end), s.start, s.end, s.section) for s in sentences]
 
 
+def _criteria_readers() -> tuple[Callable, ...]:
+    """The EDSS and prior-therapy readers, imported with the first criteria text: their hundred
+    regular expressions take a quarter of an ingest worker's start-up, and records without
+    criteria text (search overviews, reduced downloads) never need them."""
+    from .edss import edss_window
+    from .exclusions import read_prior_anti_cd20, read_prior_stem_cell_transplant, read_relapse_window, read_steroid_window
+
+    return edss_window, read_prior_anti_cd20, read_prior_stem_cell_transplant, read_relapse_window, read_steroid_window
+
+
 def themes_from_text(criteria: str) -> dict[str, Any]:
     """The text themes of one criteria text, unguarded: tests use it to see real errors."""
+    edss_window, read_prior_anti_cd20, read_prior_stem_cell_transplant, read_relapse_window, read_steroid_window = (
+        _criteria_readers())
     text = CriteriaText(criteria)
     edss = edss_window(text)
     types = read_ms_types(text)
@@ -245,11 +248,16 @@ def extract_eligibility(study: dict) -> EligibilityThemes:
         }
         criteria = module.get("eligibilityCriteria")
         if isinstance(criteria, str) and criteria.strip():
+            from .edss import EdssResult
+            from .exclusions import PriorTherapyResult, WindowResult
+
+            edss_window, read_prior_anti_cd20, read_prior_stem_cell_transplant, read_relapse_window, read_steroid_window = (
+                _criteria_readers())
             text = CriteriaText(criteria)
             values["has_criteria_text"] = True
             values.update(_text_values(
                 text,
-                _guarded(edss_window, text, _EMPTY_EDSS),
+                _guarded(edss_window, text, EdssResult(None, None, ())),
                 _guarded(read_ms_types, text, MsTypeResult((), (), ())),
                 _guarded(read_prior_anti_cd20, text, PriorTherapyResult(None, None, ())),
                 _guarded(read_prior_stem_cell_transplant, text, PriorTherapyResult(None, None, ())),
@@ -261,8 +269,6 @@ def extract_eligibility(study: dict) -> EligibilityThemes:
         log.exception("eligibility extraction failed")
         return EligibilityThemes()
 
-
-_EMPTY_EDSS = EdssResult(None, None, ())
 
 __all__ = [
     "EligibilityThemes", "SourceSnippet", "extract_eligibility", "eligibility_inputs", "themes_from_text", "ROW_KEYS", "MS_TYPES",

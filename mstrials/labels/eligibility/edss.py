@@ -75,16 +75,19 @@ _LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*(?:=|equal(?:\s+to)
 _GT_SYMBOL = r"(?:>|≻)"
 _LT_SYMBOL = r"(?:<|≺)"
 _GE_WORDS = (
-    r"\b(?:(?:greater|more|higher|bigger|superior)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
+    r"\b(?:(?:greater|more|higher|bigger|superior|major)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
     r"|equal\s+to\s+or\s+(?:greater|higher|more|above)(?:\s+than)?|equals?\s+or\s+(?:greater|higher|more|superior)(?:\s+(?:than|to))?"
     r"|at\s+least|no[t]?\s+(?:less|lower)\s+than|not\s+(?:below|under)"
-    r"|(?:a\s+)?minimum(?:\s+(?:score\s+)?of)?|minimally|min\b\.?(?:\s+of)?)"
+    # "Minimum: 3.0", "Minimum score: 2.0", "lower limit 3.5": a sub-item that names the limit it gives.
+    r"|(?:(?:a\s+)?minimum(?:\s+(?:score\s+)?of)?|min\b\.?(?:\s+of)?|lower\s+limit(?:\s+of)?)(?:\s+score)?(?:\s*:)?"
+    r"|minimally)"
 )
 _LE_WORDS = (
-    r"\b(?:(?:less|lower|smaller|inferior)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
+    r"\b(?:(?:less|lower|smaller|inferior|minor)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
     r"|equal\s+to\s+or\s+(?:less|lower|smaller|below)(?:\s+than)?|equals?\s+or\s+(?:less|lower|inferior)(?:\s+(?:than|to))?"
     r"|no[t]?\s+(?:more|greater|higher)\s+than|not\s+(?:exceeding|to\s+exceed|above|over)|does\s+not\s+exceed"
-    r"|at\s+most|up\s+to(?:\s+and\s+including)?|(?:a\s+)?maximum(?:\s+(?:score\s+)?of)?|maximally|max\b\.?(?:\s+of)?)"
+    r"|at\s+most|up\s+to(?:\s+and\s+including)?|maximally"
+    r"|(?:(?:a\s+)?maximum(?:\s+(?:score\s+)?of)?|max\b\.?(?:\s+of)?|upper\s+limit(?:\s+of)?)(?:\s+score)?(?:\s*:)?)"
 )
 _GT_WORDS = r"\b(?:greater\s+than|more\s+than|higher\s+than|above|over|exceeding|exceeds|in\s+excess\s+of|superior\s+to)"
 _LT_WORDS = r"\b(?:less\s+than|lower\s+than|fewer\s+than|smaller\s+than|below|under|inferior\s+to|beneath)"
@@ -111,7 +114,7 @@ _RANGE = re.compile(
 _GE_BEFORE_RANGE = re.compile(rf"(?:{_GE_WORDS}|{_GE_SYMBOL}|=)\s*")
 _ONE_SIDED = re.compile(rf"(?:{_OP})\s*(?:an?\s+)?{_SCALE_AGAIN}(?:score\s+)?(?:of\s+|than\s+)?(?P<v>{_NUM})")
 _POSTFIX = re.compile(
-    rf"(?P<v>{_NUM})\s*(?:points?\s+)?(?:"
+    rf"(?:=\s*|equals?\s+(?:to\s+)?)?(?P<v>{_NUM})\s*(?:points?\s+)?(?:"
     r"(?P<post_le>(?:or|and|&|/)\s*(?:less|lower|below|under|fewer|smaller|beneath|lesser)\b|(?:at\s+)?(?:the\s+)?(?:maximum|max\b\.?|most\b))"
     r"|(?P<post_ge>(?:or|and|&|/)\s*(?:more|greater|higher|above|over|upwards?)\b|\+(?![0-9])|(?:at\s+)?(?:the\s+)?(?:minimum|min\b\.?|least\b))"
     r")"
@@ -125,7 +128,8 @@ _START = re.compile(
     r"\bbetween\b|\bbtw\b|(?<![0-9.,·])[0-9]|[≥≤⩽⩾≧≦<>=≻≺]"
     r"|\b(?:greater|more|higher|less|lower|fewer|smaller|at\s+(?:least|most)|no[t]?\s+(?:less|lower|more|greater|higher)"
     r"|not\s+(?:exceeding|to\s+exceed|above|below|over|under)|does\s+not\s+exceed|up\s+to|(?:a\s+)?maximum|(?:a\s+)?minimum"
-    r"|max|min|maximally|minimally|above|below|over|under|exceed\w*|in\s+excess|superior|inferior|beneath|equal\w*)\b"
+    r"|max|min|maximally|minimally|above|below|over|under|exceed\w*|in\s+excess|superior|inferior|major|minor|beneath|equal\w*"
+    r"|(?:lower|upper)\s+limit)\b"
 )
 # A number that names something else ("Visit 1", "Day 0", "Appendix 2") rather than a score.
 _LABEL_BEFORE_NUMBER = re.compile(
@@ -164,13 +168,15 @@ _CHAIN_SKIP = re.compile(
     # "≥ 1.0 (excluding EDSS 0 at screening) and ≤ 5.5": a note about another score, read on its own.
     r"|\((?=[^()]*\b(?:edss|kurtzke)\b)[^()\n]{1,60}\)"
     r"|[\s,:()\[\]/&\-–—‑]"
+    # "for participants in Part 2": a numbered cohort or visit, tried before its word alone so that its
+    # number is never read as a score.
+    r"|\b(?:visit|day|week|part|cohort|arm|group)\s*-?\s*[0-9]+\b"
     r"|\bat\b(?!\s+(?:least|most)\b)"
     r"|\b(?:and|or|to|but|for|in|with|of|the|a|an|on|both|inclusive|inclusively|included|points?|respectively"
     r"|those|patients?|participants?|subjects?|people|individuals|persons|cohorts?|groups?|arms?|parts?"
     r"|screening|baseline|randomi[sz]ation|enrol?l?ment|entry|relapsing|remitting|primary|secondary|progressive"
     r"|active|non-?active|forms?|multiple|sclerosis|ms|rms|rrms|spms|ppms|pms|cis|nrspms|aspms|type|course|disease"
-    r"|edss|score|scores|expanded|disability|status|scale|kurtzke)\b"
-    r"|\b(?:visit|day|week|part|cohort|arm|group)\s*-?\s*[0-9]+\b)*"
+    r"|edss|score|scores|expanded|disability|status|scale|kurtzke)\b)*"
 )
 _NOTE_ON_A_SCORE = re.compile(r"\((?=[^()]*\b(?:edss|kurtzke)\b)[^()\n]{1,60}\)")
 # Words that start a subgroup ("for RMS", "in the PPMS cohort"): bounds around them are
@@ -499,8 +505,16 @@ def _skip_notes(low: str, start: int, limit: int) -> int:
         start = note.end()
 
 
+# "EDSS^1 of 2.0 to 5.5", "EDSS¹", "EDSS†": a footnote mark right on the scale's name; its number is
+# the footnote's, not a score.
+_FOOTNOTE_MARK = re.compile(r"(?:\^\s*[0-9]{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|[*†‡]+)(?![0-9.,·])")
+
+
 def _parse_after(low: str, start: int, limit: int) -> tuple[tuple[Window, ...], int, int] | None:
     """The first bound after the scale's name, with what is chained to it."""
+    footnote = _FOOTNOTE_MARK.match(low, start, limit)
+    if footnote:
+        start = footnote.end()
     start = _skip_notes(low, start, limit)
     gloss = _SCALE_RANGE_GLOSS.match(low, start, limit)
     if gloss:
@@ -650,7 +664,11 @@ _LEAD_IN_WITHOUT_COLON = re.compile(
     r"(?![^:]*\b(?:assess|measur|perform|record|collect|evaluat|test|done)\w*)[^0-9<>≤≥⩽⩾=;.:]{0,40}$"
 )
 _BARE_BOUND_ITEM = re.compile(r"\s*(?:[<>≤≥⩽⩾=]|at\s+(?:least|most)\b|min|max|up\s+to\b|no\s+(?:more|less)\b)")
-_SUB_ITEM_LABEL = re.compile(r"[^0-9:;<>≤≥⩽⩾=]{1,40}:\s*")
+# A sub-item's label names a subgroup ("RMS participants:"), never the limit the item gives ("Minimum:",
+# "Upper limit:", "Max. score:"): that is its operator.
+_SUB_ITEM_LABEL = re.compile(
+    r"(?!\s*(?:(?:a\s+)?(?:minimum|maximum)|min\b|max\b|(?:lower|upper)\s+limit)[^:]{0,12}:)[^0-9:;<>≤≥⩽⩾=]{1,40}:\s*"
+)
 _MAX_SUB_ITEMS = 8
 _BARE_ITEM_MARKER = re.compile(r"[\s*•▪◦·+\-–—]*(?:\(?(?:[0-9]{1,3}|[ivx]{1,5}|[a-h])[.)])?[\s*•▪◦·+\-–—]*")
 # Disease types and cohorts that label a criterion as one subgroup's rule ("RMS: EDSS <= 5.5").
@@ -665,8 +683,12 @@ _LABEL_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)|(?:for|in)\s+[^,;.()]{0,30})")
 _SUBGROUP_TYPES = r"(?:rms|rrms|spms|ppms|pms|cis|nrspms|aspms|relapsing|progressive|paediatric|pediatric|adolescents?|cohort|group|arm|part)"
 _FOR_SUBGROUP_AFTER = re.compile(rf"\s*,?\s*(?:only\s+)?(?:for|in|among)\s+(?:the\s+)?(?:[^,;.()]{{0,50}}?\b{_SUBGROUP_TYPES}\b)")
 # "EDSS <= 5.5" then "For PPMS: EDSS >= 3.0": the same, with the subgroup named first.
+# "Participants with SPMS: EDSS >= 3.0", "Cohort B (SPMS): EDSS 3.0-6.5": a criterion headed by the
+# subgroup it is written for, without "for"; only a heading that opens the criterion, so that "SPMS,
+# EDSS 3.0-6.5" (the disease everyone has) stays a window for all.
 _FOR_SUBGROUP_BEFORE = re.compile(
     rf"(?:^|[,;:]\s*)(?:for|in|among)\s+(?:the\s+)?[^,:;]{{0,40}}?\b{_SUBGROUP_TYPES}\b[^,:;]{{0,20}}[,:]\s*$"
+    rf"|^\s*[^,:;]{{0,40}}?\b{_SUBGROUP_TYPES}\b[^,:;]{{0,20}}:\s*$"
 )
 
 

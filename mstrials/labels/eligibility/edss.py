@@ -89,8 +89,8 @@ _LE_WORDS = (
     r"|at\s+most|up\s+to(?:\s+and\s+including)?|maximally"
     r"|(?:(?:a\s+)?maximum(?:\s+(?:score\s+)?of)?|max\b\.?(?:\s+of)?|upper\s+limit(?:\s+of)?)(?:\s+score)?(?:\s*:)?)"
 )
-_GT_WORDS = r"\b(?:greater\s+than|more\s+than|higher\s+than|above|over|exceeding|exceeds|in\s+excess\s+of|superior\s+to)"
-_LT_WORDS = r"\b(?:less\s+than|lower\s+than|fewer\s+than|smaller\s+than|below|under|inferior\s+to|beneath)"
+_GT_WORDS = r"\b(?:greater\s+than|more\s+than|higher\s+than|above|over|exceeding|exceeds|in\s+excess\s+of|superior\s+to|major\s+than)"
+_LT_WORDS = r"\b(?:less\s+than|lower\s+than|fewer\s+than|smaller\s+than|below|under|inferior\s+to|beneath|minor\s+than)"
 # "greater than or equal to (>/=) 5.0": the registry sometimes repeats the symbol in brackets.
 _BRACKETED_SYMBOL = rf"(?:\s*\(\s*(?:{_GE_SYMBOL}|{_LE_SYMBOL}|{_GT_SYMBOL}|{_LT_SYMBOL})\s*\))?"
 _OP = (
@@ -108,7 +108,7 @@ _BETWEEN = re.compile(
 )
 _RANGE = re.compile(
     rf"(?P<lo>{_NUM})\s*(?:points?\s+)?(?:\(\s*inclusive\s*\)\s*)?"
-    rf"(?:{_DASH}|to|through|thru|until|till|(?:and\s+)?up\s+to)\s*(?:an?\s+)?{_SCALE_AGAIN}(?P<hi>{_NUM})"
+    rf"(?:{_DASH}|to|through|thru|until|till|(?:and\s+)?up\s+to(?:\s+and\s+including)?)\s*(?:an?\s+)?{_SCALE_AGAIN}(?P<hi>{_NUM})"
 )
 # ">= 3.0 to 8.0" (a redundant "at least"), and "= 3.0 to 8.0" where a copy lost the ">".
 _GE_BEFORE_RANGE = re.compile(rf"(?:{_GE_WORDS}|{_GE_SYMBOL}|=)\s*")
@@ -427,6 +427,20 @@ _ADVERB = re.compile(r"\b[a-z]{3,}ly\b")
 _ITEM_NUMBER = re.compile(r"[0-9]{1,2}\s*[.)](?=\s|$)")
 
 
+# "≥ 3.0 (or ≥ 2.0 after a relapse in the past year) and ≤ 6.5": another way in, in brackets right
+# after a bound; the chain goes on after the bracket.
+_BRACKETED_ALTERNATIVE = re.compile(r"\s*\(\s*or\s+")
+_BRACKET_REST = re.compile(r"[^()]{0,80}\)")
+
+
+def _widen_by_alternative(previous: Window, alternative: Window) -> Window:
+    """The union of a bound and another way in: wider on each side both close, open where one is open."""
+    return Window(
+        None if previous.low is None or alternative.low is None else min(previous.low, alternative.low),
+        None if previous.high is None or alternative.high is None else max(previous.high, alternative.high),
+    )
+
+
 def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int] | None:
     first = _parse_one(low, at, limit)
     if first is None or first[0] is None:
@@ -434,6 +448,16 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
     parts: list[tuple[Window, str]] = [(first[0], "")]
     end = first[1]
     while end < limit:
+        alternative_opening = _BRACKETED_ALTERNATIVE.match(low, end, limit)
+        if alternative_opening:
+            alternative = _parse_one(low, alternative_opening.end(), limit)
+            closing = _BRACKET_REST.match(low, alternative[1], limit) if alternative and alternative[0] else None
+            if closing:
+                widened = _widen_by_alternative(parts[-1][0], alternative[0])
+                if widened.low is not None or widened.high is not None:
+                    parts[-1] = (widened, parts[-1][1])
+                    end = closing.end()
+                    continue
         skip_end = _CHAIN_SKIP.match(low, end, limit).end()
         if _ITEM_NUMBER.match(low, skip_end, limit):
             break  # "..., inclusive, 3. Disease duration": the next item's number in a flattened list

@@ -39,7 +39,15 @@ How a window is read (decisions a reader of the results should know):
   Appendix 2) <= 5.5"), full-width forms ("EDSS ＜ 6.0") and a vulgar half ("6½") are read through.
 * Scores written as words count where a bound stands ("EDSS of six or less", "three to six and
   a half"); "four (4)" is one score. A lead-in line ("EDSS score at screening:") takes its
-  window from the sub-items under it, read until an item states no score.
+  window from the sub-items under it, read until an item states no score. A sub-item that names
+  a limit ("- Minimum: 3.0 - Maximum: 6.5", "lower limit 2.0", "Max. score: 6.0") gives that
+  side, on its own line or flattened onto the lead-in's.
+* "= 5.5 or less" is read by its words (maximum 5.5); a bare "= 5.5" is one score. "Minor/major
+  (than) or equal to" are read as less/greater. A footnote mark on the name ("EDSS^1", "EDSS¹")
+  is no score, nor is a numbered cohort ("for participants in Part 2").
+* A criterion headed by a subgroup ("Participants with PPMS: EDSS >= 3.5") beside a window for
+  everyone is that subgroup's window, like "For PPMS: ...". A bracketed "(or >= 2.0 after a
+  relapse)" after a bound is another way in that widens it; the chain goes on after the bracket.
 """
 from __future__ import annotations
 

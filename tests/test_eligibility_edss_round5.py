@@ -79,7 +79,26 @@ RANGES_AND_ALTERNATIVES = [
      (2.0, 6.0)),
 ]
 
-CASES = LIMIT_NAMES + EQUALS_BEFORE_WORDS + ROMANCE_WORDS + FOOTNOTES + NUMBERED_COHORTS + SUBGROUP_HEADINGS + RANGES_AND_ALTERNATIVES
+# Found by the third batch of dev texts.
+THIRD_BATCH = [
+    # "= or <": the two symbols of "<=" in the other order.
+    ("equals-or-less-symbols", sections(["EDSS = or < 5.5"]), (None, 5.5)),
+    ("equals-or-greater-symbols", sections(["EDSS = or > 2.0"], ("EDSS > 6.0",)), (2.0, 6.0)),
+    # A journal's volume and pages in a citation are no scores.
+    ("citation-with-volume-and-pages", sections(["EDSS (Kurtzke, Neurology 1983;33:1444-52) of 6.5 or less"]), (None, 6.5)),
+    # The score written as a placeholder between its bounds.
+    ("placeholder-between-symbols", sections(["EDSS: 2.0 ≤ x ≤ 6.0"]), (2.0, 6.0)),
+    ("placeholder-strict-lower", sections(["EDSS 1.5 < score <= 5.5"]), (2.0, 5.5)),
+    # "e" / "y": "and" in Italian, Portuguese or Spanish, between two bounds.
+    ("romance-and-between-bounds", sections(["EDSS ≥2.5 e ≤6.0"]), (2.5, 6.0)),
+    ("spanish-and-between-bounds", sections(["EDSS ≥ 3 y ≤ 6.5"]), (3.0, 6.5)),
+    # A semicolon between the two sides of one window.
+    ("other-side-after-semicolon", sections(["EDSS (at screening): - lower limit: 2.5; - upper limit: 6.0"]), (2.5, 6.0)),
+    ("upper-bound-after-semicolon", sections(["EDSS ≥ 3.0; ≤ 6.5"]), (3.0, 6.5)),
+]
+
+CASES = (LIMIT_NAMES + EQUALS_BEFORE_WORDS + ROMANCE_WORDS + FOOTNOTES + NUMBERED_COHORTS + SUBGROUP_HEADINGS
+         + RANGES_AND_ALTERNATIVES + THIRD_BATCH)
 
 
 @pytest.mark.parametrize("criteria, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
@@ -94,6 +113,9 @@ GUARDS = [
     # A bare "=" still states one score.
     ("bare-equals-is-one-score", sections(["EDSS = 4.0 at screening"]), (4.0, 4.0)),
     # A subgroup label on a sub-item is still a label ("PMS participants: 3.0 to 6.5").
+    # What follows a semicolon joins the window only when it is nothing but a bound.
+    ("semicolon-then-duration", sections(["EDSS ≥ 3.0; ≤ 10 years since onset"]), (3.0, None)),
+    ("semicolon-then-other-rule", sections(["EDSS ≥ 3.0; ≤ 2 relapses in the past year"]), (3.0, None)),
     ("labelled-sub-items", "Inclusion Criteria:\n\n* EDSS score at screening:\n  * RMS participants: 1.0 to 5.5\n"
      "  * PMS participants: 3.0 to 6.5\n\nExclusion Criteria:\n\n* Pregnancy", (1.0, 6.5)),
 ]

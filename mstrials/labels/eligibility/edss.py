@@ -48,6 +48,8 @@ How a window is read (decisions a reader of the results should know):
 * A criterion headed by a subgroup ("Participants with PPMS: EDSS >= 3.5") beside a window for
   everyone is that subgroup's window, like "For PPMS: ...". A bracketed "(or >= 2.0 after a
   relapse)" after a bound is another way in that widens it; the chain goes on after the bracket.
+* "1.0 <= x <= 5.5" is a range; "= or <" is "<="; "e"/"y" join two bounds as "and" does; a bound
+  alone after a semicolon ("lower limit: 3.0; upper limit: 6.5") closes the window's open side.
 """
 from __future__ import annotations
 
@@ -78,8 +80,8 @@ _SCALE = re.compile(
 # "6½": the vulgar half some registries print after the whole number.
 _NUM = r"(?<![0-9.,·])[0-9]{1,3}(?:[.,·][0-9]{1,2}|\s?½)?(?![0-9])(?![.,·][0-9])"
 
-_GE_SYMBOL = r"(?:≥|⩾|≧|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*(?:=|equal(?:\s+to)?\b))"
-_LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*(?:=|equal(?:\s+to)?\b))"
+_GE_SYMBOL = r"(?:≥|⩾|≧|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*(?:=|equal(?:\s+to)?\b)|=\s*or\s*>)"
+_LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*(?:=|equal(?:\s+to)?\b)|=\s*or\s*<)"
 _GT_SYMBOL = r"(?:>|≻)"
 _LT_SYMBOL = r"(?:<|≺)"
 _GE_WORDS = (
@@ -117,6 +119,11 @@ _BETWEEN = re.compile(
 _RANGE = re.compile(
     rf"(?P<lo>{_NUM})\s*(?:points?\s+)?(?:\(\s*inclusive\s*\)\s*)?"
     rf"(?:{_DASH}|to|through|thru|until|till|(?:and\s+)?up\s+to(?:\s+and\s+including)?)\s*(?:an?\s+)?{_SCALE_AGAIN}(?P<hi>{_NUM})"
+)
+# "1.0 ≤ x ≤ 5.5", "2 < score <= 6.5": the score as a placeholder between two bounds.
+_BETWEEN_SYMBOLS = re.compile(
+    rf"(?P<lo>{_NUM})\s*(?:(?P<lo_le>{_LE_SYMBOL})|{_LT_SYMBOL})\s*(?:x|score|value)\s*"
+    rf"(?:(?P<hi_le>{_LE_SYMBOL})|{_LT_SYMBOL})\s*(?P<hi>{_NUM})"
 )
 # ">= 3.0 to 8.0" (a redundant "at least"), and "= 3.0 to 8.0" where a copy lost the ">".
 _GE_BEFORE_RANGE = re.compile(rf"(?:{_GE_WORDS}|{_GE_SYMBOL}|=)\s*")
@@ -180,7 +187,7 @@ _CHAIN_SKIP = re.compile(
     # number is never read as a score.
     r"|\b(?:visit|day|week|part|cohort|arm|group)\s*-?\s*[0-9]+\b"
     r"|\bat\b(?!\s+(?:least|most)\b)"
-    r"|\b(?:and|or|to|but|for|in|with|of|the|a|an|on|both|inclusive|inclusively|included|points?|respectively"
+    r"|\b(?:and|or|to|but|for|in|with|of|the|a|an|on|both|inclusive|inclusively|included|points?|respectively|e|y|et"
     r"|those|patients?|participants?|subjects?|people|individuals|persons|cohorts?|groups?|arms?|parts?"
     r"|screening|baseline|randomi[sz]ation|enrol?l?ment|entry|relapsing|remitting|primary|secondary|progressive"
     r"|active|non-?active|forms?|multiple|sclerosis|ms|rms|rrms|spms|ppms|pms|cis|nrspms|aspms|type|course|disease"
@@ -359,6 +366,13 @@ def _parse_one(low: str, at: int, limit: int) -> tuple[Window | None, int] | Non
     Returns None when nothing parses there, (None, end) when something parses but is not an
     EDSS window (a value off the scale, a unit after it), and (window, end) otherwise.
     """
+    sandwich = _BETWEEN_SYMBOLS.match(low, at, limit)
+    if sandwich:
+        low_bound = _bound("ge" if sandwich.group("lo_le") else "gt", sandwich.group("lo"))
+        high_bound = _bound("le" if sandwich.group("hi_le") else "lt", sandwich.group("hi"))
+        if low_bound is None or high_bound is None or low_bound.low > high_bound.high:
+            return None, sandwich.end()
+        return Window(low_bound.low, high_bound.high), sandwich.end()
     match = _BETWEEN.match(low, at, limit) or _RANGE.match(low, at, limit)
     if not match:
         # ">= 3.0 to 8.0, inclusive": a range with a redundant "at least" before it.
@@ -522,7 +536,8 @@ _SCALE_RANGE_GLOSS = re.compile(
 _NOTE_AFTER_SCALE = re.compile(r"\s*(?:scores?\s*)?\((?P<inner>[^()<>≤≥⩽⩾=]{1,60})\)")
 _NOTE_CUE = re.compile(r"\b(?:19|20)[0-9]{2}\b|\b(?:see|cf|ref|refs|reference|appendix|annex|table|section|note|footnote|version|et\s+al)\b")
 _NOTE_NUMBER = re.compile(
-    r"\b(?:19|20)[0-9]{2}\b|\b(?:ref|refs|reference|appendix|annex|table|section|note|footnote|version|page|p)\.?\s*[0-9]{1,3}[a-z]?\b"
+    r"\b[0-9]{1,4}\s*(?:\([0-9]{1,3}\))?\s*:\s*[0-9]{1,5}(?:\s*[-–]\s*[0-9]{1,5})?\b"
+    r"|\b(?:19|20)[0-9]{2}\b|\b(?:ref|refs|reference|appendix|annex|table|section|note|footnote|version|page|p)\.?\s*[0-9]{1,3}[a-z]?\b"
 )
 
 
@@ -695,7 +710,7 @@ _SUB_ITEM_REST = re.compile(
 _LEAD_IN_WITHOUT_COLON = re.compile(
     r"(?![^:]*\b(?:assess|measur|perform|record|collect|evaluat|test|done)\w*)[^0-9<>≤≥⩽⩾=;.:]{0,40}$"
 )
-_BARE_BOUND_ITEM = re.compile(r"\s*(?:[<>≤≥⩽⩾=]|at\s+(?:least|most)\b|min|max|up\s+to\b|no\s+(?:more|less)\b)")
+_BARE_BOUND_ITEM = re.compile(r"\s*(?:[<>≤≥⩽⩾=]|at\s+(?:least|most)\b|min|max|(?:lower|upper)\s+limit\b|up\s+to\b|no\s+(?:more|less)\b)")
 # A sub-item's label names a subgroup ("RMS participants:"), never the limit the item gives ("Minimum:",
 # "Upper limit:", "Max. score:"): that is its operator.
 _SUB_ITEM_LABEL = re.compile(
@@ -762,6 +777,34 @@ def _read_sub_items(text: CriteriaText, lead_in: Sentence, bare_bounds: bool = F
     return _merge_chain(parts) if parts else None
 
 
+_AFTER_SEMICOLON = re.compile(r"[\s;]*;[\s*•▪◦·+\-–—]*(?:and\s+)?")
+
+
+def _other_side_after_semicolon(text: CriteriaText, sentence: Sentence, windows: tuple[Window, ...]) -> tuple[Window, ...]:
+    """A one-sided window whose other side follows a semicolon.
+
+    "EDSS (at screening): - lower limit: 3.0; - upper limit: 6.5": the semicolon ends the sentence,
+    but what follows is nothing but the bound on the other side, so it belongs to the same window.
+    """
+    if len(windows) != 1 or (windows[0].low is None) == (windows[0].high is None):
+        return windows
+    joint = _AFTER_SEMICOLON.match(text.norm, sentence.end, min(len(text.norm), sentence.end + 20))
+    if not joint:
+        return windows
+    following = text.sentence_at(joint.end())
+    if following.start <= sentence.start or following.section != sentence.section or any(word in following.low for word in KEYWORDS):
+        return windows
+    low = _readable(following.low)
+    start = re.match(r"(?:and\s+)?", low).end()
+    if not _BARE_BOUND_ITEM.match(low, start):
+        return windows
+    parsed = _parse_chain(low, start, len(low))
+    if parsed is None or len(parsed[0]) != 1 or low[parsed[1]:].strip(" ,.;"):
+        return windows
+    merged = _merge_chain([(windows[0], ""), (parsed[0][0], "")])
+    return merged if len(merged) == 1 and None not in (merged[0].low, merged[0].high) else windows
+
+
 def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
     findings: list[EdssFinding] = []
     for sentence in text.sentences_with(KEYWORDS):
@@ -786,6 +829,8 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
                         consumed_until = len(low)
                 continue
             windows, span_start, span_end = read
+            if not low[span_end:].strip(" ,.;"):
+                windows = _other_side_after_semicolon(text, sentence, windows)
             head = low[:span_start]
             leading = _is_leading(head)
             section = _mention_section(low, span_start, span_end, sentence.section)

@@ -97,8 +97,17 @@ THIRD_BATCH = [
     ("upper-bound-after-semicolon", sections(["EDSS ≥ 3.0; ≤ 6.5"]), (3.0, 6.5)),
 ]
 
+# Found by the fifth batch of dev texts.
+FIFTH_BATCH = [
+    # Inline bullets between the limits of a flattened lead-in.
+    ("inline-round-bullets", sections(["EDSS (at screening): • minimum 2.5 • maximum 6.0"]), (2.5, 6.0)),
+    # A lead-in that names a numbered visit.
+    ("lead-in-naming-a-visit", "Inclusion Criteria:\n\n* EDSS at Visit 2:\n  - Minimum: 2.0\n  - Maximum: 5.5\n* Age 18-60\n\n"
+     "Exclusion Criteria:\n\n* Pregnancy", (2.0, 5.5)),
+]
+
 CASES = (LIMIT_NAMES + EQUALS_BEFORE_WORDS + ROMANCE_WORDS + FOOTNOTES + NUMBERED_COHORTS + SUBGROUP_HEADINGS
-         + RANGES_AND_ALTERNATIVES + THIRD_BATCH)
+         + RANGES_AND_ALTERNATIVES + THIRD_BATCH + FIFTH_BATCH)
 
 
 @pytest.mark.parametrize("criteria, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])

@@ -41,7 +41,8 @@ How a window is read (decisions a reader of the results should know):
   a half"); "four (4)" is one score. A lead-in line ("EDSS score at screening:") takes its
   window from the sub-items under it, read until an item states no score. A sub-item that names
   a limit ("- Minimum: 3.0 - Maximum: 6.5", "lower limit 2.0", "Max. score: 6.0") gives that
-  side, on its own line or flattened onto the lead-in's.
+  side, on its own line or flattened onto the lead-in's ("• minimum 2.0 • maximum 6.5"); a
+  lead-in may name a visit ("EDSS at Visit 1:").
 * "= 5.5 or less" is read by its words (maximum 5.5); a bare "= 5.5" is one score. "Minor/major
   (than) or equal to" are read as less/greater. A footnote mark on the name ("EDSS^1", "EDSS¹")
   is no score, nor is a numbered cohort ("for participants in Part 2").
@@ -182,7 +183,7 @@ _CHAIN_SKIP = re.compile(
     r"|\((?![^()]*[0-9<>≤≥=])[^()\n]{1,40}\)"
     # "≥ 1.0 (excluding EDSS 0 at screening) and ≤ 5.5": a note about another score, read on its own.
     r"|\((?=[^()]*\b(?:edss|kurtzke)\b)[^()\n]{1,60}\)"
-    r"|[\s,:()\[\]/&\-–—‑]"
+    r"|[\s,:()\[\]/&\-–—‑•▪◦]"
     # "for participants in Part 2": a numbered cohort or visit, tried before its word alone so that its
     # number is never read as a score.
     r"|\b(?:visit|day|week|part|cohort|arm|group)\s*-?\s*[0-9]+\b"
@@ -697,7 +698,11 @@ _ALLOWANCE_AFTER = re.compile(
 )
 # A mention that only introduces sub-items: "EDSS score at screening:" followed by
 # "RMS participants: 0 to 5.5" and "PMS participants: 3.0 to 6.5" on their own lines.
-_LEAD_IN_AFTER = re.compile(r"(?![^:]*\b(?:assess|measur|perform|record|collect|evaluat|test|done)\w*)[^0-9<>≤≥⩽⩾=;.]{0,50}:\s*$")
+# "EDSS at Visit 1:" is a lead-in too: the number names the visit.
+_LEAD_IN_AFTER = re.compile(
+    r"(?![^:]*\b(?:assess|measur|perform|record|collect|evaluat|test|done)\w*)"
+    r"(?:[^0-9<>≤≥⩽⩾=;.]|(?:(?<=visit )|(?<=week )|(?<=day ))[0-9]{1,3}\b){0,50}:\s*$"
+)
 # What may follow the window in a sub-item: a subgroup, "inclusive", a note in brackets; anything
 # else ("2 visits before randomization") means the item is not a score window.
 _SUB_ITEM_REST = re.compile(

@@ -102,6 +102,9 @@ FIFTH_BATCH = [
     # Inline bullets between the limits of a flattened lead-in.
     ("inline-round-bullets", sections(["EDSS (at screening): • minimum 2.5 • maximum 6.0"]), (2.5, 6.0)),
     # A lead-in that names a numbered visit.
+    # Found by the sixth batch: the top of a range written with its own symbol.
+    ("range-top-strict-symbol", sections(["EDSS 2.5 to <6.0"]), (2.5, 5.5)),
+    ("range-top-inclusive-symbol", sections(["EDSS 2.0 - ≤ 6.5"]), (2.0, 6.5)),
     ("lead-in-naming-a-visit", "Inclusion Criteria:\n\n* EDSS at Visit 2:\n  - Minimum: 2.0\n  - Maximum: 5.5\n* Age 18-60\n\n"
      "Exclusion Criteria:\n\n* Pregnancy", (2.0, 5.5)),
 ]

@@ -49,7 +49,7 @@ How a window is read (decisions a reader of the results should know):
 * A criterion headed by a subgroup ("Participants with PPMS: EDSS >= 3.5") beside a window for
   everyone is that subgroup's window, like "For PPMS: ...". A bracketed "(or >= 2.0 after a
   relapse)" after a bound is another way in that widens it; the chain goes on after the bracket.
-* "1.0 <= x <= 5.5" is a range; "= or <" is "<="; "e"/"y" join two bounds as "and" does; a bound
+* "1.0 <= x <= 5.5" is a range, so is "3.0 to <7.0" (a maximum of 6.5); "= or <" is "<="; "e"/"y" join two bounds as "and" does; a bound
   alone after a semicolon ("lower limit: 3.0; upper limit: 6.5") closes the window's open side.
 """
 from __future__ import annotations
@@ -119,7 +119,9 @@ _BETWEEN = re.compile(
 )
 _RANGE = re.compile(
     rf"(?P<lo>{_NUM})\s*(?:points?\s+)?(?:\(\s*inclusive\s*\)\s*)?"
-    rf"(?:{_DASH}|to|through|thru|until|till|(?:and\s+)?up\s+to(?:\s+and\s+including)?)\s*(?:an?\s+)?{_SCALE_AGAIN}(?P<hi>{_NUM})"
+    rf"(?:{_DASH}|to|through|thru|until|till|(?:and\s+)?up\s+to(?:\s+and\s+including)?)\s*(?:an?\s+)?{_SCALE_AGAIN}"
+    # "3.0 to <7.0", "3.0 to ≤ 6.5": the top written with its own symbol; a strict one is one step inside.
+    rf"(?:(?P<hi_le>{_LE_SYMBOL})|(?P<hi_lt>{_LT_SYMBOL}))?\s*(?P<hi>{_NUM})"
 )
 # "1.0 ≤ x ≤ 5.5", "2 < score <= 6.5": the score as a placeholder between two bounds.
 _BETWEEN_SYMBOLS = re.compile(
@@ -381,6 +383,8 @@ def _parse_one(low: str, at: int, limit: int) -> tuple[Window | None, int] | Non
         match = _RANGE.match(low, opener.end(), limit) if opener else None
     if match:
         low_value, high_value = _score(match.group("lo")), _score(match.group("hi"))
+        if high_value is not None and match.groupdict().get("hi_lt"):
+            high_value = high_value - 0.5 if high_value >= 0.5 else None
         if _UNIT_AFTER.match(low, match.end(), limit):
             return None, match.end()
         if low_value is None or high_value is None or low_value > high_value:

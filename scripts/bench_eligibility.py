@@ -23,6 +23,7 @@ sys.path.insert(0, str(REPO_ROOT))
 SHARED = REPO_ROOT.parent / "shared" / "ctgov"
 
 from mstrials.labels.eligibility import extract_eligibility  # noqa: E402
+from mstrials.tooling.devset_scoring import EDSS_DEV_FILES, EDSS_UNSEEN_FILES  # noqa: E402
 
 MADE_UP = [
     "Inclusion Criteria:\n\n* Age 18 to 65 years\n* Diagnosis of SPMS per the 2017 McDonald criteria\n"
@@ -81,9 +82,7 @@ def bench_windows() -> None:
     """Exact EDSS-window accuracy on the written dev texts and the frozen unseen texts."""
     # The unseen split is every frozen file, each written by someone who never saw the parser; each
     # round's file is also scored alone, so a new round shows how the parser does on texts it never met.
-    splits = {"dev": ["eligibility_edss_dev.jsonl"],
-              "unseen": ["eligibility_edss_unseen.jsonl", "eligibility_edss_unseen_r2.jsonl",
-                         "eligibility_edss_unseen_r3.jsonl", "eligibility_edss_unseen_r4.jsonl"]}
+    splits = {"dev": list(EDSS_DEV_FILES), "unseen": list(EDSS_UNSEEN_FILES)}
     for split, names in splits.items():
         right_of: dict[str, tuple[int, int]] = {}
         for name in names:

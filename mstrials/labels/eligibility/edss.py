@@ -39,7 +39,18 @@ How a window is read (decisions a reader of the results should know):
   Appendix 2) <= 5.5"), full-width forms ("EDSS ＜ 6.0") and a vulgar half ("6½") are read through.
 * Scores written as words count where a bound stands ("EDSS of six or less", "three to six and
   a half"); "four (4)" is one score. A lead-in line ("EDSS score at screening:") takes its
-  window from the sub-items under it, read until an item states no score.
+  window from the sub-items under it, read until an item states no score. A sub-item that names
+  a limit ("- Minimum: 3.0 - Maximum: 6.5", "lower limit 2.0", "Max. score: 6.0") gives that
+  side, on its own line or flattened onto the lead-in's ("• minimum 2.0 • maximum 6.5"); a
+  lead-in may name a visit ("EDSS at Visit 1:").
+* "= 5.5 or less" is read by its words (maximum 5.5); a bare "= 5.5" is one score. "Minor/major
+  (than) or equal to" are read as less/greater. A footnote mark on the name ("EDSS^1", "EDSS¹")
+  is no score, nor is a numbered cohort ("for participants in Part 2").
+* A criterion headed by a subgroup ("Participants with PPMS: EDSS >= 3.5") beside a window for
+  everyone is that subgroup's window, like "For PPMS: ...". A bracketed "(or >= 2.0 after a
+  relapse)" after a bound is another way in that widens it; the chain goes on after the bracket.
+* "1.0 <= x <= 5.5" is a range, so is "3.0 to <7.0" (a maximum of 6.5); "= or <" is "<="; "e"/"y" join two bounds as "and" does; a bound
+  alone after a semicolon ("lower limit: 3.0; upper limit: 6.5") closes the window's open side.
 """
 from __future__ import annotations
 
@@ -70,24 +81,27 @@ _SCALE = re.compile(
 # "6½": the vulgar half some registries print after the whole number.
 _NUM = r"(?<![0-9.,·])[0-9]{1,3}(?:[.,·][0-9]{1,2}|\s?½)?(?![0-9])(?![.,·][0-9])"
 
-_GE_SYMBOL = r"(?:≥|⩾|≧|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*(?:=|equal(?:\s+to)?\b))"
-_LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*(?:=|equal(?:\s+to)?\b))"
+_GE_SYMBOL = r"(?:≥|⩾|≧|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*(?:=|equal(?:\s+to)?\b)|=\s*or\s*>)"
+_LE_SYMBOL = r"(?:≤|⩽|≦|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*(?:=|equal(?:\s+to)?\b)|=\s*or\s*<)"
 _GT_SYMBOL = r"(?:>|≻)"
 _LT_SYMBOL = r"(?:<|≺)"
 _GE_WORDS = (
-    r"\b(?:(?:greater|more|higher|bigger|superior)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
+    r"\b(?:(?:greater|more|higher|bigger|superior|major)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
     r"|equal\s+to\s+or\s+(?:greater|higher|more|above)(?:\s+than)?|equals?\s+or\s+(?:greater|higher|more|superior)(?:\s+(?:than|to))?"
     r"|at\s+least|no[t]?\s+(?:less|lower)\s+than|not\s+(?:below|under)"
-    r"|(?:a\s+)?minimum(?:\s+(?:score\s+)?of)?|minimally|min\b\.?(?:\s+of)?)"
+    # "Minimum: 3.0", "Minimum score: 2.0", "lower limit 3.5": a sub-item that names the limit it gives.
+    r"|(?:(?:a\s+)?minimum(?:\s+(?:score\s+)?of)?|min\b\.?(?:\s+of)?|lower\s+limit(?:\s+of)?)(?:\s+score)?(?:\s*:)?"
+    r"|minimally)"
 )
 _LE_WORDS = (
-    r"\b(?:(?:less|lower|smaller|inferior)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
+    r"\b(?:(?:less|lower|smaller|inferior|minor)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
     r"|equal\s+to\s+or\s+(?:less|lower|smaller|below)(?:\s+than)?|equals?\s+or\s+(?:less|lower|inferior)(?:\s+(?:than|to))?"
     r"|no[t]?\s+(?:more|greater|higher)\s+than|not\s+(?:exceeding|to\s+exceed|above|over)|does\s+not\s+exceed"
-    r"|at\s+most|up\s+to(?:\s+and\s+including)?|(?:a\s+)?maximum(?:\s+(?:score\s+)?of)?|maximally|max\b\.?(?:\s+of)?)"
+    r"|at\s+most|up\s+to(?:\s+and\s+including)?|maximally"
+    r"|(?:(?:a\s+)?maximum(?:\s+(?:score\s+)?of)?|max\b\.?(?:\s+of)?|upper\s+limit(?:\s+of)?)(?:\s+score)?(?:\s*:)?)"
 )
-_GT_WORDS = r"\b(?:greater\s+than|more\s+than|higher\s+than|above|over|exceeding|exceeds|in\s+excess\s+of|superior\s+to)"
-_LT_WORDS = r"\b(?:less\s+than|lower\s+than|fewer\s+than|smaller\s+than|below|under|inferior\s+to|beneath)"
+_GT_WORDS = r"\b(?:greater\s+than|more\s+than|higher\s+than|above|over|exceeding|exceeds|in\s+excess\s+of|superior\s+to|major\s+than)"
+_LT_WORDS = r"\b(?:less\s+than|lower\s+than|fewer\s+than|smaller\s+than|below|under|inferior\s+to|beneath|minor\s+than)"
 # "greater than or equal to (>/=) 5.0": the registry sometimes repeats the symbol in brackets.
 _BRACKETED_SYMBOL = rf"(?:\s*\(\s*(?:{_GE_SYMBOL}|{_LE_SYMBOL}|{_GT_SYMBOL}|{_LT_SYMBOL})\s*\))?"
 _OP = (
@@ -105,13 +119,20 @@ _BETWEEN = re.compile(
 )
 _RANGE = re.compile(
     rf"(?P<lo>{_NUM})\s*(?:points?\s+)?(?:\(\s*inclusive\s*\)\s*)?"
-    rf"(?:{_DASH}|to|through|thru|until|till|(?:and\s+)?up\s+to)\s*(?:an?\s+)?{_SCALE_AGAIN}(?P<hi>{_NUM})"
+    rf"(?:{_DASH}|to|through|thru|until|till|(?:and\s+)?up\s+to(?:\s+and\s+including)?)\s*(?:an?\s+)?{_SCALE_AGAIN}"
+    # "3.0 to <7.0", "3.0 to ≤ 6.5": the top written with its own symbol; a strict one is one step inside.
+    rf"(?:(?P<hi_le>{_LE_SYMBOL})|(?P<hi_lt>{_LT_SYMBOL}))?\s*(?P<hi>{_NUM})"
+)
+# "1.0 ≤ x ≤ 5.5", "2 < score <= 6.5": the score as a placeholder between two bounds.
+_BETWEEN_SYMBOLS = re.compile(
+    rf"(?P<lo>{_NUM})\s*(?:(?P<lo_le>{_LE_SYMBOL})|{_LT_SYMBOL})\s*(?:x|score|value)\s*"
+    rf"(?:(?P<hi_le>{_LE_SYMBOL})|{_LT_SYMBOL})\s*(?P<hi>{_NUM})"
 )
 # ">= 3.0 to 8.0" (a redundant "at least"), and "= 3.0 to 8.0" where a copy lost the ">".
 _GE_BEFORE_RANGE = re.compile(rf"(?:{_GE_WORDS}|{_GE_SYMBOL}|=)\s*")
 _ONE_SIDED = re.compile(rf"(?:{_OP})\s*(?:an?\s+)?{_SCALE_AGAIN}(?:score\s+)?(?:of\s+|than\s+)?(?P<v>{_NUM})")
 _POSTFIX = re.compile(
-    rf"(?P<v>{_NUM})\s*(?:points?\s+)?(?:"
+    rf"(?:=\s*|equals?\s+(?:to\s+)?)?(?P<v>{_NUM})\s*(?:points?\s+)?(?:"
     r"(?P<post_le>(?:or|and|&|/)\s*(?:less|lower|below|under|fewer|smaller|beneath|lesser)\b|(?:at\s+)?(?:the\s+)?(?:maximum|max\b\.?|most\b))"
     r"|(?P<post_ge>(?:or|and|&|/)\s*(?:more|greater|higher|above|over|upwards?)\b|\+(?![0-9])|(?:at\s+)?(?:the\s+)?(?:minimum|min\b\.?|least\b))"
     r")"
@@ -125,7 +146,8 @@ _START = re.compile(
     r"\bbetween\b|\bbtw\b|(?<![0-9.,·])[0-9]|[≥≤⩽⩾≧≦<>=≻≺]"
     r"|\b(?:greater|more|higher|less|lower|fewer|smaller|at\s+(?:least|most)|no[t]?\s+(?:less|lower|more|greater|higher)"
     r"|not\s+(?:exceeding|to\s+exceed|above|below|over|under)|does\s+not\s+exceed|up\s+to|(?:a\s+)?maximum|(?:a\s+)?minimum"
-    r"|max|min|maximally|minimally|above|below|over|under|exceed\w*|in\s+excess|superior|inferior|beneath|equal\w*)\b"
+    r"|max|min|maximally|minimally|above|below|over|under|exceed\w*|in\s+excess|superior|inferior|major|minor|beneath|equal\w*"
+    r"|(?:lower|upper)\s+limit)\b"
 )
 # A number that names something else ("Visit 1", "Day 0", "Appendix 2") rather than a score.
 _LABEL_BEFORE_NUMBER = re.compile(
@@ -163,14 +185,16 @@ _CHAIN_SKIP = re.compile(
     r"|\((?![^()]*[0-9<>≤≥=])[^()\n]{1,40}\)"
     # "≥ 1.0 (excluding EDSS 0 at screening) and ≤ 5.5": a note about another score, read on its own.
     r"|\((?=[^()]*\b(?:edss|kurtzke)\b)[^()\n]{1,60}\)"
-    r"|[\s,:()\[\]/&\-–—‑]"
+    r"|[\s,:()\[\]/&\-–—‑•▪◦]"
+    # "for participants in Part 2": a numbered cohort or visit, tried before its word alone so that its
+    # number is never read as a score.
+    r"|\b(?:visit|day|week|part|cohort|arm|group)\s*-?\s*[0-9]+\b"
     r"|\bat\b(?!\s+(?:least|most)\b)"
-    r"|\b(?:and|or|to|but|for|in|with|of|the|a|an|on|both|inclusive|inclusively|included|points?|respectively"
+    r"|\b(?:and|or|to|but|for|in|with|of|the|a|an|on|both|inclusive|inclusively|included|points?|respectively|e|y|et"
     r"|those|patients?|participants?|subjects?|people|individuals|persons|cohorts?|groups?|arms?|parts?"
     r"|screening|baseline|randomi[sz]ation|enrol?l?ment|entry|relapsing|remitting|primary|secondary|progressive"
     r"|active|non-?active|forms?|multiple|sclerosis|ms|rms|rrms|spms|ppms|pms|cis|nrspms|aspms|type|course|disease"
-    r"|edss|score|scores|expanded|disability|status|scale|kurtzke)\b"
-    r"|\b(?:visit|day|week|part|cohort|arm|group)\s*-?\s*[0-9]+\b)*"
+    r"|edss|score|scores|expanded|disability|status|scale|kurtzke)\b)*"
 )
 _NOTE_ON_A_SCORE = re.compile(r"\((?=[^()]*\b(?:edss|kurtzke)\b)[^()\n]{1,60}\)")
 # Words that start a subgroup ("for RMS", "in the PPMS cohort"): bounds around them are
@@ -345,6 +369,13 @@ def _parse_one(low: str, at: int, limit: int) -> tuple[Window | None, int] | Non
     Returns None when nothing parses there, (None, end) when something parses but is not an
     EDSS window (a value off the scale, a unit after it), and (window, end) otherwise.
     """
+    sandwich = _BETWEEN_SYMBOLS.match(low, at, limit)
+    if sandwich:
+        low_bound = _bound("ge" if sandwich.group("lo_le") else "gt", sandwich.group("lo"))
+        high_bound = _bound("le" if sandwich.group("hi_le") else "lt", sandwich.group("hi"))
+        if low_bound is None or high_bound is None or low_bound.low > high_bound.high:
+            return None, sandwich.end()
+        return Window(low_bound.low, high_bound.high), sandwich.end()
     match = _BETWEEN.match(low, at, limit) or _RANGE.match(low, at, limit)
     if not match:
         # ">= 3.0 to 8.0, inclusive": a range with a redundant "at least" before it.
@@ -352,6 +383,8 @@ def _parse_one(low: str, at: int, limit: int) -> tuple[Window | None, int] | Non
         match = _RANGE.match(low, opener.end(), limit) if opener else None
     if match:
         low_value, high_value = _score(match.group("lo")), _score(match.group("hi"))
+        if high_value is not None and match.groupdict().get("hi_lt"):
+            high_value = high_value - 0.5 if high_value >= 0.5 else None
         if _UNIT_AFTER.match(low, match.end(), limit):
             return None, match.end()
         if low_value is None or high_value is None or low_value > high_value:
@@ -421,6 +454,20 @@ _ADVERB = re.compile(r"\b[a-z]{3,}ly\b")
 _ITEM_NUMBER = re.compile(r"[0-9]{1,2}\s*[.)](?=\s|$)")
 
 
+# "≥ 3.0 (or ≥ 2.0 after a relapse in the past year) and ≤ 6.5": another way in, in brackets right
+# after a bound; the chain goes on after the bracket.
+_BRACKETED_ALTERNATIVE = re.compile(r"\s*\(\s*or\s+")
+_BRACKET_REST = re.compile(r"[^()]{0,80}\)")
+
+
+def _widen_by_alternative(previous: Window, alternative: Window) -> Window:
+    """The union of a bound and another way in: wider on each side both close, open where one is open."""
+    return Window(
+        None if previous.low is None or alternative.low is None else min(previous.low, alternative.low),
+        None if previous.high is None or alternative.high is None else max(previous.high, alternative.high),
+    )
+
+
 def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int] | None:
     first = _parse_one(low, at, limit)
     if first is None or first[0] is None:
@@ -428,6 +475,16 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
     parts: list[tuple[Window, str]] = [(first[0], "")]
     end = first[1]
     while end < limit:
+        alternative_opening = _BRACKETED_ALTERNATIVE.match(low, end, limit)
+        if alternative_opening:
+            alternative = _parse_one(low, alternative_opening.end(), limit)
+            closing = _BRACKET_REST.match(low, alternative[1], limit) if alternative and alternative[0] else None
+            if closing:
+                widened = _widen_by_alternative(parts[-1][0], alternative[0])
+                if widened.low is not None or widened.high is not None:
+                    parts[-1] = (widened, parts[-1][1])
+                    end = closing.end()
+                    continue
         skip_end = _CHAIN_SKIP.match(low, end, limit).end()
         if _ITEM_NUMBER.match(low, skip_end, limit):
             break  # "..., inclusive, 3. Disease duration": the next item's number in a flattened list
@@ -484,7 +541,8 @@ _SCALE_RANGE_GLOSS = re.compile(
 _NOTE_AFTER_SCALE = re.compile(r"\s*(?:scores?\s*)?\((?P<inner>[^()<>≤≥⩽⩾=]{1,60})\)")
 _NOTE_CUE = re.compile(r"\b(?:19|20)[0-9]{2}\b|\b(?:see|cf|ref|refs|reference|appendix|annex|table|section|note|footnote|version|et\s+al)\b")
 _NOTE_NUMBER = re.compile(
-    r"\b(?:19|20)[0-9]{2}\b|\b(?:ref|refs|reference|appendix|annex|table|section|note|footnote|version|page|p)\.?\s*[0-9]{1,3}[a-z]?\b"
+    r"\b[0-9]{1,4}\s*(?:\([0-9]{1,3}\))?\s*:\s*[0-9]{1,5}(?:\s*[-–]\s*[0-9]{1,5})?\b"
+    r"|\b(?:19|20)[0-9]{2}\b|\b(?:ref|refs|reference|appendix|annex|table|section|note|footnote|version|page|p)\.?\s*[0-9]{1,3}[a-z]?\b"
 )
 
 
@@ -499,8 +557,16 @@ def _skip_notes(low: str, start: int, limit: int) -> int:
         start = note.end()
 
 
+# "EDSS^1 of 2.0 to 5.5", "EDSS¹", "EDSS†": a footnote mark right on the scale's name; its number is
+# the footnote's, not a score.
+_FOOTNOTE_MARK = re.compile(r"(?:\^\s*[0-9]{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|[*†‡]+)(?![0-9.,·])")
+
+
 def _parse_after(low: str, start: int, limit: int) -> tuple[tuple[Window, ...], int, int] | None:
     """The first bound after the scale's name, with what is chained to it."""
+    footnote = _FOOTNOTE_MARK.match(low, start, limit)
+    if footnote:
+        start = footnote.end()
     start = _skip_notes(low, start, limit)
     gloss = _SCALE_RANGE_GLOSS.match(low, start, limit)
     if gloss:
@@ -636,7 +702,11 @@ _ALLOWANCE_AFTER = re.compile(
 )
 # A mention that only introduces sub-items: "EDSS score at screening:" followed by
 # "RMS participants: 0 to 5.5" and "PMS participants: 3.0 to 6.5" on their own lines.
-_LEAD_IN_AFTER = re.compile(r"(?![^:]*\b(?:assess|measur|perform|record|collect|evaluat|test|done)\w*)[^0-9<>≤≥⩽⩾=;.]{0,50}:\s*$")
+# "EDSS at Visit 1:" is a lead-in too: the number names the visit.
+_LEAD_IN_AFTER = re.compile(
+    r"(?![^:]*\b(?:assess|measur|perform|record|collect|evaluat|test|done)\w*)"
+    r"(?:[^0-9<>≤≥⩽⩾=;.]|(?:(?<=visit )|(?<=week )|(?<=day ))[0-9]{1,3}\b){0,50}:\s*$"
+)
 # What may follow the window in a sub-item: a subgroup, "inclusive", a note in brackets; anything
 # else ("2 visits before randomization") means the item is not a score window.
 _SUB_ITEM_REST = re.compile(
@@ -649,8 +719,12 @@ _SUB_ITEM_REST = re.compile(
 _LEAD_IN_WITHOUT_COLON = re.compile(
     r"(?![^:]*\b(?:assess|measur|perform|record|collect|evaluat|test|done)\w*)[^0-9<>≤≥⩽⩾=;.:]{0,40}$"
 )
-_BARE_BOUND_ITEM = re.compile(r"\s*(?:[<>≤≥⩽⩾=]|at\s+(?:least|most)\b|min|max|up\s+to\b|no\s+(?:more|less)\b)")
-_SUB_ITEM_LABEL = re.compile(r"[^0-9:;<>≤≥⩽⩾=]{1,40}:\s*")
+_BARE_BOUND_ITEM = re.compile(r"\s*(?:[<>≤≥⩽⩾=]|at\s+(?:least|most)\b|min|max|(?:lower|upper)\s+limit\b|up\s+to\b|no\s+(?:more|less)\b)")
+# A sub-item's label names a subgroup ("RMS participants:"), never the limit the item gives ("Minimum:",
+# "Upper limit:", "Max. score:"): that is its operator.
+_SUB_ITEM_LABEL = re.compile(
+    r"(?!\s*(?:(?:a\s+)?(?:minimum|maximum)|min\b|max\b|(?:lower|upper)\s+limit)[^:]{0,12}:)[^0-9:;<>≤≥⩽⩾=]{1,40}:\s*"
+)
 _MAX_SUB_ITEMS = 8
 _BARE_ITEM_MARKER = re.compile(r"[\s*•▪◦·+\-–—]*(?:\(?(?:[0-9]{1,3}|[ivx]{1,5}|[a-h])[.)])?[\s*•▪◦·+\-–—]*")
 # Disease types and cohorts that label a criterion as one subgroup's rule ("RMS: EDSS <= 5.5").
@@ -665,8 +739,12 @@ _LABEL_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)|(?:for|in)\s+[^,;.()]{0,30})")
 _SUBGROUP_TYPES = r"(?:rms|rrms|spms|ppms|pms|cis|nrspms|aspms|relapsing|progressive|paediatric|pediatric|adolescents?|cohort|group|arm|part)"
 _FOR_SUBGROUP_AFTER = re.compile(rf"\s*,?\s*(?:only\s+)?(?:for|in|among)\s+(?:the\s+)?(?:[^,;.()]{{0,50}}?\b{_SUBGROUP_TYPES}\b)")
 # "EDSS <= 5.5" then "For PPMS: EDSS >= 3.0": the same, with the subgroup named first.
+# "Participants with SPMS: EDSS >= 3.0", "Cohort B (SPMS): EDSS 3.0-6.5": a criterion headed by the
+# subgroup it is written for, without "for"; only a heading that opens the criterion, so that "SPMS,
+# EDSS 3.0-6.5" (the disease everyone has) stays a window for all.
 _FOR_SUBGROUP_BEFORE = re.compile(
     rf"(?:^|[,;:]\s*)(?:for|in|among)\s+(?:the\s+)?[^,:;]{{0,40}}?\b{_SUBGROUP_TYPES}\b[^,:;]{{0,20}}[,:]\s*$"
+    rf"|^\s*[^,:;]{{0,40}}?\b{_SUBGROUP_TYPES}\b[^,:;]{{0,20}}:\s*$"
 )
 
 
@@ -708,6 +786,34 @@ def _read_sub_items(text: CriteriaText, lead_in: Sentence, bare_bounds: bool = F
     return _merge_chain(parts) if parts else None
 
 
+_AFTER_SEMICOLON = re.compile(r"[\s;]*;[\s*•▪◦·+\-–—]*(?:and\s+)?")
+
+
+def _other_side_after_semicolon(text: CriteriaText, sentence: Sentence, windows: tuple[Window, ...]) -> tuple[Window, ...]:
+    """A one-sided window whose other side follows a semicolon.
+
+    "EDSS (at screening): - lower limit: 3.0; - upper limit: 6.5": the semicolon ends the sentence,
+    but what follows is nothing but the bound on the other side, so it belongs to the same window.
+    """
+    if len(windows) != 1 or (windows[0].low is None) == (windows[0].high is None):
+        return windows
+    joint = _AFTER_SEMICOLON.match(text.norm, sentence.end, min(len(text.norm), sentence.end + 20))
+    if not joint:
+        return windows
+    following = text.sentence_at(joint.end())
+    if following.start <= sentence.start or following.section != sentence.section or any(word in following.low for word in KEYWORDS):
+        return windows
+    low = _readable(following.low)
+    start = re.match(r"(?:and\s+)?", low).end()
+    if not _BARE_BOUND_ITEM.match(low, start):
+        return windows
+    parsed = _parse_chain(low, start, len(low))
+    if parsed is None or len(parsed[0]) != 1 or low[parsed[1]:].strip(" ,.;"):
+        return windows
+    merged = _merge_chain([(windows[0], ""), (parsed[0][0], "")])
+    return merged if len(merged) == 1 and None not in (merged[0].low, merged[0].high) else windows
+
+
 def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
     findings: list[EdssFinding] = []
     for sentence in text.sentences_with(KEYWORDS):
@@ -732,6 +838,8 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
                         consumed_until = len(low)
                 continue
             windows, span_start, span_end = read
+            if not low[span_end:].strip(" ,.;"):
+                windows = _other_side_after_semicolon(text, sentence, windows)
             head = low[:span_start]
             leading = _is_leading(head)
             section = _mention_section(low, span_start, span_end, sentence.section)

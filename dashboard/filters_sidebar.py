@@ -20,7 +20,7 @@ WIDGET_KEYS = {
     "countries": "f_countries", "sponsor_groups": "f_sponsor_groups", "results": "f_results",
     "accepts_edss": "f_accepts_edss", "registries": "f_registries",
 }
-EDSS_CHOICES = [None, *(step / 2 for step in range(0, 20))]
+EDSS_CHOICES = [None, *(step / 2 for step in range(0, 21))]  # 0 to 10, as the address and the quick check take
 YEARS_KEY = "f_years"
 ALL_KEYS = (*WIDGET_KEYS.values(), YEARS_KEY)
 ADDRESS_PARAMS_OF_PAGES = {"nct", "compare", "view"}  # page-specific parameters the filters leave alone

@@ -801,3 +801,14 @@ def test_a_site_given_by_country_only_shows_blanks_not_none(tmp_path, monkeypatc
     first = sites.iloc[0]
     assert first["Country"] == "Germany"
     assert (first["Site"], first["City"], first["State"]) == ("", "", "")
+
+
+@pytest.mark.parametrize("address_score, shown", [("-0", 0.0), ("10", 10.0), ("4.5", 4.5)])
+def test_every_edss_score_the_address_accepts_is_the_filters_choice(small_cache, monkeypatch, address_score, shown):
+    # The address takes 0 to 10 in half steps without a notice: each must then be what the
+    # "Accepts EDSS" filter shows and what the address keeps, never a silent "Any EDSS".
+    at = app_for(small_cache, monkeypatch, page="explore", scope="all", edss=address_score)
+    no_errors(at)
+    assert not [e for e in at.expander if "of the page address" in e.label]
+    assert at.selectbox(key="f_accepts_edss").value == shown
+    assert at.query_params["edss"] == str(shown)

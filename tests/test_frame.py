@@ -332,3 +332,9 @@ def test_the_same_value_in_two_cases_is_kept_once():
     parsed = F.parse_query_params({"phase": ["PHASE2", "phase2"]}, ALLOWED)
     assert parsed.state.phases == ("PHASE2",)
     assert parsed.notices == ()
+
+
+def test_an_address_edss_of_minus_zero_is_zero():
+    # float("-0") is -0.0, which the filter's choices (formatted "0.0") would not show as 0.0.
+    score = F.parse_query_params({"edss": "-0"}, ALLOWED).state.accepts_edss
+    assert score == 0.0 and str(score) == "0.0"

@@ -288,7 +288,7 @@ def _edss_score(text: str) -> float | None:
         return None
     if not 0 <= score <= 10 or score * 2 != int(score * 2):
         return None
-    return score
+    return score + 0.0  # "-0" reads as -0.0, which the filter's choices (shown as "0.0") would not match
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:

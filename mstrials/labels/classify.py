@@ -886,6 +886,33 @@ def _add_transplant_from_title(record: _Record, interventions: list[_Interventio
     return interventions
 
 
+_TRANSPLANT_WORD = re.compile(r"\btransplant\w*|\bgraft\w*|\bengraft\w*")
+
+
+def _transplant_named_by_title(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A transplant the vocabulary does not know ("Transplantation", "Autologous graft
+    infusion", a procedure known only by its type) is the cell therapy the titles name
+    ("Autologous haematopoietic transplantation in aggressive MS")."""
+    def unnamed_transplant(intervention: _Intervention) -> bool:
+        return bool(_TRANSPLANT_WORD.search(intervention.normalised)) and not any(
+            finding.kind == _ENTRY for finding in intervention.findings
+        )
+
+    if not any(unnamed_transplant(intervention) for intervention in interventions):
+        return interventions
+    title_cells = [
+        finding
+        for finding in _title_findings(replace(record, conditions=[]), vocabulary, drugs=True, programmes=False, cues=False)
+        if finding.key == "cell_therapy"
+    ]
+    if not title_cells:
+        return interventions
+    return [
+        intervention.with_findings(title_cells) if unnamed_transplant(intervention) else intervention
+        for intervention in interventions
+    ]
+
+
 def _add_car_t_targets(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     """A CAR-T product named without its target is a B-cell therapy when the titles or
     keywords say it targets CD19, CD20 or BCMA."""
@@ -931,6 +958,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
             interventions = without_background
 
     interventions = _add_transplant_from_title(record, interventions, vocabulary)
+    interventions = _transplant_named_by_title(record, interventions, vocabulary)
     interventions = _without_support(
         interventions,
         rules.conditioning.normalised_terms,
@@ -1105,6 +1133,13 @@ _DISEASE_COURSE_WORDS = re.compile(
 )
 _MS_WORDS = re.compile(r"\bmultiple sclerosis\b|\bms\b|\bsclerosis\b|\bdemyelinat\w*")
 _SYMPTOM_PURPOSE = re.compile(r"\b(?:for|treat\w*|reliev\w*|reduc\w*|improv\w*|manag\w*|symptomatic)\b")
+# A symptom that directly follows "with", "in" or "and" (up to two describing words between).
+_SYMPTOM_JUST_NAMED = re.compile(r"\b(?:with|in|and|against)(?: \w+){0,2} $")
+
+
+def _names_symptom_purpose(normalised: str, start: int, end: int) -> bool:
+    """Does a title say its drug is tested for the symptom matched at [start, end)?"""
+    return bool(_SYMPTOM_PURPOSE.search(normalised[:end]) or _SYMPTOM_JUST_NAMED.search(normalised[:start]))
 
 
 # Who takes part ("in secondary progressive MS", "relapsing-remitting"), not what is tested for.
@@ -1170,8 +1205,10 @@ def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabul
         if _DISEASE_COURSE_WORDS.search(normalised):
             return interventions
         hit = symptom_cues.search(normalised) if symptom_cues else None
-        # "for fatigue", "to treat pain", "as a symptomatic approach"
-        if hit and symptom is None and _SYMPTOM_PURPOSE.search(normalised[: hit.end()]):
+        # "for fatigue", "to treat pain", "as a symptomatic approach"; or the symptom named as
+        # what the participants have or what is studied with the drug ("in patients with
+        # depression", "Nimodipine and cognition") -- not "effects on", a trial's secondary aim
+        if hit and symptom is None and _names_symptom_purpose(normalised, hit.start(), hit.end()):
             symptom = f"{hit.group(0)} [title]"
     symptom = symptom or _symptom_in_primary_outcomes(record, symptom_cues)
     if symptom is None:
@@ -1215,7 +1252,7 @@ def _disease_course_tested(record: _Record, interventions: list[_Intervention], 
         for title in record.titles[:2]:
             normalised = normalise_text(title)
             hit = symptom_cues.search(normalised)
-            if hit and _SYMPTOM_PURPOSE.search(normalised[: hit.end()]):
+            if hit and _names_symptom_purpose(normalised, hit.start(), hit.end()):
                 return interventions
     return [
         intervention.with_findings(

@@ -701,6 +701,7 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     interventions = _without_background_named_in(titles, interventions, vocabulary)
     interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)
     interventions = _without_double_dummy_reference(record, interventions, vocabulary)
+    interventions = _without_parent_trial_comparators(record, interventions, vocabulary)
 
     comparators: set[str] = set()
     comparator_only_keys: set[str] = set()
@@ -724,7 +725,11 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     for tested, named_after in comparisons:
         tested_keys, comparator_keys = _keys_of(tested), _keys_of(named_after)
         # "Placebo to match teriflunomide": a double-dummy design with teriflunomide as control.
-        dummy_matched = any(f" {entry} " in name for entry in named_after for name in placebo_names)
+        # A placebo listed beside two drugs of different classes compared in a title ("X vs
+        # teriflunomide", "Placebo") blinds that comparison: the drug named second is the control.
+        dummy_matched = any(f" {entry} " in name for entry in named_after for name in placebo_names) or (
+            bool(placebo_names) and not comparator_keys & tested_keys
+        )
         # Without a design word, only a new kind of treatment tested against an established
         # DMT is read as active-controlled; DMT against DMT is a head-to-head comparison.
         new_against_standard = (
@@ -777,6 +782,40 @@ def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Int
         return interventions
     products = {entry for intervention in dmt_only for finding in intervention.findings for entry in finding.entries}
     return _without_products(interventions, products)
+
+
+_EXTENSION_TITLE = re.compile(
+    r"\bextension\b|\brollover\b|\broll over\b|\blong term follow ?up\b|\bparent (?:stud\w*|trials?)\b|\bcore stud\w*"
+)
+
+
+def _without_parent_trial_comparators(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Extension studies list the arms of the trials they continue: an established DMT the
+    titles do not name, beside a drug they do name ("Long-term extension of tolebrutinib",
+    listing "Teriflunomide"), was the parent trials' comparator; everyone now takes the named drug."""
+    titles = [normalise_text(title) for title in record.titles[:2]]
+    if not any(_EXTENSION_TITLE.search(title) for title in titles):
+        return interventions
+    title_words = set(" ".join(titles).split())
+
+    def named_in_title(intervention: _Intervention) -> bool:
+        return any(entry and set(entry.split()) <= title_words for finding in intervention.findings for entry in finding.entries)
+
+    def dmt_only(intervention: _Intervention) -> bool:
+        keys = {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
+        return bool(keys) and keys <= _APPROVED_DMT_KEYS
+
+    named = [intervention for intervention in interventions if named_in_title(intervention)]
+    if not any(finding.kind == _ENTRY for intervention in named for finding in intervention.findings):
+        return interventions
+    parent_comparators = {
+        entry
+        for intervention in interventions
+        if dmt_only(intervention) and not named_in_title(intervention)
+        for finding in intervention.findings
+        for entry in finding.entries
+    }
+    return _without_products(interventions, parent_comparators)
 
 
 def _without_double_dummy_reference(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
@@ -842,6 +881,25 @@ def _title_findings(record: _Record, vocabulary: Vocabulary, *, drugs: bool, pro
 _PARTICIPANT_SYMPTOM_WORDS = re.compile(r"\b(?:a|pre|pauci)?symptomatic\b")
 
 
+_REPAIR_AND_PROTECTION_KEYS = frozenset(
+    {"remyelination", "mitochondrial", "sodium_channel", "neuroprotection_other", "astrocyte", "microglia", "ibudilast"}
+)
+
+
+def _title_repair_classes(record: _Record, vocabulary: Vocabulary) -> list[_Finding]:
+    """Drug classes of repair and neuroprotection the titles name in words ("an M1 muscarinic
+    antagonist", "a beta-2 agonist", "a sodium channel blocker"), not product names."""
+    title_text = " ; ".join(normalise_text(title) for title in record.titles[:2])
+    if not title_text:
+        return []
+    matches = [
+        match
+        for match in vocabulary.find(title_text)
+        if match.from_pattern and not match.fuzzy and set(match.keys) <= _REPAIR_AND_PROTECTION_KEYS
+    ]
+    return _findings_from_matches(matches, " [title]")
+
+
 def _resolve_placeholders(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     if record.study_type == "OBSERVATIONAL":
         return interventions
@@ -855,8 +913,11 @@ def _resolve_placeholders(record: _Record, interventions: list[_Intervention], v
             replacement = _title_findings(record, vocabulary, drugs=True, programmes=True, cues=drug_like)
         elif drug_like:
             # An unknown product: a drug the title names is more likely background or
-            # comparator than this product, so only the title's description of its purpose is used.
+            # comparator than this product, so only the title's description of its purpose is used,
+            # then the drug classes of repair and neuroprotection it names ("ABC-12, an M1
+            # antagonist"): those are not the classes of background or comparator drugs.
             replacement = _title_findings(record, vocabulary, drugs=False, programmes=False, cues=True)
+            replacement = replacement or _title_repair_classes(record, vocabulary)
         else:
             replacement = _title_findings(record, vocabulary, drugs=False, programmes=True, cues=False)
         if replacement:
@@ -974,6 +1035,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
         interventions = _apply_arm_text_roles(record, interventions, vocabulary)
     interventions = _resolve_placeholders(record, interventions, vocabulary)
     interventions = _without_unrecognised_co_interventions(record, interventions)
+    interventions = _without_unnamed_co_interventions(record, interventions)
     interventions = _symptom_tested(record, interventions, vocabulary)
     interventions = _disease_course_tested(record, interventions, vocabulary)
     interventions = _other_product_tested_for_repair(record, interventions, vocabulary)
@@ -1051,6 +1113,62 @@ def _without_unrecognised_co_interventions(record: _Record, interventions: list[
             intervention = intervention.with_findings(kept)
         result.append(intervention)
     return result
+
+
+_FUNCTION_WORDS = frozenset({"the", "and", "for", "with", "use", "using", "per", "day", "from", "into", "its", "via"})
+# Titles, conditions or keywords saying that a supplement is what is given and studied.
+_SUPPLEMENTING = re.compile(r"\bsupplement\w*|\bloading\b|\bintake\b|\bnutraceutical\w*|\bfortif\w*")
+
+
+def _without_unnamed_co_interventions(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
+    """The titles name what a trial tests. When they name a recognised treatment listed in it
+    ("Ocrelizumab in PPMS", "Aerobic exercise in MS"), a supplement the vocabulary files under
+    `other` or does not know ("Vitamin D3", "Calcium", "Protein shake"), and a device or
+    procedure known only by its type ("Wearable sensor", "Leukapheresis") beside a drug, that
+    the titles do not name, are given alongside or are study procedures: not a second thing
+    tested. Code names and new-drug stems stay (a new product), and so do vaccines and other
+    biologicals (a vaccine challenge is part of what such trials study)."""
+    title_text = " ".join(normalise_text(title) for title in record.titles[:2])
+    title_words = set(title_text.split()) - _FUNCTION_WORDS
+    if not title_words:
+        return interventions
+
+    def named_in_title(intervention: _Intervention) -> bool:
+        if any(entry and set(entry.split()) <= title_words for finding in intervention.findings for entry in finding.entries):
+            return True
+        return any(len(word) >= 3 and word in title_words for word in intervention.normalised.split())
+
+    def treatment_keys(intervention: _Intervention) -> set[str]:
+        return {finding.key for finding in intervention.findings if finding.kind == _ENTRY and finding.key != "other"}
+
+    named_treatments = [i for i in interventions if treatment_keys(i) and named_in_title(i)]
+    if not named_treatments:
+        return interventions
+    drug_named = any(treatment_keys(i) - {"non_drug"} for i in named_treatments)
+    non_dmt_named = any(treatment_keys(i) - _APPROVED_DMT_KEYS for i in named_treatments)
+    supplementing = any(
+        _SUPPLEMENTING.search(normalise_text(text)) for text in record.titles[:2] + record.conditions + record.keywords
+    )
+
+    def alongside(intervention: _Intervention) -> bool:
+        if named_in_title(intervention) or _CODE_NAME.search(intervention.normalised) or _NEW_DRUG_STEM.search(intervention.normalised):
+            return False
+        kinds_and_keys = {(finding.kind, finding.key) for finding in intervention.findings}
+        if intervention.type in ("DIETARY_SUPPLEMENT", "DRUG"):
+            if supplementing:  # "Carnosine loading and training": the supplement is tested under another name
+                return False
+            # An unknown drug beside an established DMT or steroid is usually the add-on tested
+            # ("potassium chloride with high-dose steroids"), the DMT background: it stays.
+            supplement_like = intervention.type == "DIETARY_SUPPLEMENT" or (
+                kinds_and_keys <= {(_PLACEHOLDER, "other")} and non_dmt_named
+            )
+            return supplement_like and bool(kinds_and_keys) and kinds_and_keys <= {(_ENTRY, "other"), (_PLACEHOLDER, "other")}
+        if intervention.type in ("DEVICE", "PROCEDURE"):
+            return drug_named and bool(kinds_and_keys) and all(kind == _TYPE_DEFAULT for kind, _ in kinds_and_keys)
+        return False
+
+    kept = [intervention for intervention in interventions if not alongside(intervention)]
+    return kept if _counts(kept) else interventions
 
 
 # Devices that only give a drug ("RYAH inhaler", "autoinjector pen"): part of the drug tested.

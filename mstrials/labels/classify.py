@@ -701,7 +701,7 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     interventions = _without_background_named_in(titles, interventions, vocabulary)
     interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)
     interventions = _without_double_dummy_reference(record, interventions, vocabulary)
-    interventions = _without_parent_trial_comparators(record, interventions, vocabulary)
+    interventions = _without_unnamed_reference_dmts(record, interventions, vocabulary)
 
     comparators: set[str] = set()
     comparator_only_keys: set[str] = set()
@@ -789,12 +789,17 @@ _EXTENSION_TITLE = re.compile(
 )
 
 
-def _without_parent_trial_comparators(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
-    """Extension studies list the arms of the trials they continue: an established DMT the
-    titles do not name, beside a drug they do name ("Long-term extension of tolebrutinib",
-    listing "Teriflunomide"), was the parent trials' comparator; everyone now takes the named drug."""
+def _without_unnamed_reference_dmts(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Titles name the drug a trial is about. An established DMT they do not name, listed
+    beside a drug they do name, is a reference: the parent trials' comparator in an extension
+    study ("Long-term extension of tolebrutinib" listing "Teriflunomide"), a comparison cohort
+    ("Pregnancy outcomes in women exposed to diroximel fumarate" listing five other DMTs),
+    premedication or the therapy participants already take. Titles that compare strategies
+    ("maintenance versus de-escalation") name the arms by other words, so there the listed
+    DMTs stay, unless the study is an extension."""
     titles = [normalise_text(title) for title in record.titles[:2]]
-    if not any(_EXTENSION_TITLE.search(title) for title in titles):
+    comparing = any(vocabulary.rules.comparator_title.search(title) for title in titles)
+    if comparing and not any(_EXTENSION_TITLE.search(title) for title in titles):
         return interventions
     title_words = set(" ".join(titles).split())
 
@@ -808,14 +813,19 @@ def _without_parent_trial_comparators(record: _Record, interventions: list[_Inte
     named = [intervention for intervention in interventions if named_in_title(intervention)]
     if not any(finding.kind == _ENTRY for intervention in named for finding in intervention.findings):
         return interventions
-    parent_comparators = {
+    # A DMT of a class the titles name is that drug under another name ("Copaxone" for
+    # "glatiramer"), or a head-to-head partner of the same class: not a reference of another kind.
+    title_keys = {key for title in titles for match in vocabulary.find(title) if _is_product(match) for key in match.keys}
+    references = {
         entry
         for intervention in interventions
-        if dmt_only(intervention) and not named_in_title(intervention)
+        if dmt_only(intervention)
+        and not named_in_title(intervention)
+        and not {finding.key for finding in intervention.findings} & title_keys
         for finding in intervention.findings
         for entry in finding.entries
     }
-    return _without_products(interventions, parent_comparators)
+    return _without_products(interventions, references)
 
 
 def _without_double_dummy_reference(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
@@ -1159,9 +1169,7 @@ def _without_unnamed_co_interventions(record: _Record, interventions: list[_Inte
                 return False
             # An unknown drug beside an established DMT or steroid is usually the add-on tested
             # ("potassium chloride with high-dose steroids"), the DMT background: it stays.
-            supplement_like = intervention.type == "DIETARY_SUPPLEMENT" or (
-                kinds_and_keys <= {(_PLACEHOLDER, "other")} and non_dmt_named
-            )
+            supplement_like = intervention.type == "DIETARY_SUPPLEMENT" or non_dmt_named
             return supplement_like and bool(kinds_and_keys) and kinds_and_keys <= {(_ENTRY, "other"), (_PLACEHOLDER, "other")}
         if intervention.type in ("DEVICE", "PROCEDURE"):
             return drug_named and bool(kinds_and_keys) and all(kind == _TYPE_DEFAULT for kind, _ in kinds_and_keys)

@@ -789,6 +789,11 @@ _EXTENSION_TITLE = re.compile(
 )
 
 
+def _dmt_only(intervention: _Intervention) -> bool:
+    keys = {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
+    return bool(keys) and keys <= _APPROVED_DMT_KEYS
+
+
 def _without_unnamed_reference_dmts(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     """Titles name the drug a trial is about. An established DMT they do not name, listed
     beside a drug they do name, is a reference: the parent trials' comparator in an extension
@@ -797,6 +802,8 @@ def _without_unnamed_reference_dmts(record: _Record, interventions: list[_Interv
     premedication or the therapy participants already take. Titles that compare strategies
     ("maintenance versus de-escalation") name the arms by other words, so there the listed
     DMTs stay, unless the study is an extension."""
+    if len(interventions) < 2 or not any(_dmt_only(intervention) for intervention in interventions):
+        return interventions
     titles = [normalise_text(title) for title in record.titles[:2]]
     comparing = any(vocabulary.rules.comparator_title.search(title) for title in titles)
     if comparing and not any(_EXTENSION_TITLE.search(title) for title in titles):
@@ -806,10 +813,9 @@ def _without_unnamed_reference_dmts(record: _Record, interventions: list[_Interv
     def named_in_title(intervention: _Intervention) -> bool:
         return any(entry and set(entry.split()) <= title_words for finding in intervention.findings for entry in finding.entries)
 
-    def dmt_only(intervention: _Intervention) -> bool:
-        keys = {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
-        return bool(keys) and keys <= _APPROVED_DMT_KEYS
-
+    unnamed_dmts = [intervention for intervention in interventions if _dmt_only(intervention) and not named_in_title(intervention)]
+    if not unnamed_dmts:
+        return interventions
     named = [intervention for intervention in interventions if named_in_title(intervention)]
     if not any(finding.kind == _ENTRY for intervention in named for finding in intervention.findings):
         return interventions
@@ -818,10 +824,8 @@ def _without_unnamed_reference_dmts(record: _Record, interventions: list[_Interv
     title_keys = {key for title in titles for match in vocabulary.find(title) if _is_product(match) for key in match.keys}
     references = {
         entry
-        for intervention in interventions
-        if dmt_only(intervention)
-        and not named_in_title(intervention)
-        and not {finding.key for finding in intervention.findings} & title_keys
+        for intervention in unnamed_dmts
+        if not {finding.key for finding in intervention.findings} & title_keys
         for finding in intervention.findings
         for entry in finding.entries
     }
@@ -1125,6 +1129,21 @@ def _without_unrecognised_co_interventions(record: _Record, interventions: list[
     return result
 
 
+_ALONGSIDE_PRODUCT_FINDINGS = frozenset({(_ENTRY, "other"), (_PLACEHOLDER, "other")})
+
+
+def _may_be_given_alongside(intervention: _Intervention) -> bool:
+    """The shape of a co-intervention: an `other` or unknown supplement or drug, or a device or
+    procedure known only by its type."""
+    if not intervention.findings:
+        return False
+    if intervention.type in ("DIETARY_SUPPLEMENT", "DRUG"):
+        return {(finding.kind, finding.key) for finding in intervention.findings} <= _ALONGSIDE_PRODUCT_FINDINGS
+    if intervention.type in ("DEVICE", "PROCEDURE"):
+        return all(finding.kind == _TYPE_DEFAULT for finding in intervention.findings)
+    return False
+
+
 _FUNCTION_WORDS = frozenset({"the", "and", "for", "with", "use", "using", "per", "day", "from", "into", "its", "via"})
 # Titles, conditions or keywords saying that a supplement is what is given and studied.
 _SUPPLEMENTING = re.compile(r"\bsupplement\w*|\bloading\b|\bintake\b|\bnutraceutical\w*|\bfortif\w*")
@@ -1138,6 +1157,9 @@ def _without_unnamed_co_interventions(record: _Record, interventions: list[_Inte
     the titles do not name, are given alongside or are study procedures: not a second thing
     tested. Code names and new-drug stems stay (a new product), and so do vaccines and other
     biologicals (a vaccine challenge is part of what such trials study)."""
+    # Most trials list no such item: decided from the findings alone, before any title is read.
+    if len(interventions) < 2 or not any(_may_be_given_alongside(intervention) for intervention in interventions):
+        return interventions
     title_text = " ".join(normalise_text(title) for title in record.titles[:2])
     title_words = set(title_text.split()) - _FUNCTION_WORDS
     if not title_words:
@@ -1161,19 +1183,17 @@ def _without_unnamed_co_interventions(record: _Record, interventions: list[_Inte
     )
 
     def alongside(intervention: _Intervention) -> bool:
-        if named_in_title(intervention) or _CODE_NAME.search(intervention.normalised) or _NEW_DRUG_STEM.search(intervention.normalised):
+        if not _may_be_given_alongside(intervention) or named_in_title(intervention):
             return False
-        kinds_and_keys = {(finding.kind, finding.key) for finding in intervention.findings}
+        if _CODE_NAME.search(intervention.normalised) or _NEW_DRUG_STEM.search(intervention.normalised):
+            return False
         if intervention.type in ("DIETARY_SUPPLEMENT", "DRUG"):
             if supplementing:  # "Carnosine loading and training": the supplement is tested under another name
                 return False
             # An unknown drug beside an established DMT or steroid is usually the add-on tested
             # ("potassium chloride with high-dose steroids"), the DMT background: it stays.
-            supplement_like = intervention.type == "DIETARY_SUPPLEMENT" or non_dmt_named
-            return supplement_like and bool(kinds_and_keys) and kinds_and_keys <= {(_ENTRY, "other"), (_PLACEHOLDER, "other")}
-        if intervention.type in ("DEVICE", "PROCEDURE"):
-            return drug_named and bool(kinds_and_keys) and all(kind == _TYPE_DEFAULT for kind, _ in kinds_and_keys)
-        return False
+            return intervention.type == "DIETARY_SUPPLEMENT" or non_dmt_named
+        return drug_named  # a device or procedure known only by its type
 
     kept = [intervention for intervention in interventions if not alongside(intervention)]
     return kept if _counts(kept) else interventions

@@ -51,6 +51,12 @@ def test_device_or_procedure_known_by_type_beside_a_named_drug_is_a_study_proced
     assert "non_drug" in keys(("DRUG", "Baclofen"), ("DEVICE", "Wearable sensor"), title="Baclofen and a Wearable Sensor")
 
 
+@pytest.mark.parametrize("support", ["Dimetindene", "Levocetirizine", "Metamizole", "Cotrimoxazole", "Fluconazole"])
+def test_premedication_and_infection_prophylaxis_beside_an_infused_therapy_add_nothing(support):
+    assert keys(("BIOLOGICAL", "Ocrelizumab"), ("DRUG", support)) == {"b_cell"}
+    assert keys(("DRUG", "Alemtuzumab"), ("DRUG", support)) == {"anti_inflammatory"}
+
+
 # ---------------------------------------------------------------------------
 # Cell therapies named generically
 # ---------------------------------------------------------------------------
@@ -61,6 +67,22 @@ def test_device_or_procedure_known_by_type_beside_a_named_drug_is_a_study_proced
 )
 def test_cell_products_named_generically_are_cell_therapy(name):
     assert keys(("BIOLOGICAL", name), title="A Phase 1 Study in Progressive MS") == {"cell_therapy"}
+
+
+@pytest.mark.parametrize(
+    "name", ["NK cells", "Adipose-derived regenerative cells", "Amniotic epithelial cells", "Haploidentical transplant",
+             "Bone marrow concentrate", "Cellular product"],
+)
+def test_more_generic_cell_products_are_cell_therapy(name):
+    assert keys(("BIOLOGICAL", name)) == {"cell_therapy"}
+
+
+def test_gene_modified_cells_registered_as_genetic_are_the_therapy_not_a_gene_test():
+    assert keys(("GENETIC", "CD19 CAR T cells"), ("DRUG", "Fludarabine")) == {"b_cell", "cell_therapy"}
+    assert keys(("GENETIC", "Autologous mesenchymal stem cells")) == {"cell_therapy"}
+    # a gene test is still a test
+    assert keys(("GENETIC", "Genotyping")) == {"other"}
+    assert keys(("GENETIC", "HLA-DRB1 typing"), ("DRUG", "Ocrelizumab")) == {"b_cell"}
 
 
 def test_unnamed_transplant_takes_the_cell_therapy_the_titles_name():

@@ -385,6 +385,12 @@ def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Voca
     if rules.imaging_agent.search(normalised):
         return [_Finding("other", "(imaging or tracer agent)", frozenset(), _DIAGNOSTIC)]
     matches = vocabulary.find(normalised)
+    if intervention_type == "GENETIC":
+        # Gene-modified cells and gene therapies are registered as GENETIC as often as gene
+        # tests are: a named therapy ("CD19 CAR T cells", "KYV-101") is that therapy.
+        genetic_therapy = [match for match in matches if not set(match.keys) <= {"non_drug", "other"}]
+        if genetic_therapy and not rules.assessment.search(normalised):
+            return _findings_from_matches(genetic_therapy)
     if intervention_type in _DIAGNOSTIC_TYPES:
         # A programme registered as a diagnostic test ("Serious game", "Balance training") is
         # still a programme when its name measures nothing.

@@ -136,6 +136,8 @@ def test_placebo_beside_a_cross_class_comparison_blinds_the_comparator():
         ("Fluoxetine", "Fluoxetine in MS Patients With Major Depressive Disorder"),
         ("Lamotrigine", "Lamotrigine for Trigeminal Neuralgia in MS"),
         ("Ursodiol", "Ursodiol for Pruritus in MS"),
+        ("Phenytoin", "Phenytoin for Tonic Spasms in MS"),
+        ("Fluoxetine", "Fluoxetine in the Treatment of Pathological Laughing and Crying"),
     ],
 )
 def test_neuroprotective_drug_named_with_a_symptom_is_symptomatic(drug, title):

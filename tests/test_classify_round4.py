@@ -118,6 +118,19 @@ def test_listed_dmts_stay_when_the_titles_compare_strategies_or_name_their_class
         "neuroprotection_other", "anti_inflammatory"}
 
 
+def test_dmt_beside_a_code_named_product_the_titles_name_is_the_reference():
+    assert keys(("DRUG", "XYZ-123"), ("DRUG", "Teriflunomide"), ("DRUG", "Placebo"),
+                title="Study of XYZ-123 in Relapsing MS") == {"other"}
+
+
+def test_active_controlled_design_makes_the_unnamed_dmt_the_control():
+    assert keys(("DRUG", "Ublituximab"), ("DRUG", "Teriflunomide"), title="Ublituximab in Relapsing MS",
+                official_title="A Phase 3, Active-Controlled Study of Ublituximab in Relapsing MS") == {"b_cell"}
+    # "non-inferiority" alone is also the design of strategy trials: the DMTs stay
+    assert keys(("DRUG", "Ocrelizumab"), ("DRUG", "Teriflunomide"),
+                title="A Non-inferiority Trial Comparing Anti-CD20 Maintenance Versus De-escalation") == {"b_cell", "anti_inflammatory"}
+
+
 def test_placebo_beside_a_cross_class_comparison_blinds_the_comparator():
     assert keys(("DRUG", "Ublituximab"), ("DRUG", "Teriflunomide"), ("DRUG", "Placebo"),
                 title="Ublituximab vs Teriflunomide in Relapsing MS") == {"b_cell"}

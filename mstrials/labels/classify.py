@@ -800,30 +800,49 @@ def _dmt_only(intervention: _Intervention) -> bool:
     return bool(keys) and keys <= _APPROVED_DMT_KEYS
 
 
+# Design words that make a listed DMT the control; "non-inferiority" is left out, as strategy
+# trials ("maintenance versus de-escalation") use it too.
+_ACTIVE_CONTROL_DESIGN = re.compile(r"\bdouble dummy\b|\bactive (?:control\w*|comparator)\b|\bactive reference\b")
+
+
 def _without_unnamed_reference_dmts(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     """Titles name the drug a trial is about. An established DMT they do not name, listed
     beside a drug they do name, is a reference: the parent trials' comparator in an extension
     study ("Long-term extension of tolebrutinib" listing "Teriflunomide"), a comparison cohort
     ("Pregnancy outcomes in women exposed to diroximel fumarate" listing five other DMTs),
-    premedication or the therapy participants already take. Titles that compare strategies
-    ("maintenance versus de-escalation") name the arms by other words, so there the listed
-    DMTs stay, unless the study is an extension."""
+    premedication or the therapy participants already take, or the control of an
+    active-controlled design. The drug named may be a new product the vocabulary does not know
+    ("XYZ-123"). Titles that compare strategies ("maintenance versus de-escalation") name the
+    arms by other words, so there the listed DMTs stay, unless the study is an extension or the
+    titles call it active-controlled."""
     if len(interventions) < 2 or not any(_dmt_only(intervention) for intervention in interventions):
         return interventions
+    rules = vocabulary.rules
     titles = [normalise_text(title) for title in record.titles[:2]]
-    comparing = any(vocabulary.rules.comparator_title.search(title) for title in titles)
-    if comparing and not any(_EXTENSION_TITLE.search(title) for title in titles):
+    if (
+        any(rules.comparator_title.search(title) for title in titles)
+        and not any(_EXTENSION_TITLE.search(title) or _ACTIVE_CONTROL_DESIGN.search(title) for title in titles)
+    ):
         return interventions
     title_words = set(" ".join(titles).split())
+    padded_titles = [f" {title} " for title in titles]
 
     def named_in_title(intervention: _Intervention) -> bool:
-        return any(entry and set(entry.split()) <= title_words for finding in intervention.findings for entry in finding.entries)
+        if any(entry and set(entry.split()) <= title_words for finding in intervention.findings for entry in finding.entries):
+            return True
+        # an unknown product, by its whole listed name
+        return (
+            any(finding.kind == _PLACEHOLDER for finding in intervention.findings)
+            and bool(intervention.normalised)
+            and not _is_bare_label(intervention.normalised, vocabulary)
+            and any(f" {intervention.normalised} " in title for title in padded_titles)
+        )
 
     unnamed_dmts = [intervention for intervention in interventions if _dmt_only(intervention) and not named_in_title(intervention)]
     if not unnamed_dmts:
         return interventions
     named = [intervention for intervention in interventions if named_in_title(intervention)]
-    if not any(finding.kind == _ENTRY for intervention in named for finding in intervention.findings):
+    if not any(finding.kind in (_ENTRY, _PLACEHOLDER) for intervention in named for finding in intervention.findings):
         return interventions
     # A DMT of a class the titles name is that drug under another name ("Copaxone" for
     # "glatiramer"), or a head-to-head partner of the same class: not a reference of another kind.

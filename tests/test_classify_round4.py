@@ -151,10 +151,18 @@ def test_placebo_beside_a_cross_class_comparison_blinds_the_comparator():
         ("Ursodiol", "Ursodiol for Pruritus in MS"),
         ("Phenytoin", "Phenytoin for Tonic Spasms in MS"),
         ("Fluoxetine", "Fluoxetine in the Treatment of Pathological Laughing and Crying"),
+        ("Atorvastatin", "Atorvastatin Effect on Bladder Overactivity in MS"),
+        ("Riluzole", "Riluzole on Spasticity in Multiple Sclerosis"),
     ],
 )
 def test_neuroprotective_drug_named_with_a_symptom_is_symptomatic(drug, title):
     assert keys(("DRUG", drug), ("DRUG", "Placebo"), title=title) == {"symptomatic"}
+
+
+def test_effect_on_a_symptom_in_a_progressive_ms_trial_is_a_side_question():
+    # a neuroprotective drug tested in progressive MS: its effect on a symptom does not make it symptomatic
+    assert keys(("DRUG", "Simvastatin"), ("DRUG", "Placebo"),
+                title="Effect of Simvastatin on Cognitive Function in Secondary Progressive MS") == {"neuroprotection_other"}
 
 
 # ---------------------------------------------------------------------------

@@ -1306,11 +1306,22 @@ _MS_WORDS = re.compile(r"\bmultiple sclerosis\b|\bms\b|\bsclerosis\b|\bdemyelina
 _SYMPTOM_PURPOSE = re.compile(r"\b(?:for|treat\w*|reliev\w*|reduc\w*|improv\w*|manag\w*|symptomatic)\b")
 # A symptom that directly follows "with", "in" or "and" (up to two describing words between).
 _SYMPTOM_JUST_NAMED = re.compile(r"\b(?:with|in|and|against)(?: \w+){0,2} $")
+# "Effect of X on cognition": what the drug is tested for, unless the title is about progressive
+# MS, where a neuroprotective drug's effect on a symptom is a side question of a disease-course trial.
+_SYMPTOM_EFFECT = re.compile(r"\b(?:on|upon)(?: \w+){0,2} $")
+_PROGRESSIVE_TITLE = re.compile(r"\bprogressive\b|\bspms\b|\bppms\b|\bpms\b")
 
 
-def _names_symptom_purpose(normalised: str, start: int, end: int) -> bool:
-    """Does a title say its drug is tested for the symptom matched at [start, end)?"""
-    return bool(_SYMPTOM_PURPOSE.search(normalised[:end]) or _SYMPTOM_JUST_NAMED.search(normalised[:start]))
+def _names_symptom_purpose(normalised: str, start: int, end: int, progressive: bool | None = None) -> bool:
+    """Does a title say its drug is tested for the symptom matched at [start, end)?
+    `progressive`: whether the whole title is about progressive MS (read from `normalised` when
+    not given, for callers that keep the MS type in it)."""
+    before = normalised[:start]
+    if _SYMPTOM_PURPOSE.search(normalised[:end]) or _SYMPTOM_JUST_NAMED.search(before):
+        return True
+    if progressive is None:
+        progressive = bool(_PROGRESSIVE_TITLE.search(normalised))
+    return bool(_SYMPTOM_EFFECT.search(before)) and not progressive
 
 
 # Who takes part ("in secondary progressive MS", "relapsing-remitting"), not what is tested for.
@@ -1372,14 +1383,16 @@ def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabul
             symptom = f"{hit.group(0)} [condition]"
             break
     for title in record.titles[:2]:
-        normalised = _without_ms_type(normalise_text(title))
+        whole_title = normalise_text(title)
+        normalised = _without_ms_type(whole_title)
         if _DISEASE_COURSE_WORDS.search(normalised):
             return interventions
         hit = symptom_cues.search(normalised) if symptom_cues else None
         # "for fatigue", "to treat pain", "as a symptomatic approach"; or the symptom named as
         # what the participants have or what is studied with the drug ("in patients with
-        # depression", "Nimodipine and cognition") -- not "effects on", a trial's secondary aim
-        if hit and symptom is None and _names_symptom_purpose(normalised, hit.start(), hit.end()):
+        # depression", "Nimodipine and cognition", "effect on cognition")
+        progressive = bool(_PROGRESSIVE_TITLE.search(whole_title))
+        if hit and symptom is None and _names_symptom_purpose(normalised, hit.start(), hit.end(), progressive):
             symptom = f"{hit.group(0)} [title]"
     symptom = symptom or _symptom_in_primary_outcomes(record, symptom_cues)
     if symptom is None:

@@ -27,7 +27,12 @@ Mechanisms
     cocktail. A neuroprotection-group drug becomes `symptomatic` when a condition is a symptom or
     the titles say it is tested for one, and nothing names the disease course; a symptom drug
     becomes `neuroprotection_other` when the titles or keywords say the trial protects nerve
-    tissue and no symptom is named. Every study gets at least one key.
+    tissue and no symptom is named. Without arm groups, the titles also name what is tested: an
+    established DMT they do not name (nor its class) beside a drug they do name is a reference
+    (a parent trial's comparator, a comparison cohort), and a supplement, or a device or procedure
+    known only by its type, that they do not name beside a treatment they name is given alongside.
+    Therapies registered as GENETIC (CAR-T, modified cells) are read as therapies, gene tests as
+    tests. Every study gets at least one key.
 
 Progressive relevance and MS types
     Read from conditions, keywords, titles, MeSH condition terms and the inclusion part of the

@@ -147,7 +147,7 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
         open_count = sum(counts.of("statuses", s) for s in OPEN_STATUSES)
         st.checkbox(_with_count("Recruiting or not yet recruiting", open_count), key=WIDGET_KEYS["open_only"],
                     help="Only trials that are looking, or will soon look, for participants.")
-        st.text_input("Search titles, conditions and treatments", key=WIDGET_KEYS["text"],
+        st.text_input("Search titles, conditions and treatments", key=WIDGET_KEYS["text"], max_chars=trial_frame.MAX_TEXT_LENGTH,
                       placeholder="e.g. ocrelizumab, walking, NCT01234567",
                       help="Every word must appear somewhere in the trial's titles, conditions, keywords or treatments.")
         near = near_place.render()

@@ -1,13 +1,14 @@
 """Score the mechanism classifier on the hand-labelled dev set and the frozen unseen split, and time it.
 
-    .venv/bin/python scripts/bench_classify.py [--corpus PATH] [--devset PATH] [--unseen PATH] [--mistakes]
+    .venv/bin/python scripts/bench_classify.py [--corpus PATH] [--devset PATH ...] [--unseen PATH ...] [--mistakes]
 
 Prints, side by side for the dev set and the unseen split: per-key precision / recall / F1,
 macro-F1, exact key sets and progressive accuracy; then whether the unseen split meets the
 targets (macro-F1 >= 0.95 with every key >= 0.85, progressive >= 0.99); then classification
 speed over every study in the corpus (first pass in a fresh process, which is what the ingest
 sees, and a second pass with warm caches). `--mistakes` lists dev-set mistakes only: rules are
-never tuned on the unseen split, so its mistakes are not printed.
+never tuned on the unseen split, so its mistakes are not printed. The dev side includes the
+unseen splits retired into it (see RETIRED_UNSEEN_PATHS): once retired, a split is read like dev.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from mstrials.labels.classify import classify_study, evidence_text  # noqa: E402
 from mstrials.tooling.devset_scoring import (  # noqa: E402
-    DEVSET_PATH,
+    DEV_PATHS,
     MACRO_F1_RULE,
     UNSEEN_PATHS,
     DevsetReport,
@@ -85,7 +86,8 @@ def target_lines(unseen: DevsetReport) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="JSON-lines corpus (.jsonl or .jsonl.gz)")
-    parser.add_argument("--devset", type=Path, default=DEVSET_PATH, help="hand-labelled dev set CSV")
+    parser.add_argument("--devset", type=Path, nargs="+", default=list(DEV_PATHS),
+                        help="hand-labelled dev set CSVs, scored together (the dev set and the retired unseen splits)")
     parser.add_argument("--unseen", type=Path, nargs="+", default=list(UNSEEN_PATHS),
                         help="frozen unseen split CSVs, scored together (scores only)")
     parser.add_argument("--mistakes", action="store_true", help="list the dev-set trials classified differently (never the unseen ones)")
@@ -110,12 +112,13 @@ def main(argv: list[str] | None = None) -> int:
         classify_study(study)
     warm_seconds = time.perf_counter() - started
 
-    report = evaluate(load_devset(args.devset), by_id, classify_study)
+    report = evaluate([label for path in args.devset for label in load_devset(path)], by_id, classify_study)
     unseen_parts = {path.name: evaluate(load_devset(path), by_id, classify_study) for path in args.unseen}
     unseen = evaluate([label for path in args.unseen for label in load_devset(path)], by_id, classify_study)
 
     names = " + ".join(f"{name} ({part.size})" for name, part in unseen_parts.items())
-    print(f"vocabulary {vocabulary_hash()[:12]}  dev set {args.devset.name} ({report.size})  unseen {names}")
+    dev_names = " + ".join(path.name for path in args.devset)
+    print(f"vocabulary {vocabulary_hash()[:12]}  dev {dev_names} ({report.size})  unseen {names}")
     print(side_by_side(report, unseen))
     for name, part in unseen_parts.items():
         print(f"  unseen part {name}: macro-F1 {part.macro_f1:.3f}, exact {part.exact_matches}/{part.size}, "

@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -304,9 +305,13 @@ def test_trial_page_with_unknown_and_malformed_numbers(small_cache, monkeypatch)
 def test_trial_page_history(small_cache, monkeypatch):
     at = app_for(small_cache, monkeypatch, page="trial", nct="NCT00000011")
     no_errors(at)
-    history = next(d.value for d in at.dataframe if "Change" in d.value.columns)
+    shown = next(d for d in at.dataframe if "Change" in d.value.columns)
+    history = shown.value
     status_row = history[history["Change"] == "Status changed"].iloc[0]
     assert (status_row["Before"], status_row["After"]) == ("Recruiting", "Completed")
+    # The run's time is shown as a day, not as a raw timestamp with seconds and zone.
+    assert pd.api.types.is_datetime64_any_dtype(history["When"])
+    assert json.loads(shown.proto.columns)["When"]["type_config"]["format"] == "D MMM YYYY"
 
 
 # ---------------------------------------------------------------- Pipeline, Map, What changed, About
@@ -450,6 +455,25 @@ def test_compare_puts_trials_side_by_side_from_the_address(small_cache, monkeypa
     assert list(table.columns) == ids
     assert {"EDSS window", "MS types taken", "Ages", "Key exclusions", "Primary outcome themes"} <= set(table.index)
     assert at.query_params["compare"] == ids
+
+
+def test_compare_shows_every_answer_in_full_as_escaped_text(small_cache, monkeypatch):
+    import sqlite3
+
+    with sqlite3.connect(small_cache) as connection:
+        ids = [row[0] for row in connection.execute(
+            "SELECT nct_id FROM studies WHERE is_ms = 1 AND removed_run IS NULL ORDER BY nct_id")][:2]
+        ids = ["NCT00000013", *[nct for nct in ids if nct != "NCT00000013"]][:2]
+    at = app_for(small_cache, monkeypatch, page="compare", compare=ids)
+    no_errors(at)
+    assert [s.value for s in at.subheader] == []
+    at.toggle[0].set_value(True).run()
+    no_errors(at)
+    assert [s.value for s in at.subheader] == ids
+    full = "\n".join(m.value for m in at.markdown)
+    # Each trial's whole title is there, and the registry's markup in it stays text.
+    assert "Trial \\<script\\>alert" in full and "\\[click\\]" in full and "<script>" not in full
+    assert full.count("- **EDSS window:**") == 2
 
 
 def test_compare_asks_for_two_trials_and_ignores_bad_ids(small_cache, monkeypatch):

@@ -18,18 +18,29 @@ from pathlib import Path
 import pytest
 
 from mstrials.labels.classify import classify_study
-from mstrials.tooling.devset_scoring import DEVSET_PATH, UNSEEN_PATH, DevLabel, corpus_by_id, evaluate, load_devset
+from mstrials.tooling.devset_scoring import (
+    DEV_PATHS,
+    DEVSET_PATH,
+    RETIRED_UNSEEN_PATHS,
+    UNSEEN_PATH,
+    UNSEEN_PATHS,
+    DevLabel,
+    corpus_by_id,
+    evaluate,
+    load_devset,
+)
 from mstrials.labels.vocabulary import MECHANISM_KEYS
 
 MIN_MACRO_F1 = 0.97
 MIN_PROGRESSIVE_ACCURACY = 0.99
 
-# The unseen split is never tuned on. These floors are what it measured after the last round
-# of rule changes (234 trials: macro-F1 0.901, 212/234 exact key sets, progressive 1.000), not
-# the targets (macro-F1 >= 0.95 with every key >= 0.85), which it still misses: a drop
-# below them means a rule change made the classifier worse on trials nobody tuned on.
-MIN_UNSEEN_MACRO_F1 = 0.90
-MIN_UNSEEN_EXACT = 212
+# The unseen splits (rounds 2-4, UNSEEN_PATHS) are never tuned on. These floors are what they measured
+# together when round 1 was retired into dev (575 trials: macro-F1 0.718, 518/575 exact key sets,
+# progressive 0.998), not the targets (macro-F1 >= 0.95 with every key >= 0.85), which they still
+# miss: a drop below them means a rule change made the classifier worse on trials nobody tuned on.
+# (The macro-F1 is low mostly from keys with one or two gold trials there; see bench_classify.py.)
+MIN_UNSEEN_MACRO_F1 = 0.70
+MIN_UNSEEN_EXACT = 518
 MIN_UNSEEN_PROGRESSIVE_ACCURACY = 0.99
 
 
@@ -53,9 +64,15 @@ def test_unseen_split_is_well_formed_and_disjoint_from_the_devset():
     assert sum(label.progressive for label in unseen) >= 10
 
 
+def test_a_retired_split_is_scored_as_dev_and_never_as_unseen():
+    assert UNSEEN_PATH in RETIRED_UNSEEN_PATHS and set(RETIRED_UNSEEN_PATHS) <= set(DEV_PATHS)
+    assert not set(RETIRED_UNSEEN_PATHS) & set(UNSEEN_PATHS) and DEVSET_PATH in DEV_PATHS
+    assert len(UNSEEN_PATHS) >= 3  # frozen splits remain to say how the rules do on new trials
+
+
 @pytest.fixture(scope="module")
 def unseen_report(corpus_file: Path):
-    return evaluate(load_devset(UNSEEN_PATH), corpus_by_id(corpus_file), classify_study)
+    return evaluate([label for path in UNSEEN_PATHS for label in load_devset(path)], corpus_by_id(corpus_file), classify_study)
 
 
 def test_unseen_split_keeps_its_measured_floor(unseen_report):

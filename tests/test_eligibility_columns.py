@@ -46,6 +46,7 @@ def test_a_bad_edss_in_the_address_is_ignored_with_a_notice(table, bad):
     parsed = F.parse_query_params({"edss": bad}, F.allowed_values(table))
     assert parsed.state.accepts_edss is None
     assert len(parsed.notices) == 1 and "edss" in parsed.notices[0]
+    assert "half steps" in parsed.notices[0]  # 6.3 is a number, so say why it is not a score
 
 
 def test_eligibility_columns_in_words(table):

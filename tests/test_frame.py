@@ -192,6 +192,12 @@ def test_bad_address_values_are_dropped_with_notices():
     joined = " ".join(parsed.notices)
     for fragment in ("'magic'", "'PHASE9'", "from='last year'", "to='3000'", "scope='some'", "results='maybe'", "open='yes'"):
         assert fragment in joined
+    assert f"first {F.MAX_TEXT_LENGTH} characters" in joined
+
+
+def test_a_search_that_fits_gets_no_notice():
+    parsed = F.parse_query_params({"q": "x" * F.MAX_TEXT_LENGTH}, ALLOWED)
+    assert parsed.state.text == "x" * F.MAX_TEXT_LENGTH and parsed.notices == ()
 
 
 def test_reversed_years_are_swapped():

@@ -6,7 +6,7 @@ import streamlit as st
 import app_support
 import near_place
 from mstrials.explore import trial_detail
-from mstrials.markup_safety import is_trial_id, plain_label
+from mstrials.markup_safety import is_trial_id, markdown_text, plain_label
 
 context = app_support.current()
 data = context.data
@@ -48,4 +48,12 @@ if context.near is not None:
 table = trial_detail.comparison_table(trials, details, nearest)
 # A dataframe shows registry text as plain text; nothing in it is rendered as markup.
 st.dataframe(table, width="stretch", height=38 + 35 * len(table))
+# The table's cells cut long answers and a phone shows one trial's column at a time, so the same
+# answers can also be read in full, one trial after another.
+if st.toggle("Show every answer in full, one trial after another",
+             help="The table cuts long answers; this list shows all of each, and reads well on a small screen."):
+    for nct_id in table.columns:
+        st.subheader(nct_id)
+        st.markdown("\n".join(f"- **{markdown_text(aspect)}:** {markdown_text(answer)}"
+                              for aspect, answer in table[nct_id].items()))
 st.caption(":material/medical_information: " + app_support.DISCLAIMER)

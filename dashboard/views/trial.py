@@ -256,7 +256,8 @@ mine = changes[changes["nct_id"].isin(group_ids)]  # the history of each registr
 if mine.empty:
     st.caption("No recorded changes.")
 else:
+    # A day, as on the Changes page: the run's raw timestamp with seconds and zone helps nobody.
     st.dataframe(mine[["when", "change", "before", "after"]].rename(columns={
         "when": "When", "change": "Change", "before": "Before", "after": "After"}), hide_index=True,
-        width="stretch")
+        width="stretch", column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY")})
 st.caption(":material/medical_information: " + app_support.DISCLAIMER)

@@ -349,11 +349,14 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], allowed: Mappi
         elif field_name == "accepts_edss":
             score = _edss_score(raw[-1])
             if score is None:
-                notices.append(f"Ignored edss={raw[-1]!r} in the address (expected an EDSS score from 0 to 10)")
+                notices.append(f"Ignored edss={raw[-1]!r} in the address (expected an EDSS score from 0 to 10"
+                               " in half steps, such as 4.5)")
             else:
                 values[field_name] = score
         elif field_name == "text":
             values[field_name] = raw[-1][:MAX_TEXT_LENGTH]
+            if len(raw[-1]) > MAX_TEXT_LENGTH:  # said, so a pasted paragraph does not silently search for less
+                notices.append(f"Searched for the first {MAX_TEXT_LENGTH} characters of the address's q= only (it was longer)")
     state = FilterState(**values)
     if state.start_from is not None and state.start_to is not None and state.start_from > state.start_to:
         notices.append("Swapped the start years in the address: 'from' was after 'to'")

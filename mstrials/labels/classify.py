@@ -699,6 +699,61 @@ def _without_background_named_in(texts: Sequence[str], interventions: list[_Inte
     return _without_products(interventions, background, background_keys)
 
 
+# A title about the side effects of a therapy ("skin reactions from glatiramer acetate
+# injections", "mitoxantrone-induced cardiotoxicity", "fumarate-related GI symptoms") tests
+# what relieves or prevents them; the therapy causing them is given to everyone.
+_HARM_WORDS = r"(?:\w*toxicity|symptoms?|reactions?|side effects?|adverse \w+|flushing|intolerance|lymphopenia|pain)"
+_HARM_AFTER_PRODUCT = re.compile(rf"^ (?:\w+ ){{0,2}}?(?:induced|related|associated)(?: \w+){{0,3}}? {_HARM_WORDS}\b")
+_HARM_BEFORE_PRODUCT = re.compile(
+    rf"\b(?:{_HARM_WORDS} (?:from|to|of|with|after|caused by)|(?:prior to|before) (?:\w+ )?injections? of)(?: \w+){{0,2}}? $"
+)
+
+
+def _without_side_effect_source(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Remove the disease-modifying therapy whose side effects the titles say are studied; what
+    is left of an intervention naming it ("Warm compress prior to injection of glatiramer",
+    "Dexrazoxane plus mitoxantrone") is read again on its own. Unchanged if nothing would count."""
+    sources: set[str] = set()
+    source_keys: set[str] = set()
+    for title in record.titles[:2]:
+        normalised = normalise_text(title)
+        if not normalised:
+            continue
+        for match in vocabulary.find(normalised):
+            if not _is_product(match) or not set(match.keys) <= _APPROVED_DMT_KEYS:
+                continue
+            if _HARM_AFTER_PRODUCT.search(normalised[match.end :]) or _HARM_BEFORE_PRODUCT.search(normalised[: match.start]):
+                sources.add(match.normalised)
+                source_keys |= set(match.keys)
+    if not sources:
+        return interventions
+    # The titles may use a brand ("Copaxone") for the listed generic ("glatiramer acetate").
+    named_in_list = any(finding.entries & sources for i in interventions for finding in i.findings)
+
+    def is_source(finding: _Finding) -> bool:
+        return finding.kind == _ENTRY and bool(finding.entries & sources if named_in_list else finding.key in source_keys)
+
+    result = []
+    for intervention in interventions:
+        source_findings = [finding for finding in intervention.findings if is_source(finding)]
+        if not source_findings:
+            result.append(intervention)
+            continue
+        kept = [finding for finding in intervention.findings if not is_source(finding)]
+        if not kept:
+            remainder = f" {intervention.normalised} "
+            for entry in sorted({entry for finding in source_findings for entry in finding.entries}, key=len, reverse=True):
+                remainder = remainder.replace(f" {entry} ", " ")
+            words = [word for word in remainder.split() if word not in _FUNCTION_WORDS and word not in _COMBINING_WORDS]
+            kept = _findings_for_text(" ".join(words), intervention.type, vocabulary) if words else []
+        if kept:
+            result.append(intervention.with_findings(kept))
+    return result if _counts(result) else interventions
+
+
+_COMBINING_WORDS = frozenset({"plus", "with", "and", "or", "in", "combination", "combined", "injection", "injections"})
+
+
 def _apply_title_roles(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     """Records without arm groups: remove background therapy and active comparators named as
     such in the titles, and the probe drugs of interaction studies."""
@@ -1077,12 +1132,14 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
         interventions = _apply_title_roles(record, interventions, vocabulary)
     else:
         interventions = _apply_arm_text_roles(record, interventions, vocabulary)
+    interventions = _without_side_effect_source(record, interventions, vocabulary)
     interventions = _resolve_placeholders(record, interventions, vocabulary)
     interventions = _without_unrecognised_co_interventions(record, interventions)
     interventions = _without_unnamed_co_interventions(record, interventions)
     interventions = _symptom_tested(record, interventions, vocabulary)
     interventions = _disease_course_tested(record, interventions, vocabulary)
     interventions = _other_product_tested_for_repair(record, interventions, vocabulary)
+    interventions = _hormone_tested_for_repair(record, interventions)
     interventions = _diagnostic_devices(record, interventions)
     interventions = _without_delivery_devices(record, interventions, vocabulary)
     return _assemble(interventions)
@@ -1260,6 +1317,9 @@ def _without_delivery_devices(record: _Record, interventions: list[_Intervention
 _DIAGNOSTIC_TITLE = re.compile(
     r"\bdiagnos(?!ed\b)\w*|\bbiomarkers?\b|\bvalidat\w*|\bvalidity\b|\breliability\b|\bdetect\w*|\baccuracy\b"
     r"|\bmonitoring of\b|\bprediction\b"
+    # instruments that record or quantify function: "a wearable biosensor to track and quantify
+    # limb dysfunction", "a balance board to record balance parameters", "outcomes analysis"
+    r"|\bquantif\w*|\brecord(?:s|ing|ings)?\b|\btrack (?:and|or)\b|\boutcomes? analys[ie]s\b"
 )
 # Diagnostic words that describe who takes part or what is validated, not a measurement study:
 # "people with a new diagnosis of MS", "validation of a fall management programme".
@@ -1485,6 +1545,37 @@ def _other_product_tested_for_repair(record: _Record, interventions: list[_Inter
         )
         if other_product(intervention)
         else intervention
+        for intervention in interventions
+    ]
+
+
+# Hormones repurposed for myelin repair: ACTH acts on melanocortin receptors of
+# oligodendrocytes, estriol and testosterone on their hormone receptors. Otherwise they are
+# filed as the anti-inflammatory or neuroprotective drugs they usually are.
+_REPAIR_HORMONES = frozenset(
+    {"corticotropin", "adrenocorticotropic hormone", "acth", "acthar", "estriol", "oestriol", "testosterone", "progesterone"}
+)
+_MYELIN_AIM = re.compile(r"\b(?:re ?)?myelinat\w*|\bmyelin (?:repair|regenerat\w*)")
+
+
+def _hormone_tested_for_repair(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
+    """A repurposed hormone becomes `remyelination` when the titles or keywords give the trial
+    a myelin-repair aim ("ACTH effects on myelination", "estriol ... and re-myelination")."""
+    def hormone(finding: _Finding) -> bool:
+        return finding.kind == _ENTRY and bool(finding.entries) and finding.entries <= _REPAIR_HORMONES
+
+    if not any(hormone(finding) for i in interventions for finding in i.findings):
+        return interventions
+    aim = None
+    for text in record.titles[:2] + record.keywords:
+        aim = aim or _MYELIN_AIM.search(normalise_text(text))
+    if aim is None:
+        return interventions
+    return [
+        intervention.with_findings(
+            _Finding("remyelination", f"{finding.matched} for {aim.group(0)}", finding.entries, _ENTRY) if hormone(finding) else finding
+            for finding in intervention.findings
+        )
         for intervention in interventions
     ]
 

@@ -78,3 +78,21 @@ def test_hormone_tested_for_myelination_is_remyelination(drug):
 def test_hormone_without_a_repair_aim_keeps_its_class():
     assert keys(("DRUG", "repository corticotropin injection"), title="ACTH for MS Relapses") == {"anti_inflammatory"}
     assert keys(("DRUG", "Estriol"), title="Estriol in Women With MS") == {"neuroprotection_other"}
+
+
+# ---------------------------------------------------------------------------
+# A combination partner the titles name but the record does not list
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", [
+    "Immunotherapy With XY-3009 Alone or Combined With Atorvastatin in MS",
+    "Early Interferon Beta-1a and Simvastatin Combination Therapy in CIS",
+])
+def test_repair_or_protection_partner_named_in_a_combination_title_is_added(title):
+    assert keys(("BIOLOGICAL", "Rebif"), title=title) == {"anti_inflammatory", "neuroprotection_other"}
+
+
+def test_partner_named_without_a_combination_or_of_a_dmt_class_is_not_added():
+    assert keys(("DRUG", "Rebif"), title="Interferon Beta-1a in Patients Previously Given Atorvastatin") == {"anti_inflammatory"}
+    assert keys(("DRUG", "Clemastine"), title="Clemastine Combined With Fingolimod") == {"remyelination"}

@@ -1140,6 +1140,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _disease_course_tested(record, interventions, vocabulary)
     interventions = _other_product_tested_for_repair(record, interventions, vocabulary)
     interventions = _hormone_tested_for_repair(record, interventions)
+    interventions = _add_combination_partner_from_title(record, interventions, vocabulary)
     interventions = _diagnostic_devices(record, interventions)
     interventions = _without_delivery_devices(record, interventions, vocabulary)
     return _assemble(interventions)
@@ -1578,6 +1579,38 @@ def _hormone_tested_for_repair(record: _Record, interventions: list[_Interventio
         )
         for intervention in interventions
     ]
+
+
+_COMBINATION_WORD = re.compile(r"\bcombin\w*")
+
+
+def _add_combination_partner_from_title(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Records listing one drug of a combination the titles name ("X Alone or Combined With
+    Atorvastatin", "IFN and Atorvastatin Combination Therapy") give the unlisted partner too,
+    when it is a repair or neuroprotection drug: those are not the background drugs of a trial."""
+    titles = [normalise_text(title) for title in record.titles[:2]]
+    if not any(_COMBINATION_WORD.search(title) for title in titles):
+        return interventions
+    listed_entries = {entry for i in interventions for finding in i.findings for entry in finding.entries}
+    listed_keys = {finding.key for i in interventions for finding in i.findings}
+    if not listed_entries:
+        return interventions
+    partners = []
+    for title in titles:
+        if not _COMBINATION_WORD.search(title):
+            continue
+        for match in vocabulary.find(title):
+            if not _is_product(match) or match.from_pattern or not set(match.keys) <= _REPAIR_AND_PROTECTION_KEYS:
+                continue
+            if match.normalised in listed_entries or set(match.keys) & listed_keys:
+                continue
+            partners.extend(
+                _Finding(key, f"{match.matched} [title combination]", frozenset({match.normalised}), _ENTRY) for key in match.keys
+            )
+            listed_keys |= set(match.keys)
+    if not partners:
+        return interventions
+    return [*interventions, _Intervention(record.titles[0], "", "", tuple(partners))]
 
 
 def _evidence_without_interventions(record: _Record, vocabulary: Vocabulary) -> dict[str, list[dict[str, str]]]:

@@ -96,3 +96,24 @@ def test_repair_or_protection_partner_named_in_a_combination_title_is_added(titl
 def test_partner_named_without_a_combination_or_of_a_dmt_class_is_not_added():
     assert keys(("DRUG", "Rebif"), title="Interferon Beta-1a in Patients Previously Given Atorvastatin") == {"anti_inflammatory"}
     assert keys(("DRUG", "Clemastine"), title="Clemastine Combined With Fingolimod") == {"remyelination"}
+
+
+# ---------------------------------------------------------------------------
+# Unnamed "DMTs": background of a device trial, or what an observational study measures
+# ---------------------------------------------------------------------------
+
+
+def test_unnamed_dmts_beside_a_tested_device_are_background():
+    assert keys(("PROCEDURE", "Implant procedure"), ("DRUG", "Disease-Modifying Therapies (DMTs)"),
+                ("DEVICE", "Active stimulation"), title="A Nerve Stimulator in RRMS") == {"non_drug"}
+
+
+@pytest.mark.parametrize("name", ["Side effects of orally used DMDs", "Delay between MS onset and introduction of first line DMT"])
+def test_observational_measure_about_unnamed_dmts_is_other(name):
+    assert keys(("OTHER", name), title="Use of Therapies in MS", study_type="OBSERVATIONAL") == {"other"}
+
+
+def test_unnamed_dmts_themselves_still_count():
+    assert keys(("DRUG", "Disease-Modifying Therapies (DMTs)"), title="Outcomes of MS Therapy",
+                study_type="OBSERVATIONAL") == {"anti_inflammatory"}
+    assert keys(("DRUG", "Ocrelizumab"), ("DRUG", "Other disease modifying therapies"), title="Ocrelizumab in MS") >= {"b_cell"}

@@ -1142,6 +1142,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _hormone_tested_for_repair(record, interventions)
     interventions = _add_combination_partner_from_title(record, interventions, vocabulary)
     interventions = _diagnostic_devices(record, interventions)
+    interventions = _generic_dmt_in_context(record, interventions)
     interventions = _without_delivery_devices(record, interventions, vocabulary)
     return _assemble(interventions)
 
@@ -1359,6 +1360,54 @@ def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> 
         )
         for intervention in interventions
     ]
+
+
+# The vocabulary's words for "some disease-modifying therapy" that name no product.
+_GENERIC_DMT_WORDS = frozenset({
+    "disease modifying therapy", "disease modifying therapies", "disease modifying treatment",
+    "disease modifying treatments", "disease modifying drug", "disease modifying drugs",
+    "dmt", "dmts", "dmd", "dmds", "msdmds",
+})
+# "Side effects of orally used DMDs", "Delay between MS onset and introduction of first line DMT":
+# the therapy is what a measurement is about.
+_MEASURED_ABOUT = re.compile(r"\b(?:of|between|for|to)\b")
+
+
+def _generic_dmt_in_context(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
+    """Unnamed "DMTs" are the background of a trial testing a device, procedure or programme,
+    and, in an observational study, the subject of what is measured when a phrase is about
+    them: `other`. Elsewhere they stay the anti-inflammatory therapy they refer to."""
+    def generic(finding: _Finding) -> bool:
+        return finding.kind == _ENTRY and bool(finding.entries) and finding.entries <= _GENERIC_DMT_WORDS
+
+    if not any(generic(finding) for i in interventions for finding in i.findings):
+        return interventions
+    if record.study_type == "OBSERVATIONAL":
+        result = []
+        for intervention in interventions:
+            first = min(
+                (intervention.normalised.find(entry) for f in intervention.findings if generic(f) for entry in f.entries),
+                default=-1,
+            )
+            if first > 0 and _MEASURED_ABOUT.search(intervention.normalised[:first]):
+                intervention = intervention.with_findings(
+                    _Finding("other", f"{f.matched} (what is measured)", f.entries, _DIAGNOSTIC) if generic(f) else f
+                    for f in intervention.findings
+                )
+            result.append(intervention)
+        return result
+    tested_non_drug = any(
+        finding.key == "non_drug" and intervention.type not in _DRUG_LIKE_TYPES
+        for intervention in interventions
+        for finding in intervention.findings
+    )
+    if not tested_non_drug:
+        return interventions
+    result = [
+        intervention.with_findings(f for f in intervention.findings if not generic(f))
+        for intervention in interventions
+    ]
+    return [intervention for intervention in result if intervention.findings]
 
 
 # Neuroprotective drugs repurposed for a symptom ("riluzole as a symptomatic approach to

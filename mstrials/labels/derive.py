@@ -17,7 +17,7 @@ from mstrials.labels.eligibility import eligibility_inputs, extract_eligibility
 from mstrials.labels.vocabulary import vocabulary_hash
 
 # Bump when the classifier's or the eligibility parser's code changes what they produce.
-DERIVATION_CODE_VERSION = "8"  # 2: classifier patterns; 3: drug_classes; 4: EDSS and MS-type reading; 5: arm and description roles, symptom outcomes; 6: EDSS notes, subgroups, ";" in brackets; 7: mechanism co-interventions, transplants, parent-trial comparators, symptom wording; 8: side-effect sources, recording devices, hormones for myelin repair, title-named combination partners
+DERIVATION_CODE_VERSION = "8"  # 2: classifier patterns; 3: drug_classes; 4: EDSS and MS-type reading; 5: arm and description roles, symptom outcomes; 6: EDSS notes, subgroups, ";" in brackets; 7: mechanism co-interventions, transplants, parent-trial comparators, symptom wording; 8: side-effect sources, recording devices, hormones for myelin repair, title-named combination partners, unnamed DMTs in context
 
 DERIVED_COLUMNS: dict[str, str] = {
     "progressive": "INTEGER",

@@ -27,7 +27,12 @@ Mechanisms
     cocktail. A neuroprotection-group drug becomes `symptomatic` when a condition is a symptom or
     the titles say it is tested for one, and nothing names the disease course; a symptom drug
     becomes `neuroprotection_other` when the titles or keywords say the trial protects nerve
-    tissue and no symptom is named. Every study gets at least one key.
+    tissue and no symptom is named. Without arm groups, the titles also name what is tested: an
+    established DMT they do not name (nor its class) beside a drug they do name is a reference
+    (a parent trial's comparator, a comparison cohort), and a supplement, or a device or procedure
+    known only by its type, that they do not name beside a treatment they name is given alongside.
+    Therapies registered as GENETIC (CAR-T, modified cells) are read as therapies, gene tests as
+    tests. Every study gets at least one key.
 
 Progressive relevance and MS types
     Read from conditions, keywords, titles, MeSH condition terms and the inclusion part of the
@@ -385,6 +390,12 @@ def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Voca
     if rules.imaging_agent.search(normalised):
         return [_Finding("other", "(imaging or tracer agent)", frozenset(), _DIAGNOSTIC)]
     matches = vocabulary.find(normalised)
+    if intervention_type == "GENETIC":
+        # Gene-modified cells and gene therapies are registered as GENETIC as often as gene
+        # tests are: a named therapy ("CD19 CAR T cells", "KYV-101") is that therapy.
+        genetic_therapy = [match for match in matches if not set(match.keys) <= {"non_drug", "other"}]
+        if genetic_therapy and not rules.assessment.search(normalised):
+            return _findings_from_matches(genetic_therapy)
     if intervention_type in _DIAGNOSTIC_TYPES:
         # A programme registered as a diagnostic test ("Serious game", "Balance training") is
         # still a programme when its name measures nothing.
@@ -688,6 +699,64 @@ def _without_background_named_in(texts: Sequence[str], interventions: list[_Inte
     return _without_products(interventions, background, background_keys)
 
 
+# A title about the side effects of a therapy ("skin reactions from glatiramer acetate
+# injections", "mitoxantrone-induced cardiotoxicity", "fumarate-related GI symptoms") tests
+# what relieves or prevents them; the therapy causing them is given to everyone.
+_HARM_WORDS = r"(?:\w*toxicity|symptoms?|reactions?|side effects?|adverse \w+|flushing|intolerance|lymphopenia|pain)"
+_HARM_AFTER_PRODUCT = re.compile(rf"^ (?:\w+ ){{0,2}}?(?:induced|related|associated)(?: \w+){{0,3}}? {_HARM_WORDS}\b")
+_HARM_BEFORE_PRODUCT = re.compile(
+    rf"\b(?:{_HARM_WORDS} (?:from|to|of|with|after|caused by)|(?:prior to|before) (?:\w+ )?injections? of)(?: \w+){{0,2}}? $"
+)
+# Both patterns need a harm word or "injection": a title with neither is not searched for products
+# (most titles; finding the products in every title was a third of the classifier's time).
+_HARM_HINT = re.compile(rf"{_HARM_WORDS}|injection")
+
+
+def _without_side_effect_source(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Remove the disease-modifying therapy whose side effects the titles say are studied; what
+    is left of an intervention naming it ("Warm compress prior to injection of glatiramer",
+    "Dexrazoxane plus mitoxantrone") is read again on its own. Unchanged if nothing would count."""
+    sources: set[str] = set()
+    source_keys: set[str] = set()
+    for title in record.titles[:2]:
+        normalised = normalise_text(title)
+        if not normalised or not _HARM_HINT.search(normalised):
+            continue
+        for match in vocabulary.find(normalised):
+            if not _is_product(match) or not set(match.keys) <= _APPROVED_DMT_KEYS:
+                continue
+            if _HARM_AFTER_PRODUCT.search(normalised[match.end :]) or _HARM_BEFORE_PRODUCT.search(normalised[: match.start]):
+                sources.add(match.normalised)
+                source_keys |= set(match.keys)
+    if not sources:
+        return interventions
+    # The titles may use a brand ("Copaxone") for the listed generic ("glatiramer acetate").
+    named_in_list = any(finding.entries & sources for i in interventions for finding in i.findings)
+
+    def is_source(finding: _Finding) -> bool:
+        return finding.kind == _ENTRY and bool(finding.entries & sources if named_in_list else finding.key in source_keys)
+
+    result = []
+    for intervention in interventions:
+        source_findings = [finding for finding in intervention.findings if is_source(finding)]
+        if not source_findings:
+            result.append(intervention)
+            continue
+        kept = [finding for finding in intervention.findings if not is_source(finding)]
+        if not kept:
+            remainder = f" {intervention.normalised} "
+            for entry in sorted({entry for finding in source_findings for entry in finding.entries}, key=len, reverse=True):
+                remainder = remainder.replace(f" {entry} ", " ")
+            words = [word for word in remainder.split() if word not in _FUNCTION_WORDS and word not in _COMBINING_WORDS]
+            kept = _findings_for_text(" ".join(words), intervention.type, vocabulary) if words else []
+        if kept:
+            result.append(intervention.with_findings(kept))
+    return result if _counts(result) else interventions
+
+
+_COMBINING_WORDS = frozenset({"plus", "with", "and", "or", "in", "combination", "combined", "injection", "injections"})
+
+
 def _apply_title_roles(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     """Records without arm groups: remove background therapy and active comparators named as
     such in the titles, and the probe drugs of interaction studies."""
@@ -701,6 +770,7 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     interventions = _without_background_named_in(titles, interventions, vocabulary)
     interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)
     interventions = _without_double_dummy_reference(record, interventions, vocabulary)
+    interventions = _without_unnamed_reference_dmts(record, interventions, vocabulary)
 
     comparators: set[str] = set()
     comparator_only_keys: set[str] = set()
@@ -724,7 +794,11 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     for tested, named_after in comparisons:
         tested_keys, comparator_keys = _keys_of(tested), _keys_of(named_after)
         # "Placebo to match teriflunomide": a double-dummy design with teriflunomide as control.
-        dummy_matched = any(f" {entry} " in name for entry in named_after for name in placebo_names)
+        # A placebo listed beside two drugs of different classes compared in a title ("X vs
+        # teriflunomide", "Placebo") blinds that comparison: the drug named second is the control.
+        dummy_matched = any(f" {entry} " in name for entry in named_after for name in placebo_names) or (
+            bool(placebo_names) and not comparator_keys & tested_keys
+        )
         # Without a design word, only a new kind of treatment tested against an established
         # DMT is read as active-controlled; DMT against DMT is a head-to-head comparison.
         new_against_standard = (
@@ -777,6 +851,73 @@ def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Int
         return interventions
     products = {entry for intervention in dmt_only for finding in intervention.findings for entry in finding.entries}
     return _without_products(interventions, products)
+
+
+_EXTENSION_TITLE = re.compile(
+    r"\bextension\b|\brollover\b|\broll over\b|\blong term follow ?up\b|\bparent (?:stud\w*|trials?)\b|\bcore stud\w*"
+)
+
+
+def _dmt_only(intervention: _Intervention) -> bool:
+    keys = {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
+    return bool(keys) and keys <= _APPROVED_DMT_KEYS
+
+
+# Design words that make a listed DMT the control; "non-inferiority" is left out, as strategy
+# trials ("maintenance versus de-escalation") use it too.
+_ACTIVE_CONTROL_DESIGN = re.compile(r"\bdouble dummy\b|\bactive (?:control\w*|comparator)\b|\bactive reference\b")
+
+
+def _without_unnamed_reference_dmts(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Titles name the drug a trial is about. An established DMT they do not name, listed
+    beside a drug they do name, is a reference: the parent trials' comparator in an extension
+    study ("Long-term extension of tolebrutinib" listing "Teriflunomide"), a comparison cohort
+    ("Pregnancy outcomes in women exposed to diroximel fumarate" listing five other DMTs),
+    premedication or the therapy participants already take, or the control of an
+    active-controlled design. The drug named may be a new product the vocabulary does not know
+    ("XYZ-123"). Titles that compare strategies ("maintenance versus de-escalation") name the
+    arms by other words, so there the listed DMTs stay, unless the study is an extension or the
+    titles call it active-controlled."""
+    if len(interventions) < 2 or not any(_dmt_only(intervention) for intervention in interventions):
+        return interventions
+    rules = vocabulary.rules
+    titles = [normalise_text(title) for title in record.titles[:2]]
+    if (
+        any(rules.comparator_title.search(title) for title in titles)
+        and not any(_EXTENSION_TITLE.search(title) or _ACTIVE_CONTROL_DESIGN.search(title) for title in titles)
+    ):
+        return interventions
+    title_words = set(" ".join(titles).split())
+    padded_titles = [f" {title} " for title in titles]
+
+    def named_in_title(intervention: _Intervention) -> bool:
+        if any(entry and set(entry.split()) <= title_words for finding in intervention.findings for entry in finding.entries):
+            return True
+        # an unknown product, by its whole listed name
+        return (
+            any(finding.kind == _PLACEHOLDER for finding in intervention.findings)
+            and bool(intervention.normalised)
+            and not _is_bare_label(intervention.normalised, vocabulary)
+            and any(f" {intervention.normalised} " in title for title in padded_titles)
+        )
+
+    unnamed_dmts = [intervention for intervention in interventions if _dmt_only(intervention) and not named_in_title(intervention)]
+    if not unnamed_dmts:
+        return interventions
+    named = [intervention for intervention in interventions if named_in_title(intervention)]
+    if not any(finding.kind in (_ENTRY, _PLACEHOLDER) for intervention in named for finding in intervention.findings):
+        return interventions
+    # A DMT of a class the titles name is that drug under another name ("Copaxone" for
+    # "glatiramer"), or a head-to-head partner of the same class: not a reference of another kind.
+    title_keys = {key for title in titles for match in vocabulary.find(title) if _is_product(match) for key in match.keys}
+    references = {
+        entry
+        for intervention in unnamed_dmts
+        if not {finding.key for finding in intervention.findings} & title_keys
+        for finding in intervention.findings
+        for entry in finding.entries
+    }
+    return _without_products(interventions, references)
 
 
 def _without_double_dummy_reference(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
@@ -842,6 +983,25 @@ def _title_findings(record: _Record, vocabulary: Vocabulary, *, drugs: bool, pro
 _PARTICIPANT_SYMPTOM_WORDS = re.compile(r"\b(?:a|pre|pauci)?symptomatic\b")
 
 
+_REPAIR_AND_PROTECTION_KEYS = frozenset(
+    {"remyelination", "mitochondrial", "sodium_channel", "neuroprotection_other", "astrocyte", "microglia", "ibudilast"}
+)
+
+
+def _title_repair_classes(record: _Record, vocabulary: Vocabulary) -> list[_Finding]:
+    """Drug classes of repair and neuroprotection the titles name in words ("an M1 muscarinic
+    antagonist", "a beta-2 agonist", "a sodium channel blocker"), not product names."""
+    title_text = " ; ".join(normalise_text(title) for title in record.titles[:2])
+    if not title_text:
+        return []
+    matches = [
+        match
+        for match in vocabulary.find(title_text)
+        if match.from_pattern and not match.fuzzy and set(match.keys) <= _REPAIR_AND_PROTECTION_KEYS
+    ]
+    return _findings_from_matches(matches, " [title]")
+
+
 def _resolve_placeholders(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     if record.study_type == "OBSERVATIONAL":
         return interventions
@@ -855,8 +1015,11 @@ def _resolve_placeholders(record: _Record, interventions: list[_Intervention], v
             replacement = _title_findings(record, vocabulary, drugs=True, programmes=True, cues=drug_like)
         elif drug_like:
             # An unknown product: a drug the title names is more likely background or
-            # comparator than this product, so only the title's description of its purpose is used.
+            # comparator than this product, so only the title's description of its purpose is used,
+            # then the drug classes of repair and neuroprotection it names ("ABC-12, an M1
+            # antagonist"): those are not the classes of background or comparator drugs.
             replacement = _title_findings(record, vocabulary, drugs=False, programmes=False, cues=True)
+            replacement = replacement or _title_repair_classes(record, vocabulary)
         else:
             replacement = _title_findings(record, vocabulary, drugs=False, programmes=True, cues=False)
         if replacement:
@@ -884,6 +1047,33 @@ def _add_transplant_from_title(record: _Record, interventions: list[_Interventio
                 updated[index] = intervention.with_findings(intervention.findings + (transplant,))
                 return updated
     return interventions
+
+
+_TRANSPLANT_WORD = re.compile(r"\btransplant\w*|\bgraft\w*|\bengraft\w*")
+
+
+def _transplant_named_by_title(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A transplant the vocabulary does not know ("Transplantation", "Autologous graft
+    infusion", a procedure known only by its type) is the cell therapy the titles name
+    ("Autologous haematopoietic transplantation in aggressive MS")."""
+    def unnamed_transplant(intervention: _Intervention) -> bool:
+        return bool(_TRANSPLANT_WORD.search(intervention.normalised)) and not any(
+            finding.kind == _ENTRY for finding in intervention.findings
+        )
+
+    if not any(unnamed_transplant(intervention) for intervention in interventions):
+        return interventions
+    title_cells = [
+        finding
+        for finding in _title_findings(replace(record, conditions=[]), vocabulary, drugs=True, programmes=False, cues=False)
+        if finding.key == "cell_therapy"
+    ]
+    if not title_cells:
+        return interventions
+    return [
+        intervention.with_findings(title_cells) if unnamed_transplant(intervention) else intervention
+        for intervention in interventions
+    ]
 
 
 def _add_car_t_targets(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
@@ -931,6 +1121,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
             interventions = without_background
 
     interventions = _add_transplant_from_title(record, interventions, vocabulary)
+    interventions = _transplant_named_by_title(record, interventions, vocabulary)
     interventions = _without_support(
         interventions,
         rules.conditioning.normalised_terms,
@@ -944,12 +1135,17 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
         interventions = _apply_title_roles(record, interventions, vocabulary)
     else:
         interventions = _apply_arm_text_roles(record, interventions, vocabulary)
+    interventions = _without_side_effect_source(record, interventions, vocabulary)
     interventions = _resolve_placeholders(record, interventions, vocabulary)
     interventions = _without_unrecognised_co_interventions(record, interventions)
+    interventions = _without_unnamed_co_interventions(record, interventions)
     interventions = _symptom_tested(record, interventions, vocabulary)
     interventions = _disease_course_tested(record, interventions, vocabulary)
     interventions = _other_product_tested_for_repair(record, interventions, vocabulary)
+    interventions = _hormone_tested_for_repair(record, interventions)
+    interventions = _add_combination_partner_from_title(record, interventions, vocabulary)
     interventions = _diagnostic_devices(record, interventions)
+    interventions = _generic_dmt_in_context(record, interventions)
     interventions = _without_delivery_devices(record, interventions, vocabulary)
     return _assemble(interventions)
 
@@ -1025,6 +1221,76 @@ def _without_unrecognised_co_interventions(record: _Record, interventions: list[
     return result
 
 
+_ALONGSIDE_PRODUCT_FINDINGS = frozenset({(_ENTRY, "other"), (_PLACEHOLDER, "other")})
+
+
+def _may_be_given_alongside(intervention: _Intervention) -> bool:
+    """The shape of a co-intervention: an `other` or unknown supplement or drug, or a device or
+    procedure known only by its type."""
+    if not intervention.findings:
+        return False
+    if intervention.type in ("DIETARY_SUPPLEMENT", "DRUG"):
+        return {(finding.kind, finding.key) for finding in intervention.findings} <= _ALONGSIDE_PRODUCT_FINDINGS
+    if intervention.type in ("DEVICE", "PROCEDURE"):
+        return all(finding.kind == _TYPE_DEFAULT for finding in intervention.findings)
+    return False
+
+
+_FUNCTION_WORDS = frozenset({"the", "and", "for", "with", "use", "using", "per", "day", "from", "into", "its", "via"})
+# Titles, conditions or keywords saying that a supplement is what is given and studied.
+_SUPPLEMENTING = re.compile(r"\bsupplement\w*|\bloading\b|\bintake\b|\bnutraceutical\w*|\bfortif\w*")
+
+
+def _without_unnamed_co_interventions(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
+    """The titles name what a trial tests. When they name a recognised treatment listed in it
+    ("Ocrelizumab in PPMS", "Aerobic exercise in MS"), a supplement the vocabulary files under
+    `other` or does not know ("Vitamin D3", "Calcium", "Protein shake"), and a device or
+    procedure known only by its type ("Wearable sensor", "Leukapheresis") beside a drug, that
+    the titles do not name, are given alongside or are study procedures: not a second thing
+    tested. Code names and new-drug stems stay (a new product), and so do vaccines and other
+    biologicals (a vaccine challenge is part of what such trials study)."""
+    # Most trials list no such item: decided from the findings alone, before any title is read.
+    if len(interventions) < 2 or not any(_may_be_given_alongside(intervention) for intervention in interventions):
+        return interventions
+    title_text = " ".join(normalise_text(title) for title in record.titles[:2])
+    title_words = set(title_text.split()) - _FUNCTION_WORDS
+    if not title_words:
+        return interventions
+
+    def named_in_title(intervention: _Intervention) -> bool:
+        if any(entry and set(entry.split()) <= title_words for finding in intervention.findings for entry in finding.entries):
+            return True
+        return any(len(word) >= 3 and word in title_words for word in intervention.normalised.split())
+
+    def treatment_keys(intervention: _Intervention) -> set[str]:
+        return {finding.key for finding in intervention.findings if finding.kind == _ENTRY and finding.key != "other"}
+
+    named_treatments = [i for i in interventions if treatment_keys(i) and named_in_title(i)]
+    if not named_treatments:
+        return interventions
+    drug_named = any(treatment_keys(i) - {"non_drug"} for i in named_treatments)
+    non_dmt_named = any(treatment_keys(i) - _APPROVED_DMT_KEYS for i in named_treatments)
+    supplementing = any(
+        _SUPPLEMENTING.search(normalise_text(text)) for text in record.titles[:2] + record.conditions + record.keywords
+    )
+
+    def alongside(intervention: _Intervention) -> bool:
+        if not _may_be_given_alongside(intervention) or named_in_title(intervention):
+            return False
+        if _CODE_NAME.search(intervention.normalised) or _NEW_DRUG_STEM.search(intervention.normalised):
+            return False
+        if intervention.type in ("DIETARY_SUPPLEMENT", "DRUG"):
+            if supplementing:  # "Carnosine loading and training": the supplement is tested under another name
+                return False
+            # An unknown drug beside an established DMT or steroid is usually the add-on tested
+            # ("potassium chloride with high-dose steroids"), the DMT background: it stays.
+            return intervention.type == "DIETARY_SUPPLEMENT" or non_dmt_named
+        return drug_named  # a device or procedure known only by its type
+
+    kept = [intervention for intervention in interventions if not alongside(intervention)]
+    return kept if _counts(kept) else interventions
+
+
 # Devices that only give a drug ("RYAH inhaler", "autoinjector pen"): part of the drug tested.
 _DELIVERY_DEVICE = re.compile(r"\b(?:inhalers?|nebuli[sz]ers?|auto ?injectors?|injector pens?|pens?|syringes?|infusion pumps?|pumps?|vapori[sz]ers?|spacers?)\b")
 
@@ -1056,6 +1322,9 @@ def _without_delivery_devices(record: _Record, interventions: list[_Intervention
 _DIAGNOSTIC_TITLE = re.compile(
     r"\bdiagnos(?!ed\b)\w*|\bbiomarkers?\b|\bvalidat\w*|\bvalidity\b|\breliability\b|\bdetect\w*|\baccuracy\b"
     r"|\bmonitoring of\b|\bprediction\b"
+    # instruments that record or quantify function: "a wearable biosensor to track and quantify
+    # limb dysfunction", "a balance board to record balance parameters", "outcomes analysis"
+    r"|\bquantif\w*|\brecord(?:s|ing|ings)?\b|\btrack (?:and|or)\b|\boutcomes? analys[ie]s\b"
 )
 # Diagnostic words that describe who takes part or what is validated, not a measurement study:
 # "people with a new diagnosis of MS", "validation of a fall management programme".
@@ -1096,6 +1365,54 @@ def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> 
     ]
 
 
+# The vocabulary's words for "some disease-modifying therapy" that name no product.
+_GENERIC_DMT_WORDS = frozenset({
+    "disease modifying therapy", "disease modifying therapies", "disease modifying treatment",
+    "disease modifying treatments", "disease modifying drug", "disease modifying drugs",
+    "dmt", "dmts", "dmd", "dmds", "msdmds",
+})
+# "Side effects of orally used DMDs", "Delay between MS onset and introduction of first line DMT":
+# the therapy is what a measurement is about.
+_MEASURED_ABOUT = re.compile(r"\b(?:of|between|for|to)\b")
+
+
+def _generic_dmt_in_context(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
+    """Unnamed "DMTs" are the background of a trial testing a device, procedure or programme,
+    and, in an observational study, the subject of what is measured when a phrase is about
+    them: `other`. Elsewhere they stay the anti-inflammatory therapy they refer to."""
+    def generic(finding: _Finding) -> bool:
+        return finding.kind == _ENTRY and bool(finding.entries) and finding.entries <= _GENERIC_DMT_WORDS
+
+    if not any(generic(finding) for i in interventions for finding in i.findings):
+        return interventions
+    if record.study_type == "OBSERVATIONAL":
+        result = []
+        for intervention in interventions:
+            first = min(
+                (intervention.normalised.find(entry) for f in intervention.findings if generic(f) for entry in f.entries),
+                default=-1,
+            )
+            if first > 0 and _MEASURED_ABOUT.search(intervention.normalised[:first]):
+                intervention = intervention.with_findings(
+                    _Finding("other", f"{f.matched} (what is measured)", f.entries, _DIAGNOSTIC) if generic(f) else f
+                    for f in intervention.findings
+                )
+            result.append(intervention)
+        return result
+    tested_non_drug = any(
+        finding.key == "non_drug" and intervention.type not in _DRUG_LIKE_TYPES
+        for intervention in interventions
+        for finding in intervention.findings
+    )
+    if not tested_non_drug:
+        return interventions
+    result = [
+        intervention.with_findings(f for f in intervention.findings if not generic(f))
+        for intervention in interventions
+    ]
+    return [intervention for intervention in result if intervention.findings]
+
+
 # Neuroprotective drugs repurposed for a symptom ("riluzole as a symptomatic approach to
 # ataxia", "lamotrigine for central pain") are symptomatic there.
 _NEUROPROTECTION_KEYS = frozenset({"neuroprotection_other", "sodium_channel", "astrocyte"})
@@ -1105,6 +1422,24 @@ _DISEASE_COURSE_WORDS = re.compile(
 )
 _MS_WORDS = re.compile(r"\bmultiple sclerosis\b|\bms\b|\bsclerosis\b|\bdemyelinat\w*")
 _SYMPTOM_PURPOSE = re.compile(r"\b(?:for|treat\w*|reliev\w*|reduc\w*|improv\w*|manag\w*|symptomatic)\b")
+# A symptom that directly follows "with", "in" or "and" (up to two describing words between).
+_SYMPTOM_JUST_NAMED = re.compile(r"\b(?:with|in|and|against)(?: \w+){0,2} $")
+# "Effect of X on cognition": what the drug is tested for, unless the title is about progressive
+# MS, where a neuroprotective drug's effect on a symptom is a side question of a disease-course trial.
+_SYMPTOM_EFFECT = re.compile(r"\b(?:on|upon)(?: \w+){0,2} $")
+_PROGRESSIVE_TITLE = re.compile(r"\bprogressive\b|\bspms\b|\bppms\b|\bpms\b")
+
+
+def _names_symptom_purpose(normalised: str, start: int, end: int, progressive: bool | None = None) -> bool:
+    """Does a title say its drug is tested for the symptom matched at [start, end)?
+    `progressive`: whether the whole title is about progressive MS (read from `normalised` when
+    not given, for callers that keep the MS type in it)."""
+    before = normalised[:start]
+    if _SYMPTOM_PURPOSE.search(normalised[:end]) or _SYMPTOM_JUST_NAMED.search(before):
+        return True
+    if progressive is None:
+        progressive = bool(_PROGRESSIVE_TITLE.search(normalised))
+    return bool(_SYMPTOM_EFFECT.search(before)) and not progressive
 
 
 # Who takes part ("in secondary progressive MS", "relapsing-remitting"), not what is tested for.
@@ -1166,12 +1501,16 @@ def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabul
             symptom = f"{hit.group(0)} [condition]"
             break
     for title in record.titles[:2]:
-        normalised = _without_ms_type(normalise_text(title))
+        whole_title = normalise_text(title)
+        normalised = _without_ms_type(whole_title)
         if _DISEASE_COURSE_WORDS.search(normalised):
             return interventions
         hit = symptom_cues.search(normalised) if symptom_cues else None
-        # "for fatigue", "to treat pain", "as a symptomatic approach"
-        if hit and symptom is None and _SYMPTOM_PURPOSE.search(normalised[: hit.end()]):
+        # "for fatigue", "to treat pain", "as a symptomatic approach"; or the symptom named as
+        # what the participants have or what is studied with the drug ("in patients with
+        # depression", "Nimodipine and cognition", "effect on cognition")
+        progressive = bool(_PROGRESSIVE_TITLE.search(whole_title))
+        if hit and symptom is None and _names_symptom_purpose(normalised, hit.start(), hit.end(), progressive):
             symptom = f"{hit.group(0)} [title]"
     symptom = symptom or _symptom_in_primary_outcomes(record, symptom_cues)
     if symptom is None:
@@ -1215,7 +1554,7 @@ def _disease_course_tested(record: _Record, interventions: list[_Intervention], 
         for title in record.titles[:2]:
             normalised = normalise_text(title)
             hit = symptom_cues.search(normalised)
-            if hit and _SYMPTOM_PURPOSE.search(normalised[: hit.end()]):
+            if hit and _names_symptom_purpose(normalised, hit.start(), hit.end()):
                 return interventions
     return [
         intervention.with_findings(
@@ -1261,6 +1600,69 @@ def _other_product_tested_for_repair(record: _Record, interventions: list[_Inter
         else intervention
         for intervention in interventions
     ]
+
+
+# Hormones repurposed for myelin repair: ACTH acts on melanocortin receptors of
+# oligodendrocytes, estriol and testosterone on their hormone receptors. Otherwise they are
+# filed as the anti-inflammatory or neuroprotective drugs they usually are.
+_REPAIR_HORMONES = frozenset(
+    {"corticotropin", "adrenocorticotropic hormone", "acth", "acthar", "estriol", "oestriol", "testosterone", "progesterone"}
+)
+_MYELIN_AIM = re.compile(r"\b(?:re ?)?myelinat\w*|\bmyelin (?:repair|regenerat\w*)")
+
+
+def _hormone_tested_for_repair(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
+    """A repurposed hormone becomes `remyelination` when the titles or keywords give the trial
+    a myelin-repair aim ("ACTH effects on myelination", "estriol ... and re-myelination")."""
+    def hormone(finding: _Finding) -> bool:
+        return finding.kind == _ENTRY and bool(finding.entries) and finding.entries <= _REPAIR_HORMONES
+
+    if not any(hormone(finding) for i in interventions for finding in i.findings):
+        return interventions
+    aim = None
+    for text in record.titles[:2] + record.keywords:
+        aim = aim or _MYELIN_AIM.search(normalise_text(text))
+    if aim is None:
+        return interventions
+    return [
+        intervention.with_findings(
+            _Finding("remyelination", f"{finding.matched} for {aim.group(0)}", finding.entries, _ENTRY) if hormone(finding) else finding
+            for finding in intervention.findings
+        )
+        for intervention in interventions
+    ]
+
+
+_COMBINATION_WORD = re.compile(r"\bcombin\w*")
+
+
+def _add_combination_partner_from_title(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Records listing one drug of a combination the titles name ("X Alone or Combined With
+    Atorvastatin", "IFN and Atorvastatin Combination Therapy") give the unlisted partner too,
+    when it is a repair or neuroprotection drug: those are not the background drugs of a trial."""
+    titles = [normalise_text(title) for title in record.titles[:2]]
+    if not any(_COMBINATION_WORD.search(title) for title in titles):
+        return interventions
+    listed_entries = {entry for i in interventions for finding in i.findings for entry in finding.entries}
+    listed_keys = {finding.key for i in interventions for finding in i.findings}
+    if not listed_entries:
+        return interventions
+    partners = []
+    for title in titles:
+        if not _COMBINATION_WORD.search(title):
+            continue
+        for match in vocabulary.find(title):
+            if not _is_product(match) or match.from_pattern or not set(match.keys) <= _REPAIR_AND_PROTECTION_KEYS:
+                continue
+            if match.normalised in listed_entries or set(match.keys) & listed_keys:
+                continue
+            partners.extend(
+                _Finding(key, f"{match.matched} [title combination]", frozenset({match.normalised}), _ENTRY) for key in match.keys
+            )
+            listed_keys |= set(match.keys)
+    if not partners:
+        return interventions
+    return [*interventions, _Intervention(record.titles[0], "", "", tuple(partners))]
 
 
 def _evidence_without_interventions(record: _Record, vocabulary: Vocabulary) -> dict[str, list[dict[str, str]]]:

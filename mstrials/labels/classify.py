@@ -707,9 +707,11 @@ _HARM_AFTER_PRODUCT = re.compile(rf"^ (?:\w+ ){{0,2}}?(?:induced|related|associa
 _HARM_BEFORE_PRODUCT = re.compile(
     rf"\b(?:{_HARM_WORDS} (?:from|to|of|with|after|caused by)|(?:prior to|before) (?:\w+ )?injections? of)(?: \w+){{0,2}}? $"
 )
-# Both patterns need a harm word or "injection": a title with neither is not searched for products
-# (most titles; finding the products in every title was a third of the classifier's time).
-_HARM_HINT = re.compile(rf"{_HARM_WORDS}|injection")
+# Both patterns need a harm word or "injection": a title with none of these substrings is not
+# searched for products (most titles; finding the products in every title was a third of the
+# classifier's time). Substrings, not a regex: `\w*toxicity` tried at every position is slow.
+_HARM_HINTS = ("toxicity", "symptom", "reaction", "side effect", "adverse", "flushing", "intolerance",
+               "lymphopenia", "pain", "injection")
 
 
 def _without_side_effect_source(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
@@ -720,7 +722,7 @@ def _without_side_effect_source(record: _Record, interventions: list[_Interventi
     source_keys: set[str] = set()
     for title in record.titles[:2]:
         normalised = normalise_text(title)
-        if not normalised or not _HARM_HINT.search(normalised):
+        if not normalised or not any(hint in normalised for hint in _HARM_HINTS):
             continue
         for match in vocabulary.find(normalised):
             if not _is_product(match) or not set(match.keys) <= _APPROVED_DMT_KEYS:
@@ -1641,7 +1643,7 @@ def _add_combination_partner_from_title(record: _Record, interventions: list[_In
     Atorvastatin", "IFN and Atorvastatin Combination Therapy") give the unlisted partner too,
     when it is a repair or neuroprotection drug: those are not the background drugs of a trial."""
     titles = [normalise_text(title) for title in record.titles[:2]]
-    if not any(_COMBINATION_WORD.search(title) for title in titles):
+    if not any("combin" in title and _COMBINATION_WORD.search(title) for title in titles):  # substring first: cheap
         return interventions
     listed_entries = {entry for i in interventions for finding in i.findings for entry in finding.entries}
     listed_keys = {finding.key for i in interventions for finding in i.findings}

@@ -62,7 +62,7 @@ def read_mechanism_split(path: Path, keys: set[str]) -> list[dict]:
             if not NCT_ID.fullmatch(nct_id):
                 raise SplitError(f"line {line}: bad nct_id {nct_id!r}")
             if int(nct_id[-1]) % 2 == 0:
-                raise SplitError(f"line {line}: {nct_id} ends in an even digit (the r3 partition takes odd ones)")
+                raise SplitError(f"line {line}: {nct_id} ends in an even digit (unseen partitions take odd ones)")
             if nct_id in seen:
                 raise SplitError(f"line {line}: {nct_id} is labelled twice")
             if nct_id < previous:

@@ -17,8 +17,6 @@ looked at once per round of rule changes, never tuned on.
 from __future__ import annotations
 
 import csv
-import gzip
-import json
 import random
 import re
 from collections import Counter
@@ -40,62 +38,14 @@ CONTRACT_FILE = SHARED_DIR / "docs" / "mechanisms.md"
 CONTRACT_KEY_ROW = re.compile(r"^\| (\w+) \|", re.MULTILINE)
 RANDOM_SEED = 20261202
 RANDOM_DRAW = 80
-COLUMNS = ["nct_id", "mechanisms", "progressive", "why"]
-NCT_ID = re.compile(r"NCT\d{8}")
-
-
-class SplitError(ValueError):
-    """A split file breaks its format."""
+# The split format and the pool rule are round 3's: one reader, tested there.
+from test_devset_unseen_r3 import COLUMNS, corpus_ids, ids_named_in, partition_pool, read_mechanism_split  # noqa: E402,F401
 
 
 def vocabulary_keys() -> set[str]:
     """The mechanism keys of the label contract: the first column of its key table."""
     text = require_shared(CONTRACT_FILE).read_text(encoding="utf-8")
     return set(CONTRACT_KEY_ROW.findall(text)) - {"key"}
-
-
-def read_mechanism_split(path: Path, keys: set[str]) -> list[dict]:
-    """Rows of a mechanism split, or SplitError naming the first bad line."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames != COLUMNS:
-            raise SplitError(f"columns must be {COLUMNS}, found {reader.fieldnames}")
-        rows, seen, previous = [], set(), ""
-        for line, row in enumerate(reader, start=2):
-            nct_id = row["nct_id"] or ""
-            labels = (row["mechanisms"] or "").split("|")
-            if not NCT_ID.fullmatch(nct_id):
-                raise SplitError(f"line {line}: bad nct_id {nct_id!r}")
-            if int(nct_id[-1]) % 2 == 0:
-                raise SplitError(f"line {line}: {nct_id} ends in an even digit (the r4 partition takes odd ones)")
-            if nct_id in seen:
-                raise SplitError(f"line {line}: {nct_id} is labelled twice")
-            if nct_id < previous:
-                raise SplitError(f"line {line}: {nct_id} is out of order (rows are sorted by nct_id)")
-            if not all(labels) or set(labels) - keys or len(set(labels)) != len(labels):
-                raise SplitError(f"line {line}: mechanisms {row['mechanisms']!r} are not distinct vocabulary keys joined by '|'")
-            if row["progressive"] not in ("true", "false"):
-                raise SplitError(f"line {line}: progressive must be true or false, not {row['progressive']!r}")
-            if not (row["why"] or "").strip():
-                raise SplitError(f"line {line}: the why column is empty")
-            seen.add(nct_id)
-            previous = nct_id
-            rows.append(row)
-    return rows
-
-
-def ids_named_in(path: Path) -> set[str]:
-    return set(NCT_ID.findall(path.read_text(encoding="utf-8")))
-
-
-def corpus_ids(corpus_file: Path) -> set[str]:
-    with gzip.open(corpus_file, "rt", encoding="utf-8") as lines:
-        return {json.loads(line)["protocolSection"]["identificationModule"]["nctId"] for line in lines}
-
-
-def partition_pool(all_ids: set[str], excluded: set[str]) -> set[str]:
-    """The r4 pool: odd final digit, not named by any earlier devset file."""
-    return {nct_id for nct_id in all_ids if int(nct_id[-1]) % 2 == 1 and nct_id not in excluded}
 
 
 # ---------------------------------------------------------------------------
@@ -155,49 +105,6 @@ def test_mechanism_r4_shares_no_trial_with_any_other_devset_file(mechanism_rows)
 def test_mechanism_r4_trials_are_in_the_corpus(mechanism_rows, corpus_file: Path):
     missing = sorted({row["nct_id"] for row in mechanism_rows} - corpus_ids(corpus_file))
     assert not missing, f"not in the corpus: {missing[:5]}"
-
-
-# ---------------------------------------------------------------------------
-# The checks themselves catch what they are meant to catch
-# ---------------------------------------------------------------------------
-
-GOOD_ROW = "NCT01234567,b_cell|microglia,false,BTK inhibitor"
-
-
-@pytest.mark.parametrize(
-    ("rows", "message"),
-    [
-        (["NCT01234567,b_cel,false,typo"], "vocabulary keys"),
-        (["NCT01234567,b_cell|,false,dangling bar"], "vocabulary keys"),
-        (["NCT01234567,other|other,false,repeated key"], "vocabulary keys"),
-        (["NCT01234567,b_cell,True,capitalised flag"], "progressive"),
-        (["NCT0123456,b_cell,false,short id"], "bad nct_id"),
-        (["NCT01234568,b_cell,false,even last digit"], "even digit"),
-        (["NCT01234567,b_cell,false,"], "why"),
-        (["NCT01234567,b_cell,false,one", "NCT01234561,other,false,two"], "out of order"),
-        ([GOOD_ROW, GOOD_ROW], "twice"),
-    ],
-)
-def test_mechanism_reader_rejects_bad_rows(tmp_path, rows, message):
-    path = tmp_path / "split.csv"
-    path.write_text(",".join(COLUMNS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    with pytest.raises(SplitError, match=message):
-        read_mechanism_split(path, vocabulary_keys())
-
-
-def test_mechanism_reader_rejects_wrong_columns_and_accepts_a_good_row(tmp_path):
-    path = tmp_path / "split.csv"
-    path.write_text("nct_id,mechanisms,progressive\nNCT01234567,b_cell,false\n", encoding="utf-8")
-    with pytest.raises(SplitError, match="columns"):
-        read_mechanism_split(path, vocabulary_keys())
-    path.write_text(",".join(COLUMNS) + "\n" + GOOD_ROW + "\n", encoding="utf-8")
-    assert read_mechanism_split(path, vocabulary_keys()) == [
-        {"nct_id": "NCT01234567", "mechanisms": "b_cell|microglia", "progressive": "false", "why": "BTK inhibitor"}]
-
-
-def test_partition_pool_keeps_odd_unnamed_ids_only():
-    ids = {"NCT00000011", "NCT00000013", "NCT00000014", "NCT00000020"}
-    assert partition_pool(ids, excluded={"NCT00000013"}) == {"NCT00000011"}
 
 
 def test_vocabulary_keys_come_from_the_contract():

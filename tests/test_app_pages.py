@@ -481,6 +481,15 @@ def test_compare_asks_for_two_trials_and_ignores_bad_ids(small_cache, monkeypatc
     no_errors(at)
     assert not at.dataframe
     assert any("at least two" in info.value for info in at.info)
+    notice = "\n".join(m.value for e in at.expander if "page address" in e.label for m in e.markdown)
+    assert "NCT1" in notice and "javascript" in notice  # said, as typed (and escaped)
+
+
+def test_compare_reads_lower_case_ids_from_a_typed_address(small_cache, monkeypatch):
+    at = app_for(small_cache, monkeypatch, page="compare", compare=["nct00000011", " NCT00000012 "])
+    no_errors(at)
+    assert list(at.dataframe[0].value.columns) == ["NCT00000011", "NCT00000012"]
+    assert not [e for e in at.expander if "page address" in e.label]  # nothing was left out
 
 
 def test_choosing_ppms_says_how_many_trials_do_not_state_the_type(small_cache, monkeypatch, tmp_path):

@@ -195,6 +195,15 @@ def test_bad_address_values_are_dropped_with_notices():
     assert f"first {F.MAX_TEXT_LENGTH} characters" in joined
 
 
+def test_a_long_bad_value_is_repeated_in_the_notice_only_in_part():
+    parsed = F.parse_query_params({"edss": "9" * 5000, "mech": "z" * 5000}, ALLOWED)
+    assert len(parsed.notices) == 2
+    assert all(len(notice) < 200 for notice in parsed.notices)
+    assert any("9" * F.NOTICE_VALUE_LENGTH + "…'" in notice for notice in parsed.notices)
+    short = F.parse_query_params({"open": "yes"}, ALLOWED)
+    assert "open='yes'" in short.notices[0]  # short values are repeated whole
+
+
 def test_a_search_that_fits_gets_no_notice():
     parsed = F.parse_query_params({"q": "x" * F.MAX_TEXT_LENGTH}, ALLOWED)
     assert parsed.state.text == "x" * F.MAX_TEXT_LENGTH and parsed.notices == ()

@@ -19,8 +19,15 @@ st.markdown("Pick two to five trials to see their eligibility themes next to eac
             "blinding, how long, visits, an open-label extension). The page address keeps your choice, so you can "
             "share it.")
 
-asked = [nct for nct in st.query_params.get_all("compare") if is_trial_id(nct)]
-known = [nct for nct in dict.fromkeys(asked) if nct in set(frame["nct_id"])][: trial_detail.MAX_COMPARED]
+# Typed and shared addresses: "nct06113666" means NCT06113666. What cannot be compared is said.
+asked = {value.strip().upper(): value for value in st.query_params.get_all("compare")}  # key: as the cache spells ids
+listed = set(frame["nct_id"])
+known = [nct for nct in asked if is_trial_id(nct) and nct in listed][: trial_detail.MAX_COMPARED]
+left_out = [typed for nct, typed in asked.items() if nct not in known]
+if left_out and "compare_choice" not in st.session_state:
+    app_support.show_address_notices((
+        f"Left out {len(left_out)} trial id(s) from compare= that are not trials listed here, or past the "
+        f"{trial_detail.MAX_COMPARED} that can be compared: {', '.join(map(repr, left_out[:5]))}",))
 if "compare_choice" not in st.session_state:
     st.session_state["compare_choice"] = known
 filtered_ids = list(context.filtered()["nct_id"])

@@ -280,6 +280,15 @@ class ParsedFilters:
     notices: tuple[str, ...] = ()
 
 
+NOTICE_VALUE_LENGTH = 40
+
+
+def _quoted(value: str) -> str:
+    """An address value as a notice repeats it: quoted, and cut short, since a pasted paragraph
+    would bury the notice's point."""
+    return repr(value if len(value) <= NOTICE_VALUE_LENGTH else value[:NOTICE_VALUE_LENGTH] + "…")
+
+
 def _edss_score(text: str) -> float | None:
     """An EDSS score from the address: 0 to 10 in half steps."""
     try:
@@ -320,36 +329,36 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], allowed: Mappi
                     for item in items if canonical is None or item.casefold() in canonical]
             dropped = [item for item in items if canonical is not None and item.casefold() not in canonical]
             if dropped:
-                notices.append(f"Ignored unknown {param} value(s) in the address: {', '.join(map(repr, dropped[:5]))}")
+                notices.append(f"Ignored unknown {param} value(s) in the address: {', '.join(map(_quoted, dropped[:5]))}")
             values[field_name] = tuple(dict.fromkeys(kept))
         elif field_name == "progressive_only":
             if raw[-1] in {"all", "progressive"}:
                 values[field_name] = raw[-1] == "progressive"
             else:
-                notices.append(f"Ignored scope={raw[-1]!r} in the address (use 'progressive' or 'all')")
+                notices.append(f"Ignored scope={_quoted(raw[-1])} in the address (use 'progressive' or 'all')")
         elif field_name == "open_only":
             if raw[-1] in {"1", "0", "true", "false"}:
                 values[field_name] = raw[-1] in {"1", "true"}
             else:
-                notices.append(f"Ignored open={raw[-1]!r} in the address (use 1 or 0)")
+                notices.append(f"Ignored open={_quoted(raw[-1])} in the address (use 1 or 0)")
         elif field_name in {"start_from", "start_to"}:
             try:
                 year = int(raw[-1])
             except ValueError:
                 year = None
             if year is None or not EARLIEST_YEAR <= year <= LATEST_YEAR:
-                notices.append(f"Ignored {param}={raw[-1]!r} in the address (expected a year)")
+                notices.append(f"Ignored {param}={_quoted(raw[-1])} in the address (expected a year)")
             else:
                 values[field_name] = year
         elif field_name == "results":
             if raw[-1] in RESULTS_CHOICES:
                 values[field_name] = raw[-1]
             else:
-                notices.append(f"Ignored results={raw[-1]!r} in the address (use yes, no or any)")
+                notices.append(f"Ignored results={_quoted(raw[-1])} in the address (use yes, no or any)")
         elif field_name == "accepts_edss":
             score = _edss_score(raw[-1])
             if score is None:
-                notices.append(f"Ignored edss={raw[-1]!r} in the address (expected an EDSS score from 0 to 10"
+                notices.append(f"Ignored edss={_quoted(raw[-1])} in the address (expected an EDSS score from 0 to 10"
                                " in half steps, such as 4.5)")
             else:
                 values[field_name] = score

@@ -145,3 +145,13 @@ def test_bracketed_alternatives_stay_linear():
     started = time.perf_counter()
     window(criteria)
     assert time.perf_counter() - started < 5
+
+
+# A citation with initials and a full stop inside a short bracket is one note: its full stop does
+# not end the criterion, so the window after it is still read.
+@pytest.mark.parametrize(("criteria", "expected"), [
+    (sections(["Expanded Disability Status Scale (Kurtzke JF. Neurology 1983) score of 3.0 to 6.5 at screening"]), (3.0, 6.5)),
+    (sections(["EDSS (see Smith AB. et al.) between 2.0 and 5.5 inclusive"]), (2.0, 5.5)),
+])
+def test_a_full_stop_inside_a_citation_bracket_does_not_end_the_criterion(criteria, expected):
+    assert window(criteria) == expected

@@ -244,7 +244,8 @@ class CriteriaText:
         if match.group() not in ".!?":
             return True
         before = self.norm[max(0, match.start() - 8): match.start()]
-        return not _NO_BREAK_BEFORE_DOT.search(before)
+        # A citation in a short bracket ("(Kurtzke JF. Neurology 1983)") is one note, as for ";".
+        return not _NO_BREAK_BEFORE_DOT.search(before) and not self._inside_brackets(match.start())
 
     def _inside_brackets(self, pos: int) -> bool:
         """Whether `pos` lies in a short bracket on one line: "(EDSS; Kurtzke 1983)" is one note."""

@@ -5,19 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from mstrials.labels.classify import classify_study
-from tests.study_factory import make_study
-
-
-def keys(*interventions, title="A Study in Multiple Sclerosis", official_title=None, conditions=("Multiple Sclerosis",),
-         keywords=(), study_type="INTERVENTIONAL") -> set[str]:
-    extra = {"conditionsModule": {"conditions": list(conditions), "keywords": list(keywords)}}
-    study = make_study(title=title, conditions=conditions, interventions=tuple(interventions), **extra)
-    identification = study["protocolSection"]["identificationModule"]
-    if official_title:
-        identification["officialTitle"] = official_title
-    study["protocolSection"]["designModule"]["studyType"] = study_type
-    return set(classify_study(study).mechanisms)
+# The same small corpus-shaped study as round 4's tests.
+from tests.test_classify_round4 import keys
 
 
 # ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_devset_unseen_r2 import read_edss_split
-from tests.test_devset_unseen_r4_edss import copied_texts, normalised, reworded_texts
+from tests.test_devset_unseen_r4_edss import copied_texts, normalised, plain_ranges_checked, reworded_texts
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEVSET_DIR = REPO_ROOT / "tests" / "devset"
@@ -71,17 +71,7 @@ def test_r5_texts_without_a_window_still_mention_the_scale(rows):
 
 
 def test_r5_labels_a_plain_inclusive_range_exactly_as_written(rows):
-    # A row written "EDSS a to b" with nothing else bounding EDSS must carry exactly a and b; this
-    # catches a slip in hand labelling (for instance a strict-bound step applied to an inclusive range).
-    plain = re.compile(r"EDSS (\d+(?:[.,]\d)?) ?(?:-|–|to) ?(\d+(?:[.,]\d)?)")
-    checked = 0
-    for row in rows:
-        found = plain.findall(row["criteria"])
-        if len(found) == 1 and row["criteria"].count("EDSS") == 1:
-            low, high = (float(value.replace(",", ".")) for value in found[0])
-            assert (row["edss_min"], row["edss_max"]) == (low, high), row["criteria"][:80]
-            checked += 1
-    assert checked >= 5
+    assert plain_ranges_checked(rows) >= 5
 
 
 def test_r5_steps_strict_bounds_by_half_a_point(rows):

@@ -1536,15 +1536,21 @@ _NEUROPROTECTION_AIM = re.compile(
 )
 
 
+def _stated_aim(record: _Record, aim: re.Pattern) -> re.Match | None:
+    """The first words in the titles or keywords that state the trial's aim, if any do."""
+    for text in record.titles[:2] + record.keywords:
+        if found := aim.search(normalise_text(text)):
+            return found
+    return None
+
+
 def _disease_course_tested(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     """A drug known for symptoms (acetazolamide, dronabinol, memantine) becomes
     `neuroprotection_other` when the titles or keywords say the trial aims to protect nerve
     tissue and neither the titles nor the conditions name a symptom it treats."""
     if not any(finding.key == "symptomatic" and finding.kind == _ENTRY for i in interventions for finding in i.findings):
         return interventions
-    aim = None
-    for text in record.titles[:2] + record.keywords:
-        aim = aim or _NEUROPROTECTION_AIM.search(normalise_text(text))
+    aim = _stated_aim(record, _NEUROPROTECTION_AIM)
     if aim is None:
         return interventions
     symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
@@ -1621,9 +1627,7 @@ def _hormone_tested_for_repair(record: _Record, interventions: list[_Interventio
 
     if not any(hormone(finding) for i in interventions for finding in i.findings):
         return interventions
-    aim = None
-    for text in record.titles[:2] + record.keywords:
-        aim = aim or _MYELIN_AIM.search(normalise_text(text))
+    aim = _stated_aim(record, _MYELIN_AIM)
     if aim is None:
         return interventions
     return [

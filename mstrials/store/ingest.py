@@ -54,6 +54,7 @@ class RunSummary:
     removed: int = 0
     duplicates: int = 0
     older_ignored: int = 0
+    fuller_kept: int = 0  # same version as stored, but with fewer fields: the stored copy stays
     derived: int = 0  # studies whose labels this run worked out (unchanged ones keep theirs)
     seconds: float = 0.0
 
@@ -64,6 +65,8 @@ class RunSummary:
             f"unchanged {self.unchanged}, no longer listed {self.removed}, malformed {self.malformed}"
             + (f", duplicates dropped {self.duplicates}" if self.duplicates else "")
             + (f", older copies ignored {self.older_ignored}" if self.older_ignored else "")
+            + (f", fuller stored copies kept {self.fuller_kept} (the incoming copies of the same version held "
+               "fewer fields)" if self.fuller_kept else "")
             + f", {self.seconds:.1f} s"
         )
 
@@ -287,7 +290,7 @@ class _Applied:
     run can take it back (the run is streamed: earlier copies are written before later ones arrive)."""
 
     last_update: str
-    outcome: str  # the RunSummary counter it raised: new, changed, unchanged or older_ignored
+    outcome: str  # the RunSummary counter it raised: new, changed, unchanged, older_ignored or fuller_kept
     is_ms: bool
     data_date: str
 
@@ -431,9 +434,13 @@ class RunWriter:
                 self._change(nct_id, "listed_again", None, record[_STATUS])
             last_update = record[_LAST_UPDATE]
             is_older = bool(known.last_update and last_update and last_update < known.last_update)
-            if (known.content_hash == prepared.content_hash or is_older) and known.removed_run is None:
-                # An import of an older download must not roll the cache back in time.
-                outcome = "older_ignored" if is_older else "unchanged"
+            if known.removed_run is None and (
+                    known.content_hash == prepared.content_hash or is_older
+                    or self._is_thinner_copy(nct_id, known, prepared)):
+                # An import of an older download must not roll the cache back in time, nor a download
+                # of fewer fields (the API's `fields=`) thin out a stored copy of the same version.
+                outcome = ("older_ignored" if is_older else "unchanged"
+                           if known.content_hash == prepared.content_hash else "fuller_kept")
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
                 self._applied[nct_id] = _Applied(prepared.last_update, outcome, prepared.is_ms, prepared.data_date)
                 self._unchanged.append((self.run_id, nct_id))
@@ -456,6 +463,21 @@ class RunWriter:
                                     record[_REGISTRY])
         if len(self._study_rows) >= 500:
             self.flush()
+
+    def _is_thinner_copy(self, nct_id: str, known: _Known, prepared: "PreparedStudy") -> bool:
+        """Whether `prepared` is the stored study's own version (same last update) with fields left out.
+
+        Same-version copies differ only when a download asked for fewer fields; a registry that
+        changes a record moves its last-update date. Read only then, so a run seldom reads raw JSON."""
+        last_update = prepared.record[_LAST_UPDATE]
+        if not last_update or last_update != known.last_update or known.registry != CTGOV:
+            return False
+        row = self.connection.execute("SELECT raw_json FROM studies WHERE nct_id = ?", (nct_id,)).fetchone()
+        if row is None:
+            return False
+        stored_paths = field_paths(orjson.loads(row[0]))
+        incoming_paths = field_paths(orjson.loads(prepared.raw_json))
+        return incoming_paths < stored_paths
 
     def _malformed(self, position: str, problem: str) -> None:
         self.summary.malformed += 1
@@ -493,6 +515,23 @@ class RunWriter:
             (self.run_id, self.started_at, _now(), s.source, s.mode, api_version, data_timestamp, s.pages, s.seen,
              s.ms_kept, s.non_ms, s.new, s.changed, s.unchanged, s.malformed, s.removed, s.registry),
         )
+
+
+def field_paths(study: Any, depth: int = 3) -> frozenset[tuple[str, ...]]:
+    """The key paths of a record's nested objects, `depth` levels down (lists are not entered):
+    ("protocolSection", "eligibilityModule", "eligibilityCriteria") and so on."""
+    paths: set[tuple[str, ...]] = set()
+    level = [((), study)]
+    for _ in range(depth):
+        deeper = []
+        for prefix, value in level:
+            if isinstance(value, dict):
+                for key, inner in value.items():
+                    path = (*prefix, str(key))
+                    paths.add(path)
+                    deeper.append((path, inner))
+        level = deeper
+    return frozenset(paths)
 
 
 def _derive_stored(row: tuple[str, str]) -> tuple[str, dict[str, Any]]:

@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     report = evaluate([label for path in args.devset for label in load_devset(path)], by_id, classify_study)
     unseen_parts = {path.name: evaluate(load_devset(path), unseen_studies, classify_study) for path in args.unseen}
     unseen = evaluate([label for path in args.unseen for label in load_devset(path)], unseen_studies, classify_study)
-    ctis_parts = {f"ctis {path.stem.removeprefix('mechanism_unseen_')}": unseen_parts[path.name] for path in ctis_splits}
+    ctis_parts = {path.stem.removeprefix('mechanism_unseen_'): unseen_parts[path.name] for path in ctis_splits}
 
     names = " + ".join(f"{name} ({part.size})" for name, part in unseen_parts.items())
     dev_names = " + ".join(path.name for path in args.devset)

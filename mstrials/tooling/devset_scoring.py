@@ -8,7 +8,9 @@ The unseen split (tests/devset/mechanism_unseen.csv, same columns) holds labels 
 never tuned on. Each batch of newly read trials was split at random before the next round of
 rule changes (stratified by key set and progressive flag; seed 20251201 for the first batch of
 371, 20251202 for the second of 91): about half went into the unseen file, the rest joined the
-dev set. Only the unseen scores are looked at, never its individual mistakes.
+dev set. Only the unseen scores are looked at, never its individual mistakes. Later rounds are
+whole frozen files (UNSEEN_PATHS); the CTIS round labels EU registry trials by CTIS number, and its
+studies come from the registry's CSV export through the product's CTIS reading path.
 
 Macro-F1 is the usual one for multi-label sets, computed per split: the mean F1 over the keys
 that occur in that split's gold labels or predictions. A key with neither (no trial of the split
@@ -21,12 +23,14 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mstrials.labels.vocabulary import MECHANISM_KEYS
+from mstrials.sources.ctis_files import is_ctis_number
 
 DEVSET_PATH = Path(__file__).resolve().parent.parent.parent / "tests" / "devset" / "mechanism_devset.csv"
 UNSEEN_PATH = DEVSET_PATH.with_name("mechanism_unseen.csv")
@@ -41,7 +45,16 @@ UNSEEN_R4_PATH = DEVSET_PATH.with_name("mechanism_unseen_r4.csv")
 # estimate on the splits tuned against least.
 RETIRED_UNSEEN_PATHS = (UNSEEN_PATH,)
 DEV_PATHS = (DEVSET_PATH, *RETIRED_UNSEEN_PATHS)
-UNSEEN_PATHS = (UNSEEN_R2_PATH, UNSEEN_R3_PATH, UNSEEN_R4_PATH)
+# Round 5: every trial of the EU CTIS portal export (a new pool; the corpus has no unread rare-key
+# trials left). Its id column holds CTIS trial numbers, and its studies are the CSV's rows read the
+# way the product reads them (ctis_split_studies), not corpus studies.
+UNSEEN_CTIS_PATH = DEVSET_PATH.with_name("mechanism_unseen_ctis.csv")
+CTIS_SPLIT_PATHS = (UNSEEN_CTIS_PATH,)
+UNSEEN_PATHS = (UNSEEN_R2_PATH, UNSEEN_R3_PATH, UNSEEN_R4_PATH, UNSEEN_CTIS_PATH)
+# The unseen splits whose studies are in the ClinicalTrials.gov corpus.
+CORPUS_UNSEEN_PATHS = tuple(path for path in UNSEEN_PATHS if path not in CTIS_SPLIT_PATHS)
+# The CTIS export the CTIS split labels, beside the repository (never committed).
+CTIS_EXPORT_NAME = "ctis_ms_trials_2025-09-24.csv"
 DEVSET_COLUMNS = ("nct_id", "mechanisms", "progressive", "why")
 # EDSS-window texts: the dev texts, and the frozen unseen rounds, each written by someone who never
 # opened the parser (bench_eligibility.py scores them; a new round's file is added here).
@@ -102,8 +115,17 @@ class KeyScore:
         return self.true_positives + self.false_positives + self.false_negatives > 0
 
 
-def load_devset(path: str | Path = DEVSET_PATH) -> list[DevLabel]:
-    """Read and validate the dev set (unknown keys, bad booleans and duplicates are errors)."""
+def is_ctis_split(path: str | Path) -> bool:
+    """Whether a split's id column holds CTIS trial numbers (CTIS_SPLIT_PATHS) rather than NCT ids."""
+    resolved = Path(path).resolve()
+    return any(resolved == split.resolve() for split in CTIS_SPLIT_PATHS)
+
+
+def load_devset(path: str | Path = DEVSET_PATH, ctis: bool | None = None) -> list[DevLabel]:
+    """Read and validate the dev set (unknown keys, bad booleans and duplicates are errors).
+    Ids must be NCT ids, or CTIS trial numbers (YYYY-5NNNNN-NN-NN) in a CTIS split: `ctis`,
+    by default whether `path` is one of CTIS_SPLIT_PATHS."""
+    ctis = is_ctis_split(path) if ctis is None else ctis
     labels: list[DevLabel] = []
     seen: set[str] = set()
     with open(path, newline="", encoding="utf-8") as handle:
@@ -115,7 +137,9 @@ def load_devset(path: str | Path = DEVSET_PATH) -> list[DevLabel]:
             keys = frozenset(key.strip() for key in (row["mechanisms"] or "").split("|") if key.strip())
             unknown = sorted(keys - set(MECHANISM_KEYS))
             progressive = (row["progressive"] or "").strip().lower()
-            if not nct_id.startswith("NCT"):
+            if ctis and not is_ctis_number(nct_id):
+                raise DevsetError(f"{path}:{line_number}: bad CTIS trial number {nct_id!r} (a CTIS split)")
+            if not ctis and not nct_id.startswith("NCT"):
                 raise DevsetError(f"{path}:{line_number}: bad nct_id {nct_id!r}")
             if nct_id in seen:
                 raise DevsetError(f"{path}:{line_number}: {nct_id} is labelled twice")
@@ -232,4 +256,20 @@ def corpus_by_id(path: str | Path) -> dict[str, dict]:
         nct_id = study.get("protocolSection", {}).get("identificationModule", {}).get("nctId")
         if nct_id:
             studies[nct_id] = study
+    return studies
+
+
+def ctis_split_studies(export: str | Path, warn: Callable[[str], None] | None = None) -> dict[str, dict]:
+    """The trials of a CTIS file as the product reads them, by trial number: the import's reader
+    (refresh.ctis_download: each trial at its highest resubmission) and the v2 view the classifier
+    reads (registries.v2_view). Rows the reader skips are reported through `warn` (default stderr)."""
+    # Imported here: the store's modules are only needed by a bench that scores a CTIS split.
+    from mstrials.sources.registries import v2_view
+    from mstrials.store.refresh import ctis_download
+
+    studies: dict[str, dict] = {}
+    for item in ctis_download(Path(export), warn or (lambda line: print(line, file=sys.stderr))):
+        view = v2_view(item.parsed())
+        if view.trial_id is not None:
+            studies[view.trial_id] = view.study
     return studies

@@ -60,7 +60,8 @@ DEVSET_COLUMNS = ("nct_id", "mechanisms", "progressive", "why")
 # opened the parser (bench_eligibility.py scores them; a new round's file is added here).
 EDSS_DEV_FILES = ("eligibility_edss_dev.jsonl",)
 EDSS_UNSEEN_FILES = ("eligibility_edss_unseen.jsonl", "eligibility_edss_unseen_r2.jsonl", "eligibility_edss_unseen_r3.jsonl",
-                     "eligibility_edss_unseen_r4.jsonl", "eligibility_edss_unseen_r5.jsonl")
+                     "eligibility_edss_unseen_r4.jsonl", "eligibility_edss_unseen_r5.jsonl",
+                     "eligibility_edss_unseen_r6.jsonl")
 
 
 

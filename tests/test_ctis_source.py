@@ -236,3 +236,32 @@ def test_dates_are_real_days():
     assert iso_date("29/02/2024") == "2024-02-29" and iso_date("29/02/2023") is None
     assert iso_date("2024-13-01") is None and iso_date("2024-02-30T10:00:00") is None
     assert iso_date("2024-02-03T10:00:00") == "2024-02-03" and iso_date("2024-02-031") is None
+
+
+def test_product_cells_keep_bracketed_and_decimal_commas_and_drop_blank_markers():
+    assert split_products("Rituximab, -, Ocrevus 300 mg concentrate for solution for infusion") == [
+        "Rituximab", "Ocrevus 300 mg concentrate for solution for infusion"]
+    assert split_products("-") == []
+    assert split_products("Contrastol 0,5 mmol/ml solution for injection, Drugamab") == [
+        "Contrastol 0,5 mmol/ml solution for injection", "Drugamab"]
+    assert split_products("VACCIMAX suspension (adsorbed, reduced antigen content), Otherol") == [
+        "VACCIMAX suspension (adsorbed, reduced antigen content)", "Otherol"]
+    # a lower-case product after one without a strength stays its own product
+    assert split_products("PARACETAMOL, ublituximab") == ["PARACETAMOL", "ublituximab"]
+
+
+def test_a_retrieve_record_names_each_product_by_its_sponsor_code_too():
+    record = {
+        "ctNumber": "2024-500001-11-00",
+        "authorizedApplication": {"authorizedPartI": {
+            "trialDetails": {"clinicalTrialIdentifiers": {"fullTitle": "A trial in multiple sclerosis"}},
+            "products": [
+                {"productName": "Testinib 10 mg tablets", "jsonActiveSubstanceNames": "testinib",
+                 "sponsorProductCodeEdit": "XY-1234"},
+                {"productName": "-"},
+            ],
+        }},
+    }
+    interventions = to_v2_study(record)["protocolSection"]["armsInterventionsModule"]["interventions"]
+    assert [item["name"] for item in interventions] == ["Testinib"]
+    assert "XY-1234" in interventions[0]["otherNames"]

@@ -145,22 +145,30 @@ def clean_product_name(name: str) -> str:
     return without_form or cleaned.strip(" ,.-") or _one_line(name)
 
 
+# A comma between products, but not a decimal comma ("Clariscan 0,5 mmol/ml").
+_PRODUCT_COMMA = re.compile(r"(?<![0-9]),|,(?![0-9])")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def split_products(text: Any) -> list[str]:
-    """A Product cell as product names. Commas also occur inside names ("20 mg/ml, oplossing voor …"):
-    a lower-case piece after a piece that already carries a strength belongs to that piece."""
+    """A Product cell as product names. Commas also occur inside names ("20 mg/ml, oplossing voor …",
+    "(adsorbé, à teneur réduite)"): a lower-case piece after a piece that already carries a strength,
+    and any piece while a bracket is still open, belongs to the piece before. Pieces with no letter
+    ("-", the portal's blank) are no product."""
     cell = _cell(text)
     if cell is None:
         return []
-    pieces = [_one_line(piece) for piece in cell.split(",")]
+    pieces = [_one_line(piece) for piece in _PRODUCT_COMMA.split(cell)]
     products: list[str] = []
     for piece in pieces:
         if not piece:
             continue
-        if products and piece[:1].islower() and _STRENGTH.search(products[-1]):
+        if products and (products[-1].count("(") > products[-1].count(")")
+                         or piece[:1].islower() and _STRENGTH.search(products[-1])):
             products[-1] = f"{products[-1]}, {piece}"
         else:
             products.append(piece)
-    return list(dict.fromkeys(product.rstrip(" .") for product in products))
+    return list(dict.fromkeys(product.rstrip(" .") for product in products if _LETTER.search(product)))
 
 
 _COUNTRY_START = re.compile(r"(?:^|[,\n])\s*([^:,\n]+?)\s*:")
@@ -435,9 +443,11 @@ def to_v2_study(record: Any) -> dict:
 
     product_records = _dicts(part_one.get("products"))
     if product_records:
+        # The sponsor's code ("MK-5592") names a product in development better than its form does.
         products = [
-            (_one_line(name), [s.strip() for s in (_cell(p.get("jsonActiveSubstanceNames")) or "").split(",") if s.strip()])
-            for p in product_records if (name := _cell(p.get("productName")))
+            (_one_line(name), [s.strip() for s in (_cell(p.get("jsonActiveSubstanceNames")) or "").split(",") if s.strip()]
+             + [code for code in [_cell(p.get("sponsorProductCodeEdit"))] if code])
+            for p in product_records if (name := _cell(p.get("productName"))) and _LETTER.search(name)
         ]
     else:
         products = [(name, []) for name in split_products(flat["products"])]

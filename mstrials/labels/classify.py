@@ -400,13 +400,14 @@ def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Voca
         # A programme registered as a diagnostic test ("Serious game", "Balance training") is
         # still a programme when its name measures nothing.
         programme = [match for match in matches if set(match.keys) == {"non_drug"} and _names_a_programme(match)]
-        if programme and not rules.assessment.search(normalised):
+        if programme and not _measuring_words(normalised, programme, vocabulary):
             return _findings_from_matches(programme)
         return [_Finding("other", "(diagnostic test)", frozenset(), _DIAGNOSTIC)]
 
     therapy = [match for match in matches if set(match.keys) != {"non_drug"}]
     programme = [match for match in matches if set(match.keys) == {"non_drug"}]
-    assessment = [_Finding("other", "(assessment or sampling)", frozenset(), _DIAGNOSTIC)] if rules.assessment.search(normalised) else []
+    measured = _measuring_words(normalised, programme, vocabulary)
+    assessment = [_Finding("other", "(assessment or sampling)", frozenset(), _DIAGNOSTIC)] if measured else []
 
     if intervention_type in _DRUG_LIKE_TYPES or not intervention_type:
         # A product listed as a drug is judged by the product; programme words only count alone,
@@ -428,13 +429,33 @@ def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Voca
     return [_Finding("other", "(unrecognised intervention)", frozenset(), _PLACEHOLDER)]
 
 
+# "MRI-guided", "ultrasound guided": the imaging word says how a procedure is aimed.
+_GUIDED = re.compile(r"\b[a-z0-9]+ guided\b")
+
+
+def _measuring_words(normalised: str, programme: Sequence[TermMatch], vocabulary: Vocabulary) -> bool:
+    """Does the name hold an assessment, sampling or imaging word outside the treatment words
+    the vocabulary names? A named treatment containing a measuring word ("focused ultrasound",
+    "MRI-guided thalamotomy") is that treatment, not a scan."""
+    assessment = vocabulary.rules.assessment
+    if not assessment.search(normalised):
+        return False
+    named = [(match.start, match.end) for match in programme if not match.from_pattern and match.end > match.start]
+    text = _GUIDED.sub(lambda hit: " " * len(hit.group(0)), normalised)
+    return any(
+        not any(start <= hit.start() and hit.end() <= end for start, end in named) for hit in assessment.finditer(text)
+    )
+
+
 # Pattern labels that name a programme; the others ("exercise" from "balance", "walking or
 # cycling programme" from "gait") are also the words of tests and measurements.
 _PROGRAMME_LABELS = frozenset({"training", "rehabilitation", "cognitive programme", "structured programme", "behavioural intervention"})
 
 
 # Digital tools carry tests as often as programmes ("DigiCog app", "Konectom smartphone").
-_DIGITAL_TOOLS = frozenset({"app", "smartphone", "mobile application", "website", "web based", "online", "internet", "telehealth", "telemedicine"})
+_DIGITAL_TOOLS = frozenset({
+    "app", "mobile app", "smartphone", "mobile application", "website", "web based", "online", "internet", "telehealth", "telemedicine",
+})
 
 
 def _names_a_programme(match: TermMatch) -> bool:
@@ -1147,6 +1168,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _hormone_tested_for_repair(record, interventions)
     interventions = _add_combination_partner_from_title(record, interventions, vocabulary)
     interventions = _diagnostic_devices(record, interventions)
+    interventions = _treatment_named_by_title(record, interventions, vocabulary)
     interventions = _generic_dmt_in_context(record, interventions)
     interventions = _without_delivery_devices(record, interventions, vocabulary)
     return _assemble(interventions)
@@ -1341,6 +1363,33 @@ def _is_diagnostic_title(title: str) -> bool:
     if _NOT_DIAGNOSTIC_TITLE.search(normalised):
         normalised = _NOT_DIAGNOSTIC_TITLE.sub(" ", normalised)
     return bool(_DIAGNOSTIC_TITLE.search(normalised))
+
+
+# A title saying what a treatment does: "the effects of FES", "to treat foot drop".
+_EFFECT_TITLE = re.compile(r"\beffects?\b|\btreat\w*|\btherap\w*|\bmanag\w*|\beffective\w*|\befficacy\b|\binterventions?\b")
+
+
+def _treatment_named_by_title(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A trial listing only its measurements ("Incremental shuttle walk test", "Activity
+    monitoring") whose titles name a non-drug treatment and what it does ("The effects of FES
+    ... to treat foot drop") tests that treatment. Only words that name a programme count:
+    "balance" or "gait" in a title are as often what is measured."""
+    if record.study_type == "OBSERVATIONAL" or not interventions:
+        return interventions
+    if any(finding.kind != _DIAGNOSTIC for intervention in interventions for finding in intervention.findings):
+        return interventions
+    titles = [normalise_text(title) for title in record.titles[:2]]
+    if not any(_EFFECT_TITLE.search(title) for title in titles):
+        return interventions
+    matches = [
+        match
+        for match in vocabulary.find(" ; ".join(titles))
+        if not match.fuzzy and not match.descriptor and set(match.keys) == {"non_drug"} and _names_a_programme(match)
+    ]
+    found = _findings_from_matches(matches, " [title]")
+    if not found:
+        return interventions
+    return [*interventions, _Intervention(record.titles[0], "", "", tuple(found))]
 
 
 def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from mstrials.labels.classify import evidence_text
 from tests.test_classify_round4 import keys
 
 
@@ -69,3 +70,34 @@ def test_recorded_factors_are_an_exposure_not_a_programme(name):
 @pytest.mark.parametrize("name", ["Continuous quality improvement", "Far infrared sauna sessions"])
 def test_care_programmes_and_physical_agents_are_non_drug(name):
     assert keys(("OTHER", name), title="A Trial in MS") == {"non_drug"}
+
+
+# ---------------------------------------------------------------------------
+# Evidence text never quotes a blank intervention name
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["", " ", "\t\n", "\u00a0"])
+def test_evidence_text_does_not_quote_a_blank_name(name):
+    text = evidence_text({"other": [{"intervention": name, "matched": "(assessment or sampling)"}]})
+    assert text == "other: (assessment or sampling)"
+    assert '"' not in text
+
+
+# ---------------------------------------------------------------------------
+# Established DMTs named first in a comparison with a new kind of treatment are the reference
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("title", "dmts"), [
+    ("Ocrelizumab or Alemtuzumab Compared With Autologous Haematopoietic Stem Cell Transplantation in MS", ("Ocrelizumab", "Alemtuzumab")),
+    ("Natalizumab Versus Autologous Stem Cell Transplantation in Aggressive MS", ("Natalizumab",)),
+])
+def test_dmts_named_before_a_new_kind_of_treatment_they_are_compared_with_are_the_reference(title, dmts):
+    listed = [("DRUG", "Autologous haematopoietic stem cell transplantation"), *(("DRUG", dmt) for dmt in dmts)]
+    assert keys(*listed, title=title) == {"cell_therapy"}
+
+
+def test_dmt_against_dmt_stays_a_head_to_head_comparison():
+    assert keys(("DRUG", "Ocrelizumab"), ("DRUG", "Natalizumab"), title="Ocrelizumab Compared With Natalizumab in RRMS") == {
+        "b_cell", "anti_inflammatory"}

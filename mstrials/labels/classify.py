@@ -112,6 +112,7 @@ def evidence_text(evidence: Any) -> str:
             if not isinstance(item, Mapping):
                 continue
             name = str(item.get("intervention", "") or "").replace('"', "'")
+            name = name if name.strip() else ""  # a blank name (stored evidence) is not quoted as ""
             matched = str(item.get("matched", "") or "")
             items.append(f'"{name}" ~ {matched}' if name else matched)
         parts.append(f"{key}: {', '.join(items)}" if items else str(key))
@@ -832,6 +833,15 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
         if design_signal or dummy_matched or new_against_standard:
             comparators |= set(named_after)
             comparator_only_keys |= comparator_keys - tested_keys
+        elif (
+            tested_keys <= _APPROVED_DMT_KEYS
+            and not comparator_keys <= _APPROVED_DMT_KEYS
+            and not comparator_keys & tested_keys
+        ):
+            # "Ocrelizumab or alemtuzumab compared with aHSCT": named the other way round, the
+            # established DMTs are still the reference for the new kind of treatment.
+            comparators |= set(tested)
+            comparator_only_keys |= tested_keys - comparator_keys
     interventions = _without_products(interventions, comparators, comparator_only_keys)
 
     if any(rules.interaction_title.search(normalise_text(title)) for title in titles):

@@ -67,6 +67,13 @@ def test_recorded_factors_are_an_exposure_not_a_programme(name):
     assert keys(("OTHER", name), title="Lifestyle and the Risk of MS", study_type="OBSERVATIONAL") == {"other"}
 
 
+@pytest.mark.parametrize("name", ["cerebro-spinal fluid", "Cerebro spinal fluid collection", "Cerebrospinal fluid"])
+def test_spinal_fluid_sampling_is_sampling_however_spelt(name):
+    # the keywords describe the cells studied, not a product given
+    assert keys(("BIOLOGICAL", "blood sample"), ("BIOLOGICAL", name), title="B and T Cell Subsets in MS",
+                keywords=("B cells", "CD4 T cells")) == {"other"}
+
+
 @pytest.mark.parametrize("name", ["Continuous quality improvement", "Far infrared sauna sessions"])
 def test_care_programmes_and_physical_agents_are_non_drug(name):
     assert keys(("OTHER", name), title="A Trial in MS") == {"non_drug"}

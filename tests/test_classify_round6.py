@@ -108,3 +108,7 @@ def test_dmts_named_before_a_new_kind_of_treatment_they_are_compared_with_are_th
 def test_dmt_against_dmt_stays_a_head_to_head_comparison():
     assert keys(("DRUG", "Ocrelizumab"), ("DRUG", "Natalizumab"), title="Ocrelizumab Compared With Natalizumab in RRMS") == {
         "b_cell", "anti_inflammatory"}
+
+
+def test_factors_a_programme_sets_out_to_change_are_that_programme():
+    assert keys(("BEHAVIORAL", "Modifiable lifestyle factors"), title="Lifestyle Coaching in MS") == {"non_drug"}

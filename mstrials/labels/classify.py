@@ -4,35 +4,39 @@
 or malformed; it never raises) and returns a frozen `Classification`.
 
 Mechanisms
-    Only investigational interventions count. With arm groups, an intervention counts when one
-    of its arms is EXPERIMENTAL or OTHER (ACTIVE_COMPARATOR arms count only when the trial has no
+    Only investigational interventions count. With arm groups, an intervention counts when one of
+    its arms is EXPERIMENTAL or OTHER (ACTIVE_COMPARATOR arms count only when the trial has no
     experimental arm at all, as in single-arm studies labelled that way). Without arm groups,
     placebo/sham/usual-care/"no intervention" items are left out by name, and the titles are used
     for three narrow decisions: an approved drug named after "compared with/versus" in an
-    active-controlled design is the comparator; a drug named after "added to"/"in patients treated
-    with" is background therapy; partner drugs of a drug-interaction study are probes. Infusion
-    premedication and transplant conditioning do not count beside the therapy they support.
-    Each intervention is matched against the curated vocabulary (data/mechanisms.toml); what
-    matches nothing falls back by intervention type: behavioural, device and procedure items are
-    `non_drug`, diagnostics and unknown drugs are `other`. Assessments and imaging agents only
-    give `other` when the trial tests nothing else; so does a device or procedure known only by
-    its type (or a digital tool) when the titles say the study is about diagnosis, biomarkers or
-    validation, and a device that only delivers the tested drug (an inhaler, a pen, a pump)
-    adds nothing, or takes the keys of the drug the titles name when no drug is listed. An
-    unrecognised item registered as OTHER beside a recognised treatment is a study procedure,
-    not a second thing tested; an unknown product known by code name is described by the
-    titles, conditions or keywords (a cell product, an anti-inflammatory) and the named product
-    it is compared with in a title is its reference. A record listing only its control is read
-    from its titles. Three or more standard probe substrates beside a product are an interaction
-    cocktail. A neuroprotection-group drug becomes `symptomatic` when a condition is a symptom or
-    the titles say it is tested for one, and nothing names the disease course; a symptom drug
-    becomes `neuroprotection_other` when the titles or keywords say the trial protects nerve
-    tissue and no symptom is named. Without arm groups, the titles also name what is tested: an
-    established DMT they do not name (nor its class) beside a drug they do name is a reference
-    (a parent trial's comparator, a comparison cohort), and a supplement, or a device or procedure
-    known only by its type, that they do not name beside a treatment they name is given alongside.
-    Therapies registered as GENETIC (CAR-T, modified cells) are read as therapies, gene tests as
-    tests. Every study gets at least one key.
+    active-controlled design is the comparator (so are approved DMTs named before it when what
+    follows is a new kind of treatment, "ocrelizumab or alemtuzumab compared with aHSCT"); a drug
+    named after "added to"/"in patients treated with" is background therapy; partner drugs of a
+    drug-interaction study are probes. Infusion premedication and transplant conditioning do not
+    count beside the therapy they support. Each intervention is matched against the curated
+    vocabulary (data/mechanisms.toml); what matches nothing falls back by intervention type:
+    behavioural, device and procedure items are `non_drug`, diagnostics and unknown drugs are
+    `other`. A measuring word inside a treatment the vocabulary names, or guiding it ("MRI-guided
+    focused ultrasound"), is not an assessment. Assessments and imaging agents only give `other`
+    when the trial tests nothing else (and its titles do not name a non-drug treatment and what it
+    does, "the effects of FES on walking"); so does a device or procedure known only by its type
+    (or a digital tool) when the titles say the study is about diagnosis, biomarkers or validation,
+    and a device that only delivers the tested drug (an inhaler, a pen, a pump) adds nothing, or
+    takes the keys of the drug the titles name when no drug is listed. An unrecognised item
+    registered as OTHER beside a recognised treatment is a study procedure, not a second thing
+    tested; an unknown product known by code name is described by the titles, conditions or
+    keywords (a cell product, an anti-inflammatory) and the named product it is compared with in a
+    title is its reference. A record listing only its control is read from its titles. Three or
+    more standard probe substrates beside a product are an interaction cocktail. A
+    neuroprotection-group drug becomes `symptomatic` when a condition is a symptom or the titles
+    say it is tested for one, and nothing names the disease course; a symptom drug becomes
+    `neuroprotection_other` when the titles or keywords say the trial protects nerve tissue and no
+    symptom is named. Without arm groups, the titles also name what is tested: an established DMT
+    they do not name (nor its class) beside a drug they do name is a reference (a parent trial's
+    comparator, a comparison cohort), and a supplement, or a device or procedure known only by its
+    type, that they do not name beside a treatment they name is given alongside. Therapies
+    registered as GENETIC (CAR-T, modified cells) are read as therapies, gene tests as tests. Every
+    study gets at least one key.
 
 Progressive relevance and MS types
     Read from conditions, keywords, titles, MeSH condition terms and the inclusion part of the

@@ -491,7 +491,9 @@ def test_evidence_names_intervention_and_vocabulary_entry_per_key():
         ("DIETARY_SUPPLEMENT", "Probiotics (Visbiome)", ("other",)),
         ("OTHER", "Questionnaires", ("other",)),
         ("DIAGNOSTIC_TEST", "7T MRI", ("other",)),
-        ("RADIATION", "Far infrared radiation", ("other",)),
+        ("RADIATION", "Low-dose radiation", ("other",)),
+        # a physical-agent therapy given by a device is non_drug whatever the type (contract: devices)
+        ("RADIATION", "Far infrared radiation", ("non_drug",)),
         ("DRUG", "[18F]-FDG PET", ("other",)),
         ("DRUG", "11C-BMS-986196", ("other",)),  # a BTK PET tracer is a diagnostic, not a BTK inhibitor
         ("DRUG", "XYZ-999", ("other",)),

@@ -4,35 +4,39 @@
 or malformed; it never raises) and returns a frozen `Classification`.
 
 Mechanisms
-    Only investigational interventions count. With arm groups, an intervention counts when one
-    of its arms is EXPERIMENTAL or OTHER (ACTIVE_COMPARATOR arms count only when the trial has no
+    Only investigational interventions count. With arm groups, an intervention counts when one of
+    its arms is EXPERIMENTAL or OTHER (ACTIVE_COMPARATOR arms count only when the trial has no
     experimental arm at all, as in single-arm studies labelled that way). Without arm groups,
     placebo/sham/usual-care/"no intervention" items are left out by name, and the titles are used
     for three narrow decisions: an approved drug named after "compared with/versus" in an
-    active-controlled design is the comparator; a drug named after "added to"/"in patients treated
-    with" is background therapy; partner drugs of a drug-interaction study are probes. Infusion
-    premedication and transplant conditioning do not count beside the therapy they support.
-    Each intervention is matched against the curated vocabulary (data/mechanisms.toml); what
-    matches nothing falls back by intervention type: behavioural, device and procedure items are
-    `non_drug`, diagnostics and unknown drugs are `other`. Assessments and imaging agents only
-    give `other` when the trial tests nothing else; so does a device or procedure known only by
-    its type (or a digital tool) when the titles say the study is about diagnosis, biomarkers or
-    validation, and a device that only delivers the tested drug (an inhaler, a pen, a pump)
-    adds nothing, or takes the keys of the drug the titles name when no drug is listed. An
-    unrecognised item registered as OTHER beside a recognised treatment is a study procedure,
-    not a second thing tested; an unknown product known by code name is described by the
-    titles, conditions or keywords (a cell product, an anti-inflammatory) and the named product
-    it is compared with in a title is its reference. A record listing only its control is read
-    from its titles. Three or more standard probe substrates beside a product are an interaction
-    cocktail. A neuroprotection-group drug becomes `symptomatic` when a condition is a symptom or
-    the titles say it is tested for one, and nothing names the disease course; a symptom drug
-    becomes `neuroprotection_other` when the titles or keywords say the trial protects nerve
-    tissue and no symptom is named. Without arm groups, the titles also name what is tested: an
-    established DMT they do not name (nor its class) beside a drug they do name is a reference
-    (a parent trial's comparator, a comparison cohort), and a supplement, or a device or procedure
-    known only by its type, that they do not name beside a treatment they name is given alongside.
-    Therapies registered as GENETIC (CAR-T, modified cells) are read as therapies, gene tests as
-    tests. Every study gets at least one key.
+    active-controlled design is the comparator (so are approved DMTs named before it when what
+    follows is a new kind of treatment, "ocrelizumab or alemtuzumab compared with aHSCT"); a drug
+    named after "added to"/"in patients treated with" is background therapy; partner drugs of a
+    drug-interaction study are probes. Infusion premedication and transplant conditioning do not
+    count beside the therapy they support. Each intervention is matched against the curated
+    vocabulary (data/mechanisms.toml); what matches nothing falls back by intervention type:
+    behavioural, device and procedure items are `non_drug`, diagnostics and unknown drugs are
+    `other`. A measuring word inside a treatment the vocabulary names, or guiding it ("MRI-guided
+    focused ultrasound"), is not an assessment. Assessments and imaging agents only give `other`
+    when the trial tests nothing else (and its titles do not name a non-drug treatment and what it
+    does, "the effects of FES on walking"); so does a device or procedure known only by its type
+    (or a digital tool) when the titles say the study is about diagnosis, biomarkers or validation,
+    and a device that only delivers the tested drug (an inhaler, a pen, a pump) adds nothing, or
+    takes the keys of the drug the titles name when no drug is listed. An unrecognised item
+    registered as OTHER beside a recognised treatment is a study procedure, not a second thing
+    tested; an unknown product known by code name is described by the titles, conditions or
+    keywords (a cell product, an anti-inflammatory) and the named product it is compared with in a
+    title is its reference. A record listing only its control is read from its titles. Three or
+    more standard probe substrates beside a product are an interaction cocktail. A
+    neuroprotection-group drug becomes `symptomatic` when a condition is a symptom or the titles
+    say it is tested for one, and nothing names the disease course; a symptom drug becomes
+    `neuroprotection_other` when the titles or keywords say the trial protects nerve tissue and no
+    symptom is named. Without arm groups, the titles also name what is tested: an established DMT
+    they do not name (nor its class) beside a drug they do name is a reference (a parent trial's
+    comparator, a comparison cohort), and a supplement, or a device or procedure known only by its
+    type, that they do not name beside a treatment they name is given alongside. Therapies
+    registered as GENETIC (CAR-T, modified cells) are read as therapies, gene tests as tests. Every
+    study gets at least one key.
 
 Progressive relevance and MS types
     Read from conditions, keywords, titles, MeSH condition terms and the inclusion part of the
@@ -112,6 +116,7 @@ def evidence_text(evidence: Any) -> str:
             if not isinstance(item, Mapping):
                 continue
             name = str(item.get("intervention", "") or "").replace('"', "'")
+            name = name if name.strip() else ""  # a blank name (stored evidence) is not quoted as ""
             matched = str(item.get("matched", "") or "")
             items.append(f'"{name}" ~ {matched}' if name else matched)
         parts.append(f"{key}: {', '.join(items)}" if items else str(key))
@@ -400,13 +405,14 @@ def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Voca
         # A programme registered as a diagnostic test ("Serious game", "Balance training") is
         # still a programme when its name measures nothing.
         programme = [match for match in matches if set(match.keys) == {"non_drug"} and _names_a_programme(match)]
-        if programme and not rules.assessment.search(normalised):
+        if programme and not _measuring_words(normalised, programme, vocabulary):
             return _findings_from_matches(programme)
         return [_Finding("other", "(diagnostic test)", frozenset(), _DIAGNOSTIC)]
 
     therapy = [match for match in matches if set(match.keys) != {"non_drug"}]
     programme = [match for match in matches if set(match.keys) == {"non_drug"}]
-    assessment = [_Finding("other", "(assessment or sampling)", frozenset(), _DIAGNOSTIC)] if rules.assessment.search(normalised) else []
+    measured = _measuring_words(normalised, programme, vocabulary)
+    assessment = [_Finding("other", "(assessment or sampling)", frozenset(), _DIAGNOSTIC)] if measured else []
 
     if intervention_type in _DRUG_LIKE_TYPES or not intervention_type:
         # A product listed as a drug is judged by the product; programme words only count alone,
@@ -428,13 +434,33 @@ def _findings_for_text(normalised: str, intervention_type: str, vocabulary: Voca
     return [_Finding("other", "(unrecognised intervention)", frozenset(), _PLACEHOLDER)]
 
 
+# "MRI-guided", "ultrasound guided": the imaging word says how a procedure is aimed.
+_GUIDED = re.compile(r"\b[a-z0-9]+ guided\b")
+
+
+def _measuring_words(normalised: str, programme: Sequence[TermMatch], vocabulary: Vocabulary) -> bool:
+    """Does the name hold an assessment, sampling or imaging word outside the treatment words
+    the vocabulary names? A named treatment containing a measuring word ("focused ultrasound",
+    "MRI-guided thalamotomy") is that treatment, not a scan."""
+    assessment = vocabulary.rules.assessment
+    if not assessment.search(normalised):
+        return False
+    named = [(match.start, match.end) for match in programme if not match.from_pattern and match.end > match.start]
+    text = _GUIDED.sub(lambda hit: " " * len(hit.group(0)), normalised)
+    return any(
+        not any(start <= hit.start() and hit.end() <= end for start, end in named) for hit in assessment.finditer(text)
+    )
+
+
 # Pattern labels that name a programme; the others ("exercise" from "balance", "walking or
 # cycling programme" from "gait") are also the words of tests and measurements.
 _PROGRAMME_LABELS = frozenset({"training", "rehabilitation", "cognitive programme", "structured programme", "behavioural intervention"})
 
 
 # Digital tools carry tests as often as programmes ("DigiCog app", "Konectom smartphone").
-_DIGITAL_TOOLS = frozenset({"app", "smartphone", "mobile application", "website", "web based", "online", "internet", "telehealth", "telemedicine"})
+_DIGITAL_TOOLS = frozenset({
+    "app", "mobile app", "smartphone", "mobile application", "website", "web based", "online", "internet", "telehealth", "telemedicine",
+})
 
 
 def _names_a_programme(match: TermMatch) -> bool:
@@ -811,6 +837,15 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
         if design_signal or dummy_matched or new_against_standard:
             comparators |= set(named_after)
             comparator_only_keys |= comparator_keys - tested_keys
+        elif (
+            tested_keys <= _APPROVED_DMT_KEYS
+            and not comparator_keys <= _APPROVED_DMT_KEYS
+            and not comparator_keys & tested_keys
+        ):
+            # "Ocrelizumab or alemtuzumab compared with aHSCT": named the other way round, the
+            # established DMTs are still the reference for the new kind of treatment.
+            comparators |= set(tested)
+            comparator_only_keys |= tested_keys - comparator_keys
     interventions = _without_products(interventions, comparators, comparator_only_keys)
 
     if any(rules.interaction_title.search(normalise_text(title)) for title in titles):
@@ -1147,6 +1182,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _hormone_tested_for_repair(record, interventions)
     interventions = _add_combination_partner_from_title(record, interventions, vocabulary)
     interventions = _diagnostic_devices(record, interventions)
+    interventions = _treatment_named_by_title(record, interventions, vocabulary)
     interventions = _generic_dmt_in_context(record, interventions)
     interventions = _without_delivery_devices(record, interventions, vocabulary)
     return _assemble(interventions)
@@ -1341,6 +1377,33 @@ def _is_diagnostic_title(title: str) -> bool:
     if _NOT_DIAGNOSTIC_TITLE.search(normalised):
         normalised = _NOT_DIAGNOSTIC_TITLE.sub(" ", normalised)
     return bool(_DIAGNOSTIC_TITLE.search(normalised))
+
+
+# A title saying what a treatment does: "the effects of FES", "to treat foot drop".
+_EFFECT_TITLE = re.compile(r"\beffects?\b|\btreat\w*|\btherap\w*|\bmanag\w*|\beffective\w*|\befficacy\b|\binterventions?\b")
+
+
+def _treatment_named_by_title(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A trial listing only its measurements ("Incremental shuttle walk test", "Activity
+    monitoring") whose titles name a non-drug treatment and what it does ("The effects of FES
+    ... to treat foot drop") tests that treatment. Only words that name a programme count:
+    "balance" or "gait" in a title are as often what is measured."""
+    if record.study_type == "OBSERVATIONAL" or not interventions:
+        return interventions
+    if any(finding.kind != _DIAGNOSTIC for intervention in interventions for finding in intervention.findings):
+        return interventions
+    titles = [normalise_text(title) for title in record.titles[:2]]
+    if not any(_EFFECT_TITLE.search(title) for title in titles):
+        return interventions
+    matches = [
+        match
+        for match in vocabulary.find(" ; ".join(titles))
+        if not match.fuzzy and not match.descriptor and set(match.keys) == {"non_drug"} and _names_a_programme(match)
+    ]
+    found = _findings_from_matches(matches, " [title]")
+    if not found:
+        return interventions
+    return [*interventions, _Intervention(record.titles[0], "", "", tuple(found))]
 
 
 def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:

@@ -30,14 +30,22 @@ KEYWORDS = ("^any", "^all", "progressive", "relaps", "^rms", "^rrms", "^pms", "^
 _TYPE = re.compile(
     # "any form of MS", "all types of MS", "multiple sclerosis (MS) or CIS": every type is taken.
     r"(?P<any>\b(?:any|all)\s+(?:(?:clinical|disease)\s+)?(?:forms?|types?|subtypes?|courses?|phenotypes?)\s+of\s+(?:multiple\s+sclerosis|ms)\b"
-    r"|\bmultiple\s+sclerosis\s*(?:\(\s*ms\s*\)\s*)?(?:,\s*|\s+(?:or|and/or)\s+)(?=clinically[\s-]+isolated|cis\b))"
+    r"|\bmultiple\s+sclerosis\s*(?:\(\s*ms\s*\)\s*)?(?:,\s*|\s+(?:or|and/or)\s+)(?=clinically[\s-]+isolated|cis\b)"
+    # ... and the same said after the disease: "MS of any type", "MS, any subtype", "MS (all types)",
+    # "MS patients (any phenotype)", "MS per the 2017 criteria, all types" (not "all types of relapse").
+    r"|\b(?:multiple\s+sclerosis|ms)\b(?:[^.;:\n(),]{0,40}?[,(]\s*|\s+(?:patients?|participants?)?\s*\(\s*|\s+)(?:of\s+)?(?:any|all)\s+"
+    r"(?:(?:clinical|disease)\s+)?(?:forms?|types?|subtypes?|courses?|phenotypes?)\b(?!\s+of\b))"
     r"|(?P<prms>progressive[\s-]+relapsing|\bprms\b)"
     r"|(?P<both>primary\s*(?:-\s*)?(?:or|and|and/or|/|,)\s*(?:-\s*)?secondary[\s-]*progressive"
-    r"|secondary\s*(?:-\s*)?(?:or|and|and/or|/)\s*primary[\s-]*progressive)"
+    r"|secondary\s*(?:-\s*)?(?:or|and|and/or|/)\s*primary[\s-]*progressive"
+    # "progressive MS (primary or secondary)"
+    r"|progressive\s+(?:multiple\s+sclerosis|ms)\s*\(\s*(?:primary|secondary)\s*(?:or|and|and/or|/|,)\s*(?:primary|secondary)\b[^)]{0,20}\))"
     r"|(?P<ppms>\bppms\b|primary[\s-]*progressive(?![\s-]+(?:aphasia|supranuclear|apraxia|non-?fluent|lateral|ataxia)))"
     r"|(?P<spms>\b(?:nr|na|a|r)?-?spms\b|secondar(?:y|ily)[\s-]*progressive)"
     r"|(?P<rrms>\brrms\b|\brms\b|relapsing[\s-]*remitting|remitting[\s-]*relapsing"
-    r"|relapsing[\s-]+(?:forms?|multiple\s+sclerosis|ms\b|disease|course|onset|type|phenotype))"
+    r"|relapsing[\s-]+(?:forms?|multiple\s+sclerosis|ms\b|disease|course|onset|type|phenotype)"
+    # "relapsing or progressive MS": the progressive half is read on its own.
+    r"|relapsing(?=\s*(?:or|and|and/or|/|,)\s*(?:(?:primary|secondary)[\s-]+)?progressive\s+(?:forms?\s+of\s+)?(?:multiple\s+sclerosis|ms\b)))"
     r"|(?P<cis>\bcis\b|clinically[\s-]+isolated[\s-]+syndromes?)"
     r"|(?P<progressive>\bpms\b|(?<!non)(?<!non-)(?<!non\s)progressive\s+(?:forms?\s+of\s+)?(?:multiple\s+sclerosis|ms\b|disease\s+course|course\s+of\s+ms)"
     r"|(?<!non)(?<!non-)(?<!non\s)progressive\s+forms?\b)"
@@ -59,8 +67,9 @@ _DRUG_CONTEXT_BEFORE = re.compile(
 _EXCLUSION_LEAD = re.compile(r"\W*(?:key\s+|main\s+|major\s+)?exclusion\s+criteri(?:a|on)\s+(?:were|are|was|is|include[ds]?|included|comprised?)\b")
 _NON_RIGHT_BEFORE = re.compile(r"\bnon[\s-]?$")
 _CARCINOMA_NEARBY = re.compile(r"carcinoma|in\s+situ|cervi[xc]")
-# SPMS is defined by the relapsing phase it follows: that phase is history, not a type taken.
-_HISTORY_BEFORE = re.compile(r"defin|initial|preced|onset|start|began|begin|evolv|transition|conver|follow")
+# SPMS is defined by the relapsing phase it follows: that phase is history, not a type taken
+# ("clinically definite RRMS or SPMS" defines nothing).
+_HISTORY_BEFORE = re.compile(r"defin(?!ite)|initial|preced|onset|start|began|begin|evolv|transition|conver|follow")
 _HISTORY_AFTER = re.compile(r"^\W*(?:\w+\W+){0,4}?(?:followed|then|subsequent|before|evolv|transition|convert)")
 
 

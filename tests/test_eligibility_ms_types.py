@@ -80,6 +80,10 @@ CASES = [
     # "Relapsing or progressive MS" takes relapsing MS as well as progressive MS.
     ("relapsing-or-progressive", sections(["Relapsing or progressive multiple sclerosis"], ["Pregnancy"]), ("RRMS", "PROGRESSIVE_UNSPECIFIED"), ()),
     ("relapsing-and-secondary-progressive", sections(["Relapsing and secondary progressive MS"], ["Pregnancy"]), ("SPMS", "RRMS"), ()),
+    # A type set apart from "any type" is turned away, not taken with the rest.
+    ("any-form-except", sections(["Multiple sclerosis of any form except PPMS"], ["Pregnancy"]), ("SPMS", "RRMS"), ("PPMS",)),
+    ("any-form-of-ms-other-than", sections(["Any form of MS other than primary progressive MS"], ["Pregnancy"]), ("SPMS", "RRMS"), ("PPMS",)),
+    ("any-type-and-named-type", sections(["Any type of MS; SPMS participants need an EDSS of 6.5 or less"], ["Pregnancy"]), ("PPMS", "SPMS", "RRMS"), ()),
     # "Clinically definite" defines nothing: the RRMS it names is a type taken, not SPMS's history.
     ("clinically-definite-rrms-or-spms", sections(["Clinically definite RRMS or SPMS"], ["PPMS"]), ("SPMS", "RRMS"), ("PPMS",)),
 ]

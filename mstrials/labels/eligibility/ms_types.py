@@ -64,7 +64,7 @@ _DRUG_CONTEXT_BEFORE = re.compile(
 )
 # A prose sentence that states the exclusions itself, without a section header: "Exclusion
 # criteria were progressive forms of MS, ...".
-_EXCLUSION_LEAD = re.compile(r"\W*(?:key\s+|main\s+|major\s+)?exclusion\s+criteri(?:a|on)\s+(?:were|are|was|is|include[ds]?|included|comprised?)\b")
+EXCLUSION_LEAD = re.compile(r"\W*(?:key\s+|main\s+|major\s+)?exclusion\s+criteri(?:a|on)\s+(?:were|are|was|is|include[ds]?|included|comprised?)\b")
 _NON_RIGHT_BEFORE = re.compile(r"\bnon[\s-]?$")
 _CARCINOMA_NEARBY = re.compile(r"carcinoma|in\s+situ|cervi[xc]")
 # SPMS is defined by the relapsing phase it follows: that phase is history, not a type taken
@@ -110,21 +110,22 @@ def read_ms_types(text: CriteriaText) -> MsTypeResult:
         low = sentence.low
         found_in: set[str] = set()
         found_out: set[str] = set()
-        mentions: list[tuple[str, int, int]] = []
+        mentions: list[tuple[str, int, int, bool]] = []  # kind, span, named only by "any type of MS"
         for match in _TYPE.finditer(low):
             word = low[match.start():match.end()]
             if word in _UPPER_ONLY and sentence.text[match.start():match.end()] != word.upper():
                 continue
             if word == "cis" and _CARCINOMA_NEARBY.search(low, max(0, match.start() - 40), match.end() + 30):
                 continue
-            if match.group("any") and (sentence.section == EXCLUSION or _EXCLUSION_LEAD.match(low)):
+            if match.group("any") and (sentence.section == EXCLUSION or EXCLUSION_LEAD.match(low)):
                 continue  # "any form of MS other than RRMS": the types that follow say it
             for kind in _types_in(match):
-                mentions.append((kind, match.start(), match.end()))
+                mentions.append((kind, match.start(), match.end(), bool(match.group("any"))))
         if not mentions:
             continue
-        named = {kind for kind, _, _ in mentions}
-        for kind, start, end in mentions:
+        named = {kind for kind, _, _, _ in mentions}
+        taken_by_name: set[str] = set()  # included by a mention of the type itself
+        for kind, start, end, by_any in mentions:
             before = low[:start]
             clause = _clause_before(low, start)
             if _DRUG_CONTEXT_BEFORE.search(before[-80:]) or _NON_RIGHT_BEFORE.search(before):
@@ -133,9 +134,10 @@ def read_ms_types(text: CriteriaText) -> MsTypeResult:
                 _HISTORY_BEFORE.search(clause) or _HISTORY_AFTER.search(low[end:end + 60])
             ):
                 continue
-            if sentence.section == EXCLUSION or _EXCLUSION_LEAD.match(low):
+            if sentence.section == EXCLUSION or EXCLUSION_LEAD.match(low):
                 if _OTHER_THAN_BEFORE.search(before[-60:]):
                     found_in.add(kind)
+                    taken_by_name.add(kind)
                 else:
                     found_out.add(kind)
             else:
@@ -143,6 +145,10 @@ def read_ms_types(text: CriteriaText) -> MsTypeResult:
                     found_out.add(kind)
                 else:
                     found_in.add(kind)
+                    if not by_any:
+                        taken_by_name.add(kind)
+        # "MS of any type except PPMS": the type set apart is turned away, not taken with the rest.
+        found_in -= found_out - taken_by_name
         # "progressive MS (PPMS or SPMS)": the general word is spelt out by the specific ones.
         for found in (found_in, found_out):
             if PROGRESSIVE_UNSPECIFIED in found and (PPMS in found or SPMS in found):

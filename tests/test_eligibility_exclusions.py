@@ -84,6 +84,16 @@ RELAPSE_CASES = [
     ("during-the-year-before", sections(["Diagnosis of MS"], ["Clinical evidence of a relapse during the year before inclusion"]), 12),
     ("symbol-and-days", "Inclusion Criteria:\n\n1. EDSS 3.0 - 6.5\n\nExclusion Criteria:\n\n1. Relapse \\<= 60 days\n2. Pregnancy", 2),
     ("absence-of-a-relapse", sections(["Absence of a relapse in the 3 months prior to baseline"], ["Pregnancy"]), 3),
+    # A prose sentence that states the exclusions itself, and an exclusion said after the relapse.
+    ("prose-exclusion-lead", "Adults with RRMS were eligible. Exclusion criteria were progressive MS, a relapse in the 60 days before screening, "
+     "and pregnancy.", 2),
+    ("not-eligible-after", sections(["People who had a relapse in the past 3 months are not eligible"], ["Pregnancy"]), 3),
+    ("cannot-take-part-after", "Adults with MS may join. Those with a relapse within 6 weeks of baseline cannot take part.", 2),
+    # An excluded kind of MS "without relapses" asks for relapses: it is no relapse-free window.
+    ("without-relapses-in-exclusion", sections(["Relapsing MS"], ["Progressive MS without relapses in the last 2 years"]), None),
+    ("free-of-relapses-in-exclusion", sections(["Diagnosis of SPMS"], ["SPMS free of relapses for the past 24 months"]), None),
+    ("no-relapse-bullet-in-exclusion-still-a-window", sections(["Diagnosis of MS"], ["No MS relapse within the last 30 days"]), 1),
+    ("relapse-of-major-depression", sections(["Diagnosis of MS"], ["Relapse of major depression within 6 months", "MS relapse in the past 30 days"]), 1),
 ]
 
 
@@ -105,6 +115,10 @@ STEROID_CASES = [
     ("symbol-and-days", sections(["Diagnosis of MS"], ["Corticosteroid treatment \\<= 30 days"]), 30, True),
     ("days-prior-without-within", sections(["Diagnosis of MS"], ["Treatment with ACTH or any corticosteroid 60 days prior to screening"]), 60, True),
     ("contraindication-is-not-use", sections(["Diagnosis of MS"], ["Contraindications to or intolerance of oral or IV corticosteroids"]), None, None),
+    ("prose-not-eligible", "Patients with CIS can take part. People who received corticosteroids in the past 2 weeks are not eligible.", 14, True),
+    ("prose-exclusion-lead", "Exclusion criteria were a relapse in the 30 days before screening and treatment with corticosteroids within 30 days.",
+     30, True),
+    ("allowed-is-not-an-exclusion", sections(["Corticosteroids for a relapse within 30 days are allowed"], ["Pregnancy"]), None, None),
 ]
 
 

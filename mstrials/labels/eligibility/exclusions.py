@@ -18,6 +18,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from .ms_types import EXCLUSION_LEAD
 from .text import EXCLUSION, CriteriaText, Sentence
 
 _NUMBER_WORDS = {
@@ -105,6 +106,20 @@ def _nearest_window(low: str, term_start: int, term_end: int, lead_in: str) -> t
     return None
 
 
+def _excludes(sentence: Sentence) -> bool:
+    """The sentence states exclusions: it stands in the exclusion section, or is a prose sentence
+    that says so itself ("Exclusion criteria were progressive MS, a relapse in the last 30 days, ...")."""
+    return sentence.section == EXCLUSION or EXCLUSION_LEAD.match(sentence.low) is not None
+
+
+# "People who received corticosteroids in the past 2 weeks are not eligible": an exclusion said
+# after the term, in a sentence outside the exclusion section.
+_EXCLUDED_AFTER = re.compile(
+    r"[^.;]{0,80}?\b(?:(?:is|are|will\s+be)\s+(?:not\s+(?:be\s+)?(?:eligible|allowed|permitted|included|enrol?led)|excluded|ineligible)"
+    r"|cannot\s+(?:take\s+part|participate|enrol|be\s+(?:included|enrol?led)))"
+)
+
+
 def _clause_before(low: str, at: int, reach: int = 90) -> str:
     chunk = low[max(0, at - reach):at]
     cut = max(chunk.rfind(character) for character in ",;:")
@@ -118,16 +133,19 @@ _RELAPSE = re.compile(
     r"\brelapse[\s-]*free\b|\brelapses?\b|\bexacerbations?\b|\bflare[\s-]?ups?\b|\battacks?\b|\bbouts?\b"
 )
 _NOT_MS_ATTACK = re.compile(r"(?:heart|panic|anxiety|asthma|isch(?:a)?emic|gout)\s+(?:\w+\s+)?$")
-_NOT_MS_RELAPSE_AFTER = re.compile(
-    r"\s+of\s+(?:depress|cancer|malignan|alcohol|drug|substance|infection|tb\b|tubercul|hepatitis|psych|lymphoma|leuk)"
+_NOT_MS_RELAPSE_AFTER = re.compile(  # "relapse of (major) depression"
+    r"\s+of\s+(?:[a-z]+\s+)?(?:depress|cancer|malignan|alcohol|drug|substance|infection|tb\b|tubercul|hepatitis|psych|lymphoma|leuk)"
 )
 _RELAPSE_NEGATED_BEFORE = re.compile(
     r"\b(?:no|not|without|free\s+(?:of|from)|absence\s+of|absent|none|nor|neither|never|stable|since)\b"
 )
 # "... or one relapse in the prior year (but not within 30 days prior to screening)".
 _RELAPSE_NEGATED_AFTER = re.compile(
-    r"[^.;]{0,60}?\b(?:(?:is|are)\s+not\s+(?:allowed|permitted)|excluded|(?P<not_within>not\s+(?:within|in|during)\b))"
+    r"[^.;]{0,60}?\b(?:(?:is|are)\s+not\s+(?:allowed|permitted|eligible)|excluded|ineligible|cannot\s+(?:take\s+part|participate)"
+    r"|(?P<not_within>not\s+(?:within|in|during)\b))"
 )
+# An exclusion of "SPMS without relapses in the last 2 years" asks for relapses: no relapse-free window.
+_WITHOUT_BEFORE = re.compile(r"\b(?:without|free\s+(?:of|from)|absence\s+of)\s+(?:\w+\s+){0,2}$")
 _COUNT_REQUIREMENT = re.compile(r"\b(?:fewer|less)\s+than\b|<|\bat\s+least\b|≥|>=|\bminimum\b|\bmore\s+than\b")
 
 
@@ -156,8 +174,8 @@ def read_relapse_window(text: CriteriaText) -> WindowResult:
             if negated_after and negated_after.group("not_within"):
                 # "(but not within 30 days of screening)": the window is the one after "not".
                 window_from = negated_after.start("not_within")
-            if sentence.section == EXCLUSION:
-                if _COUNT_REQUIREMENT.search(clause):
+            if _excludes(sentence):
+                if _COUNT_REQUIREMENT.search(clause) or _WITHOUT_BEFORE.search(clause):
                     continue
             elif not ("free" in word or _RELAPSE_NEGATED_BEFORE.search(clause) or negated_after):
                 continue
@@ -200,7 +218,7 @@ def read_steroid_window(text: CriteriaText) -> WindowResult:
         lead_in: str | None = None
         for match in _STEROID.finditer(low):
             clause = _clause_before(low, match.start())
-            if sentence.section != EXCLUSION and not _STEROID_NEGATED_BEFORE.search(clause):
+            if not (_excludes(sentence) or _STEROID_NEGATED_BEFORE.search(clause) or _EXCLUDED_AFTER.match(low, match.end())):
                 continue
             if lead_in is None:
                 lead_in = text.lead_in(sentence)

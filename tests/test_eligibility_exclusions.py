@@ -37,6 +37,29 @@ ANTI_CD20 = [
     ("hypersensitivity-far-before-the-drug",
      sections(["Diagnosis of MS"], ["Known hypersensitivity to any component of the study cell product or to rituximab"]), None, None),
     ("clinically-inappropriate", sections(["Diagnosis of MS"], ["Patients for whom treatment with ofatumumab is medically inappropriate"]), None, None),
+    # Class-wide wording excludes prior anti-CD20 use with every other DMT.
+    ("no-prior-dmt", sections(["No prior MS disease-modifying therapy"], ["Pregnancy"]), True, None),
+    ("treatment-naive", sections(["Treatment-naive RRMS"], ["Pregnancy"]), True, None),
+    ("prior-dmt-in-exclusion", sections(["Diagnosis of CIS"], ["Prior disease-modifying treatment"]), True, None),
+    ("any-dmt-within-a-window", sections(["Diagnosis of PPMS"], ["Treatment with any DMT approved for relapsing MS within 3 months"]), True, 3),
+    ("therapeutic-antibody-except-another", sections(["Diagnosis of SPMS"], ["Any previous therapeutic monoclonal antibody other than natalizumab"]),
+     True, None),
+    ("dmt-except-an-anti-cd20", sections(["Diagnosis of MS"], ["Any previous DMT except ocrelizumab"]), False, None),
+    ("previously-treated-not-eligible", "Adults with RRMS can join. People previously treated with any disease-modifying therapy are not eligible.",
+     True, None),
+    ("named-drug-cannot-take-part", "Adults with PPMS may join; those who have received rituximab or ocrelizumab cannot take part.", True, None),
+    # ... but a change, a start, a failure, a stable or other DMT, or a reaction says nothing of prior use.
+    ("dmt-change", sections(["Diagnosis of MS"], ["Start or change of disease-modifying therapy within 6 months", "Change in DMT in the previous 3 months"]),
+     None, None),
+    ("new-dmt", sections(["Diagnosis of MS"], ["Initiation of a new DMT within 3 months"]), None, None),
+    ("no-dmt-or-the-same-dmt", sections(["Either no disease-modifying therapy for at least 6 months, or the same DMT for at least 6 months"], ["Pregnancy"]),
+     None, None),
+    ("despite-dmt", sections(["Two or more relapses in the past 2 years despite DMT"], ["Pregnancy"]), None, None),
+    ("about-to-start", sections(["Patients with RRMS who are about to start a high-efficacy DMT"], ["Pregnancy"]), None, None),
+    ("other-dmt-beside-required-anti-cd20", sections(["Treated with ocrelizumab for at least 12 months"], ["Any other disease-modifying therapy within 6 months"]),
+     False, None),
+    ("antibody-hypersensitivity", sections(["Diagnosis of MS"], ["Known hypersensitivity to monoclonal antibodies"]), None, None),
+    ("sdmt-is-a-test", sections(["SDMT score below the cut-off"], ["Prior SDMT practice sessions"]), None, None),
 ]
 
 

@@ -246,6 +246,50 @@ _ANTI_CD20 = re.compile(
     r"|ocrelizumab|ocrevus|rituximab|rituxan|mabthera|truxima|ruxience|riabni|ofatumumab|kesimpta|arzerra"
     r"|ublituximab|briumvi|obinutuzumab|gazyva|inebilizumab|uplizna"
 )
+# Class-wide wording that covers anti-CD20 antibodies among others: "no prior disease-modifying
+# therapy", "treatment-naive", "any previous therapeutic monoclonal antibody other than
+# natalizumab", "treatment with any DMT approved for relapsing MS within 3 months". Read only as
+# an exclusion (True); a class allowed or required says nothing of anti-CD20 in particular.
+ANTI_CD20_CLASS_KEYWORDS = ("modif", "^dmt", "^dmd", "monoclonal", "naive", "naïve")
+_DMT_CLASS = re.compile(
+    r"\bdisease[\s-]+modif(?:y|ying|ication)\s+(?:therap(?:y|ies)|treatments?|drugs?|agents?|medications?)\b|\bdm[td]s?\b"
+    r"|\b(?:therapeutic|any)\s+monoclonal\s+antibod(?:y|ies)\b"
+)
+_NAIVE = re.compile(r"\b(?:treatment|therapy|dmt)[\s-]*na[iï]ve\b(?![\s-]+to\b)")
+# Not about having taken the class: a change or start, a failure on it, a stable or other one, a reaction.
+_CLASS_NOT_PRIOR_BEFORE = re.compile(
+    r"chang|switch|start|initiat|\bnew\b|escalat|despite|fail|respon|stable|\bsame\b|\bother\b|another|additional|concomitant"
+    r"|current|about\s+to|plann|\bwill\b|eligible|candidate|hypersens|allerg|reaction|contraindic|intoleran|except|apart\s+from|\bon\b"
+)
+_CLASS_PRIOR_CUE = re.compile(r"\b(?:prior|previous(?:ly)?|history|any|treat(?:ment|ed)\s+with|use\s+of|exposure|exposed|received|receipt)\b")
+_NO_PRIOR_BEFORE = re.compile(r"\b(?:no|without)\s+(?:prior|previous|earlier)\s+(?:ms\s+)?$|\bnot\s+(?:been\s+)?previously\s+(?:been\s+)?treated\s+with\s+(?:an?y?\s+)?$")
+_EXCEPTED_AFTER = re.compile(r"\s*(?:,\s*)?(?:other\s+than|except(?:\s+for)?|with\s+the\s+exception\s+of|apart\s+from|besides)\b([^.;]{0,80})")
+_CLASS_CHANGE_AFTER = re.compile(r"\s*(?:changes?|switch\w*|dose)\b")
+
+
+def _class_exclusion(sentence: Sentence) -> list[tuple[int, int]]:
+    """Spans of class-wide DMT wording that excludes prior anti-CD20 use with the rest."""
+    low = sentence.low
+    spans: list[tuple[int, int]] = []
+    for match in _NAIVE.finditer(low):
+        if sentence.section != EXCLUSION:  # "treatment-naive" asked for
+            spans.append(match.span())
+    for match in _DMT_CLASS.finditer(low):
+        clause = _clause_before(low, match.start())
+        after = low[match.end():]
+        if _CLASS_NOT_PRIOR_BEFORE.search(clause) or _CLASS_CHANGE_AFTER.match(after) or _ALLOWED_AFTER.match(after):
+            continue
+        excepted = _EXCEPTED_AFTER.match(after)
+        if excepted and _ANTI_CD20.search(excepted.group(1)):
+            continue  # "any DMT except ocrelizumab": the named drug's own reading says it
+        if _excludes(sentence):
+            if _CLASS_PRIOR_CUE.search(clause):
+                spans.append(match.span())
+        elif _NO_PRIOR_BEFORE.search(low[:match.start()][-60:]) or _EXCLUDED_AFTER.match(after):
+            spans.append(match.span())
+    return spans
+
+
 STEM_CELL_KEYWORDS = ("stem cell", "stem-cell", "hsct", "bone marrow", "poietic", "^asct")
 _STEM_CELL = re.compile(
     r"\b(?:a|auto|allo)?-?hscts?\b|\bascts?\b|bone[\s-]+marrow\s+(?:transplant\w*|grafts?)"
@@ -298,11 +342,19 @@ class PriorTherapyResult:
     sources: tuple[Sentence, ...]
 
 
-def _read_prior_therapy(text: CriteriaText, keywords: tuple[str, ...], pattern: re.Pattern) -> PriorTherapyResult:
+def _read_prior_therapy(text: CriteriaText, keywords: tuple[str, ...], pattern: re.Pattern,
+                        class_keywords: tuple[str, ...] = ()) -> PriorTherapyResult:
     verdicts: list[bool] = []
     windows: list[int | None] = []
     sources: list[Sentence] = []
-    for sentence in text.sentences_with(keywords):
+    for sentence in text.sentences_with(keywords + class_keywords):
+        if class_keywords:
+            for start, end in _class_exclusion(sentence):
+                verdicts.append(True)
+                window = None if _ANY_TIME.search(sentence.low) else _nearest_window(sentence.low, start, end, "")
+                windows.append(months_of(*window) if window else None)
+                if sentence not in sources:
+                    sources.append(sentence)
         low = sentence.low
         timed_on_study_drug = _CONTRACEPTION.search(low) is not None
         previous_end = -10
@@ -321,11 +373,11 @@ def _read_prior_therapy(text: CriteriaText, keywords: tuple[str, ...], pattern: 
                 continue
             if _UNSUITABLE_AFTER.match(after):
                 continue
-            if _NOT_ALLOWED_AFTER.match(after):
+            if _NOT_ALLOWED_AFTER.match(after) or _EXCLUDED_AFTER.match(after):
                 verdict = True
             elif _ALLOWED_AFTER.match(after):
                 verdict = False
-            elif sentence.section == EXCLUSION:
+            elif _excludes(sentence):
                 verdict = not _EXCEPT_BEFORE.search(before)
             elif _FAILED_ON.search(clause):
                 verdict = False  # "not responding to ... ocrelizumab": the therapy was taken
@@ -351,7 +403,7 @@ def _read_prior_therapy(text: CriteriaText, keywords: tuple[str, ...], pattern: 
 
 
 def read_prior_anti_cd20(text: CriteriaText) -> PriorTherapyResult:
-    return _read_prior_therapy(text, ANTI_CD20_KEYWORDS, _ANTI_CD20)
+    return _read_prior_therapy(text, ANTI_CD20_KEYWORDS, _ANTI_CD20, ANTI_CD20_CLASS_KEYWORDS)
 
 
 def read_prior_stem_cell_transplant(text: CriteriaText) -> PriorTherapyResult:

@@ -59,6 +59,9 @@ ANTI_CD20 = [
     ("other-dmt-beside-required-anti-cd20", sections(["Treated with ocrelizumab for at least 12 months"], ["Any other disease-modifying therapy within 6 months"]),
      False, None),
     ("antibody-hypersensitivity", sections(["Diagnosis of MS"], ["Known hypersensitivity to monoclonal antibodies"]), None, None),
+    ("dmt-during-the-study", sections(["Diagnosis of MS"], ["Use of any DMT during the study"]), None, None),
+    ("naive-or-stable-dmt", sections(["DMT-naive or on a stable DMT for 6 months"], ["Pregnancy"]), None, None),
+    ("naive-or-only-injectables", sections(["Treatment-naive or previously treated only with interferon beta"], ["Pregnancy"]), True, None),
     ("sdmt-is-a-test", sections(["SDMT score below the cut-off"], ["Prior SDMT practice sessions"]), None, None),
 ]
 

@@ -265,6 +265,12 @@ _CLASS_PRIOR_CUE = re.compile(r"\b(?:prior|previous(?:ly)?|history|any|treat(?:m
 _NO_PRIOR_BEFORE = re.compile(r"\b(?:no|without)\s+(?:prior|previous|earlier)\s+(?:ms\s+)?$|\bnot\s+(?:been\s+)?previously\s+(?:been\s+)?treated\s+with\s+(?:an?y?\s+)?$")
 _EXCEPTED_AFTER = re.compile(r"\s*(?:,\s*)?(?:other\s+than|except(?:\s+for)?|with\s+the\s+exception\s+of|apart\s+from|besides)\b([^.;]{0,80})")
 _CLASS_CHANGE_AFTER = re.compile(r"\s*(?:changes?|switch\w*|dose)\b")
+# "any DMT during the study" is concomitant use; "DMT-naive or on a stable DMT" takes treated people too.
+_DURING_STUDY_AFTER = re.compile(r"[^.;]{0,40}?\b(?:during|throughout)\s+(?:the\s+)?(?:study|trial|treatment\s+period)\b")
+_OR_TREATED_AFTER = re.compile(
+    r"[^.;]{0,60}?\bor\b[^.;]{0,40}?\b(?:stable|on\s+(?:an?\s+)?(?:dmt|disease|treatment|therapy)|receiving|currently\s+treated"
+    r"|treated\s+with\s+(?:an?y?\s+)?(?:dmt|disease))"
+)
 
 
 def _class_exclusion(sentence: Sentence) -> list[tuple[int, int]]:
@@ -272,12 +278,13 @@ def _class_exclusion(sentence: Sentence) -> list[tuple[int, int]]:
     low = sentence.low
     spans: list[tuple[int, int]] = []
     for match in _NAIVE.finditer(low):
-        if sentence.section != EXCLUSION:  # "treatment-naive" asked for
+        if sentence.section != EXCLUSION and not _OR_TREATED_AFTER.match(low, match.end()):  # "treatment-naive" asked for
             spans.append(match.span())
     for match in _DMT_CLASS.finditer(low):
         clause = _clause_before(low, match.start())
         after = low[match.end():]
-        if _CLASS_NOT_PRIOR_BEFORE.search(clause) or _CLASS_CHANGE_AFTER.match(after) or _ALLOWED_AFTER.match(after):
+        if (_CLASS_NOT_PRIOR_BEFORE.search(clause) or _CLASS_CHANGE_AFTER.match(after) or _ALLOWED_AFTER.match(after)
+                or _DURING_STUDY_AFTER.match(after)):
             continue
         excepted = _EXCEPTED_AFTER.match(after)
         if excepted and _ANTI_CD20.search(excepted.group(1)):

@@ -115,6 +115,7 @@ RELAPSE_CASES = [
      "and pregnancy.", 2),
     ("not-eligible-after", sections(["People who had a relapse in the past 3 months are not eligible"], ["Pregnancy"]), 3),
     ("cannot-take-part-after", "Adults with MS may join. Those with a relapse within 6 weeks of baseline cannot take part.", 2),
+    ("too-few-relapses-not-eligible", sections(["People with fewer than 2 relapses in the past 2 years are not eligible"], ["Pregnancy"]), None),
     # An excluded kind of MS "without relapses" asks for relapses: it is no relapse-free window.
     ("without-relapses-in-exclusion", sections(["Relapsing MS"], ["Progressive MS without relapses in the last 2 years"]), None),
     ("free-of-relapses-in-exclusion", sections(["Diagnosis of SPMS"], ["SPMS free of relapses for the past 24 months"]), None),

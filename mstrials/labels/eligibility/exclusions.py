@@ -179,6 +179,8 @@ def read_relapse_window(text: CriteriaText) -> WindowResult:
                     continue
             elif not ("free" in word or _RELAPSE_NEGATED_BEFORE.search(clause) or negated_after):
                 continue
+            elif negated_after and not negated_after.group("not_within") and _COUNT_REQUIREMENT.search(clause):
+                continue  # "people with fewer than 2 relapses in the past 2 years are not eligible" asks for relapses
             if lead_in is None:
                 lead_in = text.lead_in(sentence)
             window = _nearest_window(low, match.start(), window_from, lead_in)

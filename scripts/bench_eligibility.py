@@ -8,7 +8,7 @@ criteria texts at thousands per second.
 The ordinary texts are the real eligibility texts in ../shared/ctgov (when present) plus
 registry-style texts made up here, each made distinct so no cache can help.
 
-Usage: python scripts/bench_eligibility.py [--count 5000] [--megabytes 10]
+Usage: python scripts/bench_eligibility.py [--count 5000] [--megabytes 10] [--scores-only] [--dev-mistakes]
 """
 from __future__ import annotations
 
@@ -23,7 +23,17 @@ sys.path.insert(0, str(REPO_ROOT))
 SHARED = REPO_ROOT.parent / "shared" / "ctgov"
 
 from mstrials.labels.eligibility import extract_eligibility  # noqa: E402
-from mstrials.tooling.devset_scoring import EDSS_DEV_FILES, EDSS_UNSEEN_FILES  # noqa: E402
+from mstrials.labels.eligibility.themes import themes_from_text  # noqa: E402
+from mstrials.tooling.devset_scoring import (  # noqa: E402
+    EDSS_DEV_FILES,
+    EDSS_UNSEEN_FILES,
+    THEMES_DEV_FILES,
+    THEMES_FIELDS,
+    THEMES_UNSEEN_FILES,
+    ThemesReport,
+    load_themes_rows,
+    score_themes,
+)
 
 MADE_UP = [
     "Inclusion Criteria:\n\n* Age 18 to 65 years\n* Diagnosis of SPMS per the 2017 McDonald criteria\n"
@@ -101,12 +111,45 @@ def bench_windows() -> None:
                 print(f"  {split} part {name}: {part_right}/{part_total} ({part_right / part_total:.0%})")
 
 
+def themes_reports() -> dict[str, ThemesReport]:
+    """The other themes scored on the dev texts and on the frozen unseen texts."""
+    splits = {"dev": THEMES_DEV_FILES, "unseen": THEMES_UNSEEN_FILES}
+    return {split: score_themes([row for name in names for row in load_themes_rows(DEVSET / name)], themes_from_text)
+            for split, names in splits.items()}
+
+
+def themes_table(reports: dict[str, ThemesReport]) -> str:
+    """Per-field exact accuracy, one column per split (the unseen column is a total, never its items)."""
+    splits = list(reports)
+    lines = [f"{'theme (exact)':<38}" + "".join(f"{split:>16}" for split in splits)]
+    for field in THEMES_FIELDS:
+        cells = "".join(f"{f'{r.right[field]}/{r.size} ({r.accuracy(field):.0%})':>16}" for r in reports.values())
+        lines.append(f"{field:<38}{cells}")
+    cells = "".join(f"{f'{r.all_exact}/{r.size} ({r.all_exact / r.size:.0%})':>16}" for r in reports.values())
+    lines.append(f"{'all fields exact':<38}{cells}")
+    return "\n".join(lines)
+
+
+def bench_themes(dev_mistakes: bool = False) -> None:
+    reports = themes_reports()
+    print(f"Eligibility themes, dev ({' + '.join(THEMES_DEV_FILES)}) and unseen ({' + '.join(THEMES_UNSEEN_FILES)}):")
+    print(themes_table(reports))
+    if dev_mistakes:  # dev only: the unseen split is never read item by item
+        for mistake in reports["dev"].mistakes:
+            print(f"--- {mistake.field}: gold {mistake.gold!r}, read {mistake.predicted!r}\n{mistake.criteria}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--megabytes", type=int, default=10)
+    parser.add_argument("--scores-only", action="store_true", help="print the devset scores and skip the speed runs")
+    parser.add_argument("--dev-mistakes", action="store_true", help="also list the themes dev mistakes (never the unseen ones)")
     args = parser.parse_args()
     bench_windows()
+    bench_themes(args.dev_mistakes)
+    if args.scores_only:
+        return
     texts = criteria_texts()
     print(f"{len(texts)} distinct criteria texts ({len(texts) - len(MADE_UP)} real ones from {SHARED})")
     bench_big(args.megabytes, texts)

@@ -67,10 +67,14 @@ def test_unseen_split_is_well_formed_and_disjoint_from_the_devset():
 
 def test_every_devset_file_on_disk_is_scored_by_the_benches():
     # A new round's file that nobody wires in would silently never be scored.
-    from mstrials.tooling.devset_scoring import EDSS_DEV_FILES, EDSS_UNSEEN_FILES
+    from mstrials.tooling.devset_scoring import EDSS_DEV_FILES, EDSS_UNSEEN_FILES, THEMES_DEV_FILES, THEMES_UNSEEN_FILES
 
     folder = DEVSET_PATH.parent
     assert {path.name for path in folder.glob("eligibility_edss_*.jsonl")} == set(EDSS_DEV_FILES) | set(EDSS_UNSEEN_FILES)
+    assert {path.name for path in folder.glob("eligibility_themes_*.jsonl")} == set(THEMES_DEV_FILES) | set(THEMES_UNSEEN_FILES)
+    # Every eligibility file is one bench's: a new theme's file needs its own constants above.
+    assert {path.name for path in folder.glob("eligibility_*.jsonl")} == (
+        set(EDSS_DEV_FILES) | set(EDSS_UNSEEN_FILES) | set(THEMES_DEV_FILES) | set(THEMES_UNSEEN_FILES))
     assert {path.resolve() for path in folder.glob("mechanism_*.csv")} == {
         path.resolve() for path in (*DEV_PATHS, *UNSEEN_PATHS)}
 

@@ -37,6 +37,32 @@ ANTI_CD20 = [
     ("hypersensitivity-far-before-the-drug",
      sections(["Diagnosis of MS"], ["Known hypersensitivity to any component of the study cell product or to rituximab"]), None, None),
     ("clinically-inappropriate", sections(["Diagnosis of MS"], ["Patients for whom treatment with ofatumumab is medically inappropriate"]), None, None),
+    # Class-wide wording excludes prior anti-CD20 use with every other DMT.
+    ("no-prior-dmt", sections(["No prior MS disease-modifying therapy"], ["Pregnancy"]), True, None),
+    ("treatment-naive", sections(["Treatment-naive RRMS"], ["Pregnancy"]), True, None),
+    ("prior-dmt-in-exclusion", sections(["Diagnosis of CIS"], ["Prior disease-modifying treatment"]), True, None),
+    ("any-dmt-within-a-window", sections(["Diagnosis of PPMS"], ["Treatment with any DMT approved for relapsing MS within 3 months"]), True, 3),
+    ("therapeutic-antibody-except-another", sections(["Diagnosis of SPMS"], ["Any previous therapeutic monoclonal antibody other than natalizumab"]),
+     True, None),
+    ("dmt-except-an-anti-cd20", sections(["Diagnosis of MS"], ["Any previous DMT except ocrelizumab"]), False, None),
+    ("previously-treated-not-eligible", "Adults with RRMS can join. People previously treated with any disease-modifying therapy are not eligible.",
+     True, None),
+    ("named-drug-cannot-take-part", "Adults with PPMS may join; those who have received rituximab or ocrelizumab cannot take part.", True, None),
+    # ... but a change, a start, a failure, a stable or other DMT, or a reaction says nothing of prior use.
+    ("dmt-change", sections(["Diagnosis of MS"], ["Start or change of disease-modifying therapy within 6 months", "Change in DMT in the previous 3 months"]),
+     None, None),
+    ("new-dmt", sections(["Diagnosis of MS"], ["Initiation of a new DMT within 3 months"]), None, None),
+    ("no-dmt-or-the-same-dmt", sections(["Either no disease-modifying therapy for at least 6 months, or the same DMT for at least 6 months"], ["Pregnancy"]),
+     None, None),
+    ("despite-dmt", sections(["Two or more relapses in the past 2 years despite DMT"], ["Pregnancy"]), None, None),
+    ("about-to-start", sections(["Patients with RRMS who are about to start a high-efficacy DMT"], ["Pregnancy"]), None, None),
+    ("other-dmt-beside-required-anti-cd20", sections(["Treated with ocrelizumab for at least 12 months"], ["Any other disease-modifying therapy within 6 months"]),
+     False, None),
+    ("antibody-hypersensitivity", sections(["Diagnosis of MS"], ["Known hypersensitivity to monoclonal antibodies"]), None, None),
+    ("dmt-during-the-study", sections(["Diagnosis of MS"], ["Use of any DMT during the study"]), None, None),
+    ("naive-or-stable-dmt", sections(["DMT-naive or on a stable DMT for 6 months"], ["Pregnancy"]), None, None),
+    ("naive-or-only-injectables", sections(["Treatment-naive or previously treated only with interferon beta"], ["Pregnancy"]), True, None),
+    ("sdmt-is-a-test", sections(["SDMT score below the cut-off"], ["Prior SDMT practice sessions"]), None, None),
 ]
 
 
@@ -84,6 +110,17 @@ RELAPSE_CASES = [
     ("during-the-year-before", sections(["Diagnosis of MS"], ["Clinical evidence of a relapse during the year before inclusion"]), 12),
     ("symbol-and-days", "Inclusion Criteria:\n\n1. EDSS 3.0 - 6.5\n\nExclusion Criteria:\n\n1. Relapse \\<= 60 days\n2. Pregnancy", 2),
     ("absence-of-a-relapse", sections(["Absence of a relapse in the 3 months prior to baseline"], ["Pregnancy"]), 3),
+    # A prose sentence that states the exclusions itself, and an exclusion said after the relapse.
+    ("prose-exclusion-lead", "Adults with RRMS were eligible. Exclusion criteria were progressive MS, a relapse in the 60 days before screening, "
+     "and pregnancy.", 2),
+    ("not-eligible-after", sections(["People who had a relapse in the past 3 months are not eligible"], ["Pregnancy"]), 3),
+    ("cannot-take-part-after", "Adults with MS may join. Those with a relapse within 6 weeks of baseline cannot take part.", 2),
+    ("too-few-relapses-not-eligible", sections(["People with fewer than 2 relapses in the past 2 years are not eligible"], ["Pregnancy"]), None),
+    # An excluded kind of MS "without relapses" asks for relapses: it is no relapse-free window.
+    ("without-relapses-in-exclusion", sections(["Relapsing MS"], ["Progressive MS without relapses in the last 2 years"]), None),
+    ("free-of-relapses-in-exclusion", sections(["Diagnosis of SPMS"], ["SPMS free of relapses for the past 24 months"]), None),
+    ("no-relapse-bullet-in-exclusion-still-a-window", sections(["Diagnosis of MS"], ["No MS relapse within the last 30 days"]), 1),
+    ("relapse-of-major-depression", sections(["Diagnosis of MS"], ["Relapse of major depression within 6 months", "MS relapse in the past 30 days"]), 1),
 ]
 
 
@@ -105,6 +142,10 @@ STEROID_CASES = [
     ("symbol-and-days", sections(["Diagnosis of MS"], ["Corticosteroid treatment \\<= 30 days"]), 30, True),
     ("days-prior-without-within", sections(["Diagnosis of MS"], ["Treatment with ACTH or any corticosteroid 60 days prior to screening"]), 60, True),
     ("contraindication-is-not-use", sections(["Diagnosis of MS"], ["Contraindications to or intolerance of oral or IV corticosteroids"]), None, None),
+    ("prose-not-eligible", "Patients with CIS can take part. People who received corticosteroids in the past 2 weeks are not eligible.", 14, True),
+    ("prose-exclusion-lead", "Exclusion criteria were a relapse in the 30 days before screening and treatment with corticosteroids within 30 days.",
+     30, True),
+    ("allowed-is-not-an-exclusion", sections(["Corticosteroids for a relapse within 30 days are allowed"], ["Pregnancy"]), None, None),
 ]
 
 

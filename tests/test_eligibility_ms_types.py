@@ -65,6 +65,27 @@ CASES = [
      "Participants must meet all of the following criteria:\n\n* Diagnosis of SPMS\n\nParticipants are not eligible if any of the following apply:\n\n"
      "* Diagnosis of PPMS", ("SPMS",), ("PPMS",)),
     ("no-type-stated", sections(["Diagnosis of multiple sclerosis by a neurologist"], ["Pregnancy"]), (), ()),
+    # "Any type" said after the disease takes every type, as "any type of MS" does.
+    ("ms-of-any-type", sections(["Diagnosis of MS of any type"], ["Pregnancy"]), ("PPMS", "SPMS", "RRMS"), ()),
+    ("ms-comma-any-subtype", sections(["Diagnosis of MS, any subtype"], ["Pregnancy"]), ("PPMS", "SPMS", "RRMS"), ()),
+    ("ms-bracket-any-course", sections(["Diagnosis of MS (any course) confirmed by a neurologist"], ["Pregnancy"]), ("PPMS", "SPMS", "RRMS"), ()),
+    ("patients-any-phenotype", sections(["MS patients (any phenotype) with bladder symptoms"], ["Pregnancy"]), ("PPMS", "SPMS", "RRMS"), ()),
+    ("criteria-then-all-types", sections(["Diagnosis of MS per the 2017 McDonald criteria, all types"], ["Pregnancy"]), ("PPMS", "SPMS", "RRMS"), ()),
+    ("all-types-of-something-else", sections(["Diagnosis of MS, all types of relapse symptoms recorded"], ["Pregnancy"]), (), ()),
+    ("any-type-in-exclusion-is-not-a-type", sections(["Diagnosis of SPMS"], ["MS of any type other than SPMS"]), ("SPMS",), ()),
+    # "Progressive MS (primary or secondary)" spells out both progressive types.
+    ("progressive-then-bracketed-kinds", sections(["Diagnosis of RRMS"], ["Progressive MS (primary or secondary)"]), ("RRMS",), ("PPMS", "SPMS")),
+    ("progressive-then-bracketed-kinds-included", sections(["Progressive multiple sclerosis (secondary or primary progressive)"], ["Pregnancy"]),
+     ("PPMS", "SPMS"), ()),
+    # "Relapsing or progressive MS" takes relapsing MS as well as progressive MS.
+    ("relapsing-or-progressive", sections(["Relapsing or progressive multiple sclerosis"], ["Pregnancy"]), ("RRMS", "PROGRESSIVE_UNSPECIFIED"), ()),
+    ("relapsing-and-secondary-progressive", sections(["Relapsing and secondary progressive MS"], ["Pregnancy"]), ("SPMS", "RRMS"), ()),
+    # A type set apart from "any type" is turned away, not taken with the rest.
+    ("any-form-except", sections(["Multiple sclerosis of any form except PPMS"], ["Pregnancy"]), ("SPMS", "RRMS"), ("PPMS",)),
+    ("any-form-of-ms-other-than", sections(["Any form of MS other than primary progressive MS"], ["Pregnancy"]), ("SPMS", "RRMS"), ("PPMS",)),
+    ("any-type-and-named-type", sections(["Any type of MS; SPMS participants need an EDSS of 6.5 or less"], ["Pregnancy"]), ("PPMS", "SPMS", "RRMS"), ()),
+    # "Clinically definite" defines nothing: the RRMS it names is a type taken, not SPMS's history.
+    ("clinically-definite-rrms-or-spms", sections(["Clinically definite RRMS or SPMS"], ["PPMS"]), ("SPMS", "RRMS"), ("PPMS",)),
 ]
 
 

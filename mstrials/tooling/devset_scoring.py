@@ -62,6 +62,13 @@ EDSS_DEV_FILES = ("eligibility_edss_dev.jsonl",)
 EDSS_UNSEEN_FILES = ("eligibility_edss_unseen.jsonl", "eligibility_edss_unseen_r2.jsonl", "eligibility_edss_unseen_r3.jsonl",
                      "eligibility_edss_unseen_r4.jsonl", "eligibility_edss_unseen_r5.jsonl",
                      "eligibility_edss_unseen_r6.jsonl")
+# The other eligibility themes (MS types, prior anti-CD20, prior stem-cell transplant, relapse-free
+# months, steroid-free days) on written criteria texts: 120 texts split 60/60 with
+# random.Random(20261203) before any rule change. The unseen file is scored as totals only.
+THEMES_DEV_FILES = ("eligibility_themes_dev.jsonl",)
+THEMES_UNSEEN_FILES = ("eligibility_themes_unseen.jsonl",)
+THEMES_FIELDS = ("ms_types_included", "ms_types_excluded", "prior_anti_cd20_excluded",
+                 "prior_stem_cell_transplant_excluded", "relapse_free_months", "steroid_free_days")
 
 
 
@@ -274,3 +281,81 @@ def ctis_split_studies(export: str | Path, warn: Callable[[str], None] | None = 
         if view.trial_id is not None:
             studies[view.trial_id] = view.study
     return studies
+
+
+# -- eligibility themes on written criteria texts ----------------------------------------------
+
+@dataclass(frozen=True)
+class ThemesMistake:
+    criteria: str
+    field: str
+    gold: Any
+    predicted: Any
+
+
+@dataclass(frozen=True)
+class ThemesReport:
+    """Per-field exact accuracy of the theme readers over labelled criteria texts."""
+
+    size: int
+    right: dict[str, int]  # field -> texts whose value equals the label exactly
+    all_exact: int  # texts with every field right
+    mistakes: tuple[ThemesMistake, ...]
+
+    def accuracy(self, field: str) -> float:
+        return self.right[field] / self.size if self.size else 0.0
+
+
+def _comparable(field: str, value: Any) -> Any:
+    # MS types are ordered tuples in the themes and lists in the files; both compare as tuples.
+    if field.startswith("ms_types_"):
+        return tuple(value or ())
+    return value
+
+
+def load_themes_rows(path: str | Path) -> list[dict]:
+    """Rows of a themes devset file: every field present, types from MS_TYPES, bools/ints/None as the contract says."""
+    from mstrials.labels.eligibility.ms_types import MS_TYPES
+
+    rows = []
+    for line_number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if set(row) != {"criteria", *THEMES_FIELDS}:
+            raise DevsetError(f"{path}:{line_number}: keys must be criteria and {', '.join(THEMES_FIELDS)}")
+        if not isinstance(row["criteria"], str) or not row["criteria"].strip():
+            raise DevsetError(f"{path}:{line_number}: criteria must be a text")
+        for field in ("ms_types_included", "ms_types_excluded"):
+            if not isinstance(row[field], list) or list(row[field]) != [kind for kind in MS_TYPES if kind in row[field]]:
+                raise DevsetError(f"{path}:{line_number}: {field} must list MS_TYPES keys in their order")
+        if set(row["ms_types_included"]) & set(row["ms_types_excluded"]):
+            raise DevsetError(f"{path}:{line_number}: a type cannot be both included and excluded")
+        for field in ("prior_anti_cd20_excluded", "prior_stem_cell_transplant_excluded"):
+            if row[field] not in (True, False, None):
+                raise DevsetError(f"{path}:{line_number}: {field} must be true, false or null")
+        for field in ("relapse_free_months", "steroid_free_days"):
+            value = row[field]
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+                raise DevsetError(f"{path}:{line_number}: {field} must be a positive whole number or null")
+        rows.append(row)
+    return rows
+
+
+def score_themes(rows: Sequence[Mapping[str, Any]], read: Callable[[str], Mapping[str, Any]]) -> ThemesReport:
+    """Score `read` (criteria text -> theme values, as themes_from_text gives them) field by field."""
+    right = dict.fromkeys(THEMES_FIELDS, 0)
+    all_exact = 0
+    mistakes: list[ThemesMistake] = []
+    for row in rows:
+        predicted = read(row["criteria"])
+        exact = True
+        for field in THEMES_FIELDS:
+            gold, got = _comparable(field, row[field]), _comparable(field, predicted.get(field))
+            if gold == got:
+                right[field] += 1
+            else:
+                exact = False
+                mistakes.append(ThemesMistake(row["criteria"], field, gold, got))
+        all_exact += exact
+    return ThemesReport(len(rows), right, all_exact, tuple(mistakes))

@@ -18,6 +18,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from .ms_types import EXCLUSION_LEAD
 from .text import EXCLUSION, CriteriaText, Sentence
 
 _NUMBER_WORDS = {
@@ -105,6 +106,20 @@ def _nearest_window(low: str, term_start: int, term_end: int, lead_in: str) -> t
     return None
 
 
+def _excludes(sentence: Sentence) -> bool:
+    """The sentence states exclusions: it stands in the exclusion section, or is a prose sentence
+    that says so itself ("Exclusion criteria were progressive MS, a relapse in the last 30 days, ...")."""
+    return sentence.section == EXCLUSION or EXCLUSION_LEAD.match(sentence.low) is not None
+
+
+# "People who received corticosteroids in the past 2 weeks are not eligible": an exclusion said
+# after the term, in a sentence outside the exclusion section.
+_EXCLUDED_AFTER = re.compile(
+    r"[^.;]{0,80}?\b(?:(?:is|are|will\s+be)\s+(?:not\s+(?:be\s+)?(?:eligible|allowed|permitted|included|enrol?led)|excluded|ineligible)"
+    r"|cannot\s+(?:take\s+part|participate|enrol|be\s+(?:included|enrol?led)))"
+)
+
+
 def _clause_before(low: str, at: int, reach: int = 90) -> str:
     chunk = low[max(0, at - reach):at]
     cut = max(chunk.rfind(character) for character in ",;:")
@@ -118,16 +133,19 @@ _RELAPSE = re.compile(
     r"\brelapse[\s-]*free\b|\brelapses?\b|\bexacerbations?\b|\bflare[\s-]?ups?\b|\battacks?\b|\bbouts?\b"
 )
 _NOT_MS_ATTACK = re.compile(r"(?:heart|panic|anxiety|asthma|isch(?:a)?emic|gout)\s+(?:\w+\s+)?$")
-_NOT_MS_RELAPSE_AFTER = re.compile(
-    r"\s+of\s+(?:depress|cancer|malignan|alcohol|drug|substance|infection|tb\b|tubercul|hepatitis|psych|lymphoma|leuk)"
+_NOT_MS_RELAPSE_AFTER = re.compile(  # "relapse of (major) depression"
+    r"\s+of\s+(?:[a-z]+\s+)?(?:depress|cancer|malignan|alcohol|drug|substance|infection|tb\b|tubercul|hepatitis|psych|lymphoma|leuk)"
 )
 _RELAPSE_NEGATED_BEFORE = re.compile(
     r"\b(?:no|not|without|free\s+(?:of|from)|absence\s+of|absent|none|nor|neither|never|stable|since)\b"
 )
 # "... or one relapse in the prior year (but not within 30 days prior to screening)".
 _RELAPSE_NEGATED_AFTER = re.compile(
-    r"[^.;]{0,60}?\b(?:(?:is|are)\s+not\s+(?:allowed|permitted)|excluded|(?P<not_within>not\s+(?:within|in|during)\b))"
+    r"[^.;]{0,60}?\b(?:(?:is|are)\s+not\s+(?:allowed|permitted|eligible)|excluded|ineligible|cannot\s+(?:take\s+part|participate)"
+    r"|(?P<not_within>not\s+(?:within|in|during)\b))"
 )
+# An exclusion of "SPMS without relapses in the last 2 years" asks for relapses: no relapse-free window.
+_WITHOUT_BEFORE = re.compile(r"\b(?:without|free\s+(?:of|from)|absence\s+of)\s+(?:\w+\s+){0,2}$")
 _COUNT_REQUIREMENT = re.compile(r"\b(?:fewer|less)\s+than\b|<|\bat\s+least\b|≥|>=|\bminimum\b|\bmore\s+than\b")
 
 
@@ -156,11 +174,13 @@ def read_relapse_window(text: CriteriaText) -> WindowResult:
             if negated_after and negated_after.group("not_within"):
                 # "(but not within 30 days of screening)": the window is the one after "not".
                 window_from = negated_after.start("not_within")
-            if sentence.section == EXCLUSION:
-                if _COUNT_REQUIREMENT.search(clause):
+            if _excludes(sentence):
+                if _COUNT_REQUIREMENT.search(clause) or _WITHOUT_BEFORE.search(clause):
                     continue
             elif not ("free" in word or _RELAPSE_NEGATED_BEFORE.search(clause) or negated_after):
                 continue
+            elif negated_after and not negated_after.group("not_within") and _COUNT_REQUIREMENT.search(clause):
+                continue  # "people with fewer than 2 relapses in the past 2 years are not eligible" asks for relapses
             if lead_in is None:
                 lead_in = text.lead_in(sentence)
             window = _nearest_window(low, match.start(), window_from, lead_in)
@@ -200,7 +220,7 @@ def read_steroid_window(text: CriteriaText) -> WindowResult:
         lead_in: str | None = None
         for match in _STEROID.finditer(low):
             clause = _clause_before(low, match.start())
-            if sentence.section != EXCLUSION and not _STEROID_NEGATED_BEFORE.search(clause):
+            if not (_excludes(sentence) or _STEROID_NEGATED_BEFORE.search(clause) or _EXCLUDED_AFTER.match(low, match.end())):
                 continue
             if lead_in is None:
                 lead_in = text.lead_in(sentence)
@@ -228,6 +248,57 @@ _ANTI_CD20 = re.compile(
     r"|ocrelizumab|ocrevus|rituximab|rituxan|mabthera|truxima|ruxience|riabni|ofatumumab|kesimpta|arzerra"
     r"|ublituximab|briumvi|obinutuzumab|gazyva|inebilizumab|uplizna"
 )
+# Class-wide wording that covers anti-CD20 antibodies among others: "no prior disease-modifying
+# therapy", "treatment-naive", "any previous therapeutic monoclonal antibody other than
+# natalizumab", "treatment with any DMT approved for relapsing MS within 3 months". Read only as
+# an exclusion (True); a class allowed or required says nothing of anti-CD20 in particular.
+ANTI_CD20_CLASS_KEYWORDS = ("modif", "^dmt", "^dmd", "monoclonal", "naive", "naïve")
+_DMT_CLASS = re.compile(
+    r"\bdisease[\s-]+modif(?:y|ying|ication)\s+(?:therap(?:y|ies)|treatments?|drugs?|agents?|medications?)\b|\bdm[td]s?\b"
+    r"|\b(?:therapeutic|any)\s+monoclonal\s+antibod(?:y|ies)\b"
+)
+_NAIVE = re.compile(r"\b(?:treatment|therapy|dmt)[\s-]*na[iï]ve\b(?![\s-]+to\b)")
+# Not about having taken the class: a change or start, a failure on it, a stable or other one, a reaction.
+_CLASS_NOT_PRIOR_BEFORE = re.compile(
+    r"chang|switch|start|initiat|\bnew\b|escalat|despite|fail|respon|stable|\bsame\b|\bother\b|another|additional|concomitant"
+    r"|current|about\s+to|plann|\bwill\b|eligible|candidate|hypersens|allerg|reaction|contraindic|intoleran|except|apart\s+from|\bon\b"
+)
+_CLASS_PRIOR_CUE = re.compile(r"\b(?:prior|previous(?:ly)?|history|any|treat(?:ment|ed)\s+with|use\s+of|exposure|exposed|received|receipt)\b")
+_NO_PRIOR_BEFORE = re.compile(r"\b(?:no|without)\s+(?:prior|previous|earlier)\s+(?:ms\s+)?$|\bnot\s+(?:been\s+)?previously\s+(?:been\s+)?treated\s+with\s+(?:an?y?\s+)?$")
+_EXCEPTED_AFTER = re.compile(r"\s*(?:,\s*)?(?:other\s+than|except(?:\s+for)?|with\s+the\s+exception\s+of|apart\s+from|besides)\b([^.;]{0,80})")
+_CLASS_CHANGE_AFTER = re.compile(r"\s*(?:changes?|switch\w*|dose)\b")
+# "any DMT during the study" is concomitant use; "DMT-naive or on a stable DMT" takes treated people too.
+_DURING_STUDY_AFTER = re.compile(r"[^.;]{0,40}?\b(?:during|throughout)\s+(?:the\s+)?(?:study|trial|treatment\s+period)\b")
+_OR_TREATED_AFTER = re.compile(
+    r"[^.;]{0,60}?\bor\b[^.;]{0,40}?\b(?:stable|on\s+(?:an?\s+)?(?:dmt|disease|treatment|therapy)|receiving|currently\s+treated"
+    r"|treated\s+with\s+(?:an?y?\s+)?(?:dmt|disease))"
+)
+
+
+def _class_exclusion(sentence: Sentence) -> list[tuple[int, int]]:
+    """Spans of class-wide DMT wording that excludes prior anti-CD20 use with the rest."""
+    low = sentence.low
+    spans: list[tuple[int, int]] = []
+    for match in _NAIVE.finditer(low):
+        if sentence.section != EXCLUSION and not _OR_TREATED_AFTER.match(low, match.end()):  # "treatment-naive" asked for
+            spans.append(match.span())
+    for match in _DMT_CLASS.finditer(low):
+        clause = _clause_before(low, match.start())
+        after = low[match.end():]
+        if (_CLASS_NOT_PRIOR_BEFORE.search(clause) or _CLASS_CHANGE_AFTER.match(after) or _ALLOWED_AFTER.match(after)
+                or _DURING_STUDY_AFTER.match(after)):
+            continue
+        excepted = _EXCEPTED_AFTER.match(after)
+        if excepted and _ANTI_CD20.search(excepted.group(1)):
+            continue  # "any DMT except ocrelizumab": the named drug's own reading says it
+        if _excludes(sentence):
+            if _CLASS_PRIOR_CUE.search(clause):
+                spans.append(match.span())
+        elif _NO_PRIOR_BEFORE.search(low[:match.start()][-60:]) or _EXCLUDED_AFTER.match(after):
+            spans.append(match.span())
+    return spans
+
+
 STEM_CELL_KEYWORDS = ("stem cell", "stem-cell", "hsct", "bone marrow", "poietic", "^asct")
 _STEM_CELL = re.compile(
     r"\b(?:a|auto|allo)?-?hscts?\b|\bascts?\b|bone[\s-]+marrow\s+(?:transplant\w*|grafts?)"
@@ -280,11 +351,19 @@ class PriorTherapyResult:
     sources: tuple[Sentence, ...]
 
 
-def _read_prior_therapy(text: CriteriaText, keywords: tuple[str, ...], pattern: re.Pattern) -> PriorTherapyResult:
+def _read_prior_therapy(text: CriteriaText, keywords: tuple[str, ...], pattern: re.Pattern,
+                        class_keywords: tuple[str, ...] = ()) -> PriorTherapyResult:
     verdicts: list[bool] = []
     windows: list[int | None] = []
     sources: list[Sentence] = []
-    for sentence in text.sentences_with(keywords):
+    for sentence in text.sentences_with(keywords + class_keywords):
+        if class_keywords:
+            for start, end in _class_exclusion(sentence):
+                verdicts.append(True)
+                window = None if _ANY_TIME.search(sentence.low) else _nearest_window(sentence.low, start, end, "")
+                windows.append(months_of(*window) if window else None)
+                if sentence not in sources:
+                    sources.append(sentence)
         low = sentence.low
         timed_on_study_drug = _CONTRACEPTION.search(low) is not None
         previous_end = -10
@@ -303,11 +382,11 @@ def _read_prior_therapy(text: CriteriaText, keywords: tuple[str, ...], pattern: 
                 continue
             if _UNSUITABLE_AFTER.match(after):
                 continue
-            if _NOT_ALLOWED_AFTER.match(after):
+            if _NOT_ALLOWED_AFTER.match(after) or _EXCLUDED_AFTER.match(after):
                 verdict = True
             elif _ALLOWED_AFTER.match(after):
                 verdict = False
-            elif sentence.section == EXCLUSION:
+            elif _excludes(sentence):
                 verdict = not _EXCEPT_BEFORE.search(before)
             elif _FAILED_ON.search(clause):
                 verdict = False  # "not responding to ... ocrelizumab": the therapy was taken
@@ -333,7 +412,7 @@ def _read_prior_therapy(text: CriteriaText, keywords: tuple[str, ...], pattern: 
 
 
 def read_prior_anti_cd20(text: CriteriaText) -> PriorTherapyResult:
-    return _read_prior_therapy(text, ANTI_CD20_KEYWORDS, _ANTI_CD20)
+    return _read_prior_therapy(text, ANTI_CD20_KEYWORDS, _ANTI_CD20, ANTI_CD20_CLASS_KEYWORDS)
 
 
 def read_prior_stem_cell_transplant(text: CriteriaText) -> PriorTherapyResult:

@@ -30,14 +30,22 @@ KEYWORDS = ("^any", "^all", "progressive", "relaps", "^rms", "^rrms", "^pms", "^
 _TYPE = re.compile(
     # "any form of MS", "all types of MS", "multiple sclerosis (MS) or CIS": every type is taken.
     r"(?P<any>\b(?:any|all)\s+(?:(?:clinical|disease)\s+)?(?:forms?|types?|subtypes?|courses?|phenotypes?)\s+of\s+(?:multiple\s+sclerosis|ms)\b"
-    r"|\bmultiple\s+sclerosis\s*(?:\(\s*ms\s*\)\s*)?(?:,\s*|\s+(?:or|and/or)\s+)(?=clinically[\s-]+isolated|cis\b))"
+    r"|\bmultiple\s+sclerosis\s*(?:\(\s*ms\s*\)\s*)?(?:,\s*|\s+(?:or|and/or)\s+)(?=clinically[\s-]+isolated|cis\b)"
+    # ... and the same said after the disease: "MS of any type", "MS, any subtype", "MS (all types)",
+    # "MS patients (any phenotype)", "MS per the 2017 criteria, all types" (not "all types of relapse").
+    r"|\b(?:multiple\s+sclerosis|ms)\b(?:[^.;:\n(),]{0,40}?[,(]\s*|\s+(?:patients?|participants?)?\s*\(\s*|\s+)(?:of\s+)?(?:any|all)\s+"
+    r"(?:(?:clinical|disease)\s+)?(?:forms?|types?|subtypes?|courses?|phenotypes?)\b(?!\s+of\b))"
     r"|(?P<prms>progressive[\s-]+relapsing|\bprms\b)"
     r"|(?P<both>primary\s*(?:-\s*)?(?:or|and|and/or|/|,)\s*(?:-\s*)?secondary[\s-]*progressive"
-    r"|secondary\s*(?:-\s*)?(?:or|and|and/or|/)\s*primary[\s-]*progressive)"
+    r"|secondary\s*(?:-\s*)?(?:or|and|and/or|/)\s*primary[\s-]*progressive"
+    # "progressive MS (primary or secondary)"
+    r"|progressive\s+(?:multiple\s+sclerosis|ms)\s*\(\s*(?:primary|secondary)\s*(?:or|and|and/or|/|,)\s*(?:primary|secondary)\b[^)]{0,20}\))"
     r"|(?P<ppms>\bppms\b|primary[\s-]*progressive(?![\s-]+(?:aphasia|supranuclear|apraxia|non-?fluent|lateral|ataxia)))"
     r"|(?P<spms>\b(?:nr|na|a|r)?-?spms\b|secondar(?:y|ily)[\s-]*progressive)"
     r"|(?P<rrms>\brrms\b|\brms\b|relapsing[\s-]*remitting|remitting[\s-]*relapsing"
-    r"|relapsing[\s-]+(?:forms?|multiple\s+sclerosis|ms\b|disease|course|onset|type|phenotype))"
+    r"|relapsing[\s-]+(?:forms?|multiple\s+sclerosis|ms\b|disease|course|onset|type|phenotype)"
+    # "relapsing or progressive MS": the progressive half is read on its own.
+    r"|relapsing(?=\s*(?:or|and|and/or|/|,)\s*(?:(?:primary|secondary)[\s-]+)?progressive\s+(?:forms?\s+of\s+)?(?:multiple\s+sclerosis|ms\b)))"
     r"|(?P<cis>\bcis\b|clinically[\s-]+isolated[\s-]+syndromes?)"
     r"|(?P<progressive>\bpms\b|(?<!non)(?<!non-)(?<!non\s)progressive\s+(?:forms?\s+of\s+)?(?:multiple\s+sclerosis|ms\b|disease\s+course|course\s+of\s+ms)"
     r"|(?<!non)(?<!non-)(?<!non\s)progressive\s+forms?\b)"
@@ -56,11 +64,12 @@ _DRUG_CONTEXT_BEFORE = re.compile(
 )
 # A prose sentence that states the exclusions itself, without a section header: "Exclusion
 # criteria were progressive forms of MS, ...".
-_EXCLUSION_LEAD = re.compile(r"\W*(?:key\s+|main\s+|major\s+)?exclusion\s+criteri(?:a|on)\s+(?:were|are|was|is|include[ds]?|included|comprised?)\b")
+EXCLUSION_LEAD = re.compile(r"\W*(?:key\s+|main\s+|major\s+)?exclusion\s+criteri(?:a|on)\s+(?:were|are|was|is|include[ds]?|included|comprised?)\b")
 _NON_RIGHT_BEFORE = re.compile(r"\bnon[\s-]?$")
 _CARCINOMA_NEARBY = re.compile(r"carcinoma|in\s+situ|cervi[xc]")
-# SPMS is defined by the relapsing phase it follows: that phase is history, not a type taken.
-_HISTORY_BEFORE = re.compile(r"defin|initial|preced|onset|start|began|begin|evolv|transition|conver|follow")
+# SPMS is defined by the relapsing phase it follows: that phase is history, not a type taken
+# ("clinically definite RRMS or SPMS" defines nothing).
+_HISTORY_BEFORE = re.compile(r"defin(?!ite)|initial|preced|onset|start|began|begin|evolv|transition|conver|follow")
 _HISTORY_AFTER = re.compile(r"^\W*(?:\w+\W+){0,4}?(?:followed|then|subsequent|before|evolv|transition|convert)")
 
 
@@ -101,21 +110,22 @@ def read_ms_types(text: CriteriaText) -> MsTypeResult:
         low = sentence.low
         found_in: set[str] = set()
         found_out: set[str] = set()
-        mentions: list[tuple[str, int, int]] = []
+        mentions: list[tuple[str, int, int, bool]] = []  # kind, span, named only by "any type of MS"
         for match in _TYPE.finditer(low):
             word = low[match.start():match.end()]
             if word in _UPPER_ONLY and sentence.text[match.start():match.end()] != word.upper():
                 continue
             if word == "cis" and _CARCINOMA_NEARBY.search(low, max(0, match.start() - 40), match.end() + 30):
                 continue
-            if match.group("any") and (sentence.section == EXCLUSION or _EXCLUSION_LEAD.match(low)):
+            if match.group("any") and (sentence.section == EXCLUSION or EXCLUSION_LEAD.match(low)):
                 continue  # "any form of MS other than RRMS": the types that follow say it
             for kind in _types_in(match):
-                mentions.append((kind, match.start(), match.end()))
+                mentions.append((kind, match.start(), match.end(), bool(match.group("any"))))
         if not mentions:
             continue
-        named = {kind for kind, _, _ in mentions}
-        for kind, start, end in mentions:
+        named = {kind for kind, _, _, _ in mentions}
+        taken_by_name: set[str] = set()  # included by a mention of the type itself
+        for kind, start, end, by_any in mentions:
             before = low[:start]
             clause = _clause_before(low, start)
             if _DRUG_CONTEXT_BEFORE.search(before[-80:]) or _NON_RIGHT_BEFORE.search(before):
@@ -124,9 +134,10 @@ def read_ms_types(text: CriteriaText) -> MsTypeResult:
                 _HISTORY_BEFORE.search(clause) or _HISTORY_AFTER.search(low[end:end + 60])
             ):
                 continue
-            if sentence.section == EXCLUSION or _EXCLUSION_LEAD.match(low):
+            if sentence.section == EXCLUSION or EXCLUSION_LEAD.match(low):
                 if _OTHER_THAN_BEFORE.search(before[-60:]):
                     found_in.add(kind)
+                    taken_by_name.add(kind)
                 else:
                     found_out.add(kind)
             else:
@@ -134,6 +145,10 @@ def read_ms_types(text: CriteriaText) -> MsTypeResult:
                     found_out.add(kind)
                 else:
                     found_in.add(kind)
+                    if not by_any:
+                        taken_by_name.add(kind)
+        # "MS of any type except PPMS": the type set apart is turned away, not taken with the rest.
+        found_in -= found_out - taken_by_name
         # "progressive MS (PPMS or SPMS)": the general word is spelt out by the specific ones.
         for found in (found_in, found_out):
             if PROGRESSIVE_UNSPECIFIED in found and (PPMS in found or SPMS in found):

@@ -51,6 +51,12 @@ How a window is read (decisions a reader of the results should know):
   relapse)" after a bound is another way in that widens it; the chain goes on after the bracket.
 * "1.0 <= x <= 5.5" is a range, so is "3.0 to <7.0" (a maximum of 6.5); "= or <" is "<="; "e"/"y" join two bounds as "and" does; a bound
   alone after a semicolon ("lower limit: 3.0; upper limit: 6.5") closes the window's open side.
+* An exclusion that names the scores outside a range ("EDSS outside 2.0-6.5", "EDSS score not
+  between 2.5 and 6.5", "disability outside an EDSS range of 3.0 to 6.5") states that range as the
+  window; like other exclusions it fills only a side the inclusion section leaves open.
+* A part of the scale named right before it ("pyramidal functional system score of the EDSS >= 2",
+  "... on the cerebellar section of the EDSS") bounds that part, not the EDSS. "Score of 2.0 to 6.0
+  by EDSS" is a window written before the scale, like "... on the EDSS".
 """
 from __future__ import annotations
 
@@ -264,12 +270,32 @@ _LIMIT_WORD_BEFORE = re.compile(
     r"\b(?:(?P<max>maximum|max\.?|upper\s+limit(?:\s+of)?)|(?P<min>minimum|min\.?|lower\s+limit(?:\s+of)?))\s+(?:(?:the|an?)\s+)?$"
 )
 _VALUE_BEFORE_SCALE = re.compile(
-    r"(?P<link>(?:\s*,?\s*\(?\s*(?:both\s+)?inclusive(?:ly)?\s*\)?,?)?(?:\s*(?:points?|score))?\s+(?:on|in|using|per|according\s+to|as\s+(?:measured|assessed|determined|rated|scored)\s+(?:by|on|with|using))\b)"
+    r"(?P<link>(?:\s*,?\s*\(?\s*(?:both\s+)?inclusive(?:ly)?\s*\)?,?)?(?:\s*(?:points?|score))?\s+(?:on|in|using|per|by|according\s+to|as\s+(?:measured|assessed|determined|rated|scored)\s+(?:by|on|with|using))\b)"
     r"[^0-9;<>≤≥=]{0,60}$"
 )
 # A criterion the EDSS is buried in, rather than one that opens with it.
 _BURIED = re.compile(r"[0-9]|\bor\b|\brelapses?\b|\battacks?\b|\blesions?\b|\bmri\b|\bgadolinium\b|\bt2\b|\bmonths?\b")
 _NEGATION = re.compile(r"\b(?:no|not|without|never|nor)\b")
+# "EDSS outside 2.0-6.5", "EDSS score not between 2.5 and 6.5", "disability outside an EDSS range of
+# 3.0 to 6.5": the range is the complement of what the rule names, so an exclusion of this kind
+# states the window itself.
+_OUTSIDE = re.compile(
+    r"\b(?:outside|not\s+within|not\s+between|(?:not\s+in|out\s+of)\s+(?:the\s+)?(?:range|interval))\b[^0-9<>≤≥⩽⩾=;]{0,80}$"
+)
+_DIGIT = re.compile(r"[0-9]")
+
+
+def _first_digit(low: str, start: int, end: int) -> int:
+    digit = _DIGIT.search(low, start, end)
+    return digit.start() if digit else end
+
+
+# "Pyramidal functional system score of the EDSS >= 2", "... on the cerebellar section of the EDSS":
+# a part of the scale named right before it, whose bound is no window for the total score.
+_PART_OF_SCALE_BEFORE = re.compile(
+    r"\b(?:functional\s+systems?|fs|fss|subscores?|sub-scores?|sub-scales?|subscales?|sections?|domains?|items?|components?)"
+    r"\b[\"'’”)]?(?:\s+\w+){0,2}?\s+(?:of|on|in|from|within)\s+(?:the\s+)?$"
+)
 
 # Words that turn an inclusion criterion into an exclusion ("Patients with EDSS > 6.5 are
 # excluded"). "Excluding" is left out: it excludes only what follows it in its own clause.
@@ -327,6 +353,8 @@ class EdssFinding:
     subgroup: str = ""  # the disease type or cohort named before the EDSS ("rms", "ppms"), if any
     # The window is written for a subgroup named after it ("EDSS >= 2.0 for participants with SPMS").
     for_subgroup: bool = False
+    # The rule names the scores outside the window ("EDSS outside 2.0-6.5").
+    outside: bool = False
 
 
 @dataclass(frozen=True)
@@ -638,6 +666,8 @@ def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, i
     mention_start, mention_end = match.start(), match.end()
     if _PROGRESSION.search(_words_clause_before(low, 0, mention_start)) or _is_condition(low, 0, mention_start):
         return None
+    if _PART_OF_SCALE_BEFORE.search(low, max(0, mention_start - 80), mention_start):
+        return None  # "the pyramidal functional system score of the EDSS >= 2": a subscore, not the EDSS
 
     before = low[:mention_start]
     value_before = _VALUE_BEFORE_SCALE.search(before)
@@ -844,7 +874,9 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
             leading = _is_leading(head)
             section = _mention_section(low, span_start, span_end, sentence.section)
             side = section
-            if _NEGATION.search(_words_clause_before(low, 0, span_start)):
+            outside = (None not in (windows[0].low, windows[0].high) and len(windows) == 1
+                       and bool(_OUTSIDE.search(_words_clause_before(low, 0, span_start) + " " + low[span_start:_first_digit(low, span_start, span_end)])))
+            if _NEGATION.search(_words_clause_before(low, 0, span_start)) and not outside:
                 # "Not have an EDSS greater than 6.5": the rule seen from the other side.
                 side = INCLUSION if section == EXCLUSION else EXCLUSION
             last = findings[-1] if findings else None
@@ -861,7 +893,7 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
                 for_subgroup = _FOR_SUBGROUP_AFTER.match(low, span_end) or _FOR_SUBGROUP_BEFORE.search(head)
                 if for_subgroup:
                     label = label or _type_label(for_subgroup.group())
-                findings.append(EdssFinding(sentence, windows, side, leading, label, bool(for_subgroup)))
+                findings.append(EdssFinding(sentence, windows, side, leading, label, bool(for_subgroup), outside))
             consumed_until = previous_end = span_end
     return findings
 
@@ -985,7 +1017,8 @@ def edss_window(text: CriteriaText) -> EdssResult:
         if finding.section != EXCLUSION:
             continue
         for window in finding.windows:
-            implied = _implied_by_exclusion(window)
+            # "EDSS outside 2.0-6.5" excludes the scores around the window: it states the window.
+            implied = window if finding.outside else _implied_by_exclusion(window)
             if implied.low is not None:
                 implied_lows.append((implied.low, finding.sentence))
             if implied.high is not None:

@@ -58,7 +58,25 @@ PART_OF_THE_SCALE = [
     ("quoted-section-name", sections(["EDSS ≥ 2.0", 'Score of at most 3 on the "Cerebellar" section of the EDSS']), (2.0, None)),
 ]
 
-CASES = OUTSIDE_A_RANGE + VALUE_BY_SCALE + PART_OF_THE_SCALE
+# Found by probing the rules above with more wordings of the same rules.
+SECOND_PASS = [
+    # Two ends of the scale an exclusion names, the second after "or" and a gap: both are read
+    # (before: the second was dropped as a widening that widened nothing).
+    ("low-range-or-high-bound", sections(["RRMS"], ("EDSS of 0–1.5 or ≥ 7.0",)), (2.0, 6.5)),
+    ("low-range-or-postfix-bound", sections(["RRMS"], ("EDSS score of 0 to 2.0 or 7.5 and above",)), (2.5, 7.0)),
+    # A higher EDSS is a worse one.
+    ("beyond", sections(["SPMS"], ("EDSS beyond 6.0",)), (None, 6.0)),
+    ("worse-than", sections(["SPMS"], ("EDSS score worse than 7.0 at screening",)), (None, 7.0)),
+    ("no-worse-than", sections(["Ambulatory, with an EDSS no worse than 5.5"]), (None, 5.5)),
+    ("better-than", sections(["EDSS better than 6.5"]), (None, 6.0)),
+    ("no-better-than", sections(["EDSS no better than 3.0"]), (3.0, None)),
+    # More ways to say "outside".
+    ("not-comprised-between", sections(["MS"], ("EDSS not comprised between 2.5 and 6.0",)), (2.5, 6.0)),
+    ("out-of-the-range-after", sections(["MS"], ("EDSS out of the 3.0-6.5 range",)), (3.0, 6.5)),
+    ("outside-two-ends", sections(["MS"], ("Kurtzke EDSS score outside 2.0 and 6.0 (inclusive)",)), (2.0, 6.0)),
+]
+
+CASES = OUTSIDE_A_RANGE + VALUE_BY_SCALE + PART_OF_THE_SCALE + SECOND_PASS
 
 
 @pytest.mark.parametrize("criteria, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
@@ -84,6 +102,13 @@ GUARDS = [
     # "by" after a change is no window.
     ("change-by-edss", sections(["Worsening of 1.0 point by EDSS in the past year", "EDSS ≤ 6.0"]), (None, 6.0)),
     ("increase-by-edss", sections(["Increase of 1.0 by EDSS in the past 2 years", "EDSS 3.0-6.0"]), (3.0, 6.0)),
+    # A bound after "or" next to the range (no gap) still widens it, or adds nothing.
+    ("or-widens-one-side", sections(["EDSS 2.0-6.5, or up to 7.0 for participants over 50"]), (2.0, 7.0)),
+    ("or-adjacent-bound", sections(["RRMS"], ("EDSS of 0-1.5 or ≥ 2.0",)), (2.0, None)),
+    # Two scores joined by "and" are the ends of a range only after "outside".
+    ("two-scores-without-cue", sections(["MS"], ("EDSS 7.0 and 7.5",)), (None, None)),
+    # "Worse" in a change is still a change.
+    ("worsening-by-points", sections(["EDSS 3.0-6.5", "EDSS worsening of 1.0 point in the past 2 years"]), (3.0, 6.5)),
 ]
 
 

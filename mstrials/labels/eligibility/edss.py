@@ -53,7 +53,11 @@ How a window is read (decisions a reader of the results should know):
   alone after a semicolon ("lower limit: 3.0; upper limit: 6.5") closes the window's open side.
 * An exclusion that names the scores outside a range ("EDSS outside 2.0-6.5", "EDSS score not
   between 2.5 and 6.5", "disability outside an EDSS range of 3.0 to 6.5") states that range as the
-  window; like other exclusions it fills only a side the inclusion section leaves open.
+  window; like other exclusions it fills only a side the inclusion section leaves open. "Outside
+  2.0 and 6.5" names the two ends of that range. "EDSS of 0-1.5 or >= 7.0" (a bound after "or"
+  beyond a gap) is two sets of scores, not a widening of the first.
+* A higher EDSS is a worse one: "worse than 6.5" is "> 6.5", "no worse than 6.5" is "<= 6.5",
+  "better than 7.0" is "< 7.0"; "beyond" is "above".
 * A part of the scale named right before it ("pyramidal functional system score of the EDSS >= 2",
   "... on the cerebellar section of the EDSS") bounds that part, not the EDSS. "Score of 2.0 to 6.0
   by EDSS" is a window written before the scale, like "... on the EDSS".
@@ -94,7 +98,7 @@ _LT_SYMBOL = r"(?:<|≺)"
 _GE_WORDS = (
     r"\b(?:(?:greater|more|higher|bigger|superior|major)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
     r"|equal\s+to\s+or\s+(?:greater|higher|more|above)(?:\s+than)?|equals?\s+or\s+(?:greater|higher|more|superior)(?:\s+(?:than|to))?"
-    r"|at\s+least|no[t]?\s+(?:less|lower)\s+than|not\s+(?:below|under)"
+    r"|at\s+least|no[t]?\s+(?:less|lower|better)\s+than|not\s+(?:below|under)"
     # "Minimum: 3.0", "Minimum score: 2.0", "lower limit 3.5": a sub-item that names the limit it gives.
     r"|(?:(?:a\s+)?minimum(?:\s+(?:score\s+)?of)?|min\b\.?(?:\s+of)?|lower\s+limit(?:\s+of)?)(?:\s+score)?(?:\s*:)?"
     r"|minimally)"
@@ -102,12 +106,13 @@ _GE_WORDS = (
 _LE_WORDS = (
     r"\b(?:(?:less|lower|smaller|inferior|minor)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
     r"|equal\s+to\s+or\s+(?:less|lower|smaller|below)(?:\s+than)?|equals?\s+or\s+(?:less|lower|inferior)(?:\s+(?:than|to))?"
-    r"|no[t]?\s+(?:more|greater|higher)\s+than|not\s+(?:exceeding|to\s+exceed|above|over)|does\s+not\s+exceed"
+    r"|no[t]?\s+(?:more|greater|higher|worse)\s+than|not\s+(?:exceeding|to\s+exceed|above|over|beyond)|does\s+not\s+exceed"
     r"|at\s+most|up\s+to(?:\s+and\s+including)?|maximally"
     r"|(?:(?:a\s+)?maximum(?:\s+(?:score\s+)?of)?|max\b\.?(?:\s+of)?|upper\s+limit(?:\s+of)?)(?:\s+score)?(?:\s*:)?)"
 )
-_GT_WORDS = r"\b(?:greater\s+than|more\s+than|higher\s+than|above|over|exceeding|exceeds|in\s+excess\s+of|superior\s+to|major\s+than)"
-_LT_WORDS = r"\b(?:less\s+than|lower\s+than|fewer\s+than|smaller\s+than|below|under|inferior\s+to|beneath|minor\s+than)"
+# A higher EDSS is a worse one: "worse than 6.5" is "> 6.5", "better than 7.0" is "< 7.0".
+_GT_WORDS = r"\b(?:greater\s+than|more\s+than|higher\s+than|above|over|beyond|exceeding|exceeds|in\s+excess\s+of|superior\s+to|major\s+than|worse\s+than)"
+_LT_WORDS = r"\b(?:less\s+than|lower\s+than|fewer\s+than|smaller\s+than|below|under|inferior\s+to|beneath|minor\s+than|better\s+than)"
 # "greater than or equal to (>/=) 5.0": the registry sometimes repeats the symbol in brackets.
 _BRACKETED_SYMBOL = rf"(?:\s*\(\s*(?:{_GE_SYMBOL}|{_LE_SYMBOL}|{_GT_SYMBOL}|{_LT_SYMBOL})\s*\))?"
 _OP = (
@@ -150,9 +155,9 @@ _EQUAL = re.compile(rf"(?:=\s*|equals?\s+(?:to\s+)?)?(?P<v>{_NUM})(?!\s*(?::|{_D
 # Where a bound can begin after the scale's name.
 _START = re.compile(
     r"\bbetween\b|\bbtw\b|(?<![0-9.,·])[0-9]|[≥≤⩽⩾≧≦<>=≻≺]"
-    r"|\b(?:greater|more|higher|less|lower|fewer|smaller|at\s+(?:least|most)|no[t]?\s+(?:less|lower|more|greater|higher)"
-    r"|not\s+(?:exceeding|to\s+exceed|above|below|over|under)|does\s+not\s+exceed|up\s+to|(?:a\s+)?maximum|(?:a\s+)?minimum"
-    r"|max|min|maximally|minimally|above|below|over|under|exceed\w*|in\s+excess|superior|inferior|major|minor|beneath|equal\w*"
+    r"|\b(?:greater|more|higher|less|lower|fewer|smaller|worse|better|at\s+(?:least|most)|no[t]?\s+(?:less|lower|more|greater|higher|worse|better)"
+    r"|not\s+(?:exceeding|to\s+exceed|above|below|over|under|beyond)|does\s+not\s+exceed|up\s+to|(?:a\s+)?maximum|(?:a\s+)?minimum"
+    r"|max|min|maximally|minimally|above|below|over|under|beyond|exceed\w*|in\s+excess|superior|inferior|major|minor|beneath|equal\w*"
     r"|(?:lower|upper)\s+limit)\b"
 )
 # A number that names something else ("Visit 1", "Day 0", "Appendix 2") rather than a score.
@@ -280,7 +285,8 @@ _NEGATION = re.compile(r"\b(?:no|not|without|never|nor)\b")
 # 3.0 to 6.5": the range is the complement of what the rule names, so an exclusion of this kind
 # states the window itself.
 _OUTSIDE = re.compile(
-    r"\b(?:outside|not\s+within|not\s+between|(?:not\s+in|out\s+of)\s+(?:the\s+)?(?:range|interval))\b[^0-9<>≤≥⩽⩾=;]{0,80}$"
+    r"\b(?:outside|not\s+(?:[a-z]+\s+){0,2}?(?:within|between)|(?:not\s+in|out\s+of)\s+(?:the\s+)?(?:range|interval))\b[^0-9<>≤≥⩽⩾=;]{0,80}$"
+    r"|\bout\s+of\s+(?:the\s+)?$"  # "EDSS out of the 2.0-6.5 range"
 )
 _DIGIT = re.compile(r"[0-9]")
 
@@ -539,6 +545,13 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
             break
         previous = parts[-1][0]
         one_sided = (following[0].low is None) != (following[0].high is None)
+        if (previous.low is not None and previous.high is not None and one_sided and _OR.search(joiner)
+                and ((following[0].low or 0) > previous.high + 0.5 or (following[0].high if following[0].high is not None else 10) < previous.low - 0.5)):
+            # "EDSS of 0-1.5 or >= 7.0": a bound apart from the range, on the other side of a gap, is a
+            # second set of scores (the two ends an exclusion names), not a widening.
+            parts.append((following[0], joiner))
+            end = following[1]
+            continue
         if previous.low is not None and previous.high is not None and one_sided and _OR.search(joiner):
             # "2.0-6.5, or up to 7.0 for participants over 50": another way in that widens one side.
             extended = Window(
@@ -874,8 +887,10 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
             leading = _is_leading(head)
             section = _mention_section(low, span_start, span_end, sentence.section)
             side = section
-            outside = (None not in (windows[0].low, windows[0].high) and len(windows) == 1
-                       and bool(_OUTSIDE.search(_words_clause_before(low, 0, span_start) + " " + low[span_start:_first_digit(low, span_start, span_end)])))
+            outside = bool(_OUTSIDE.search(_words_clause_before(low, 0, span_start) + " " + low[span_start:_first_digit(low, span_start, span_end)]))
+            if outside and len(windows) == 2 and all(w.low == w.high for w in windows) and windows[0].low < windows[1].low:
+                windows = (Window(windows[0].low, windows[1].low),)  # "outside 2.0 and 6.5": the two ends of one range
+            outside = outside and len(windows) == 1 and None not in (windows[0].low, windows[0].high)
             if _NEGATION.search(_words_clause_before(low, 0, span_start)) and not outside:
                 # "Not have an EDSS greater than 6.5": the rule seen from the other side.
                 side = INCLUSION if section == EXCLUSION else EXCLUSION

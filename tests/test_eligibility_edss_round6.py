@@ -76,7 +76,16 @@ SECOND_PASS = [
     ("outside-two-ends", sections(["MS"], ("Kurtzke EDSS score outside 2.0 and 6.0 (inclusive)",)), (2.0, 6.0)),
 ]
 
-CASES = OUTSIDE_A_RANGE + VALUE_BY_SCALE + PART_OF_THE_SCALE + SECOND_PASS
+# A subgroup's bound followed by the rule those people must meet picks them out (before: it opened
+# the window's minimum as a subgroup window); "differ ... by more than 1 point" is a change.
+SELECTORS_AND_CHANGES = [
+    ("bracketed-subgroup-then-rule", sections(["EDSS 0–5.5 inclusive (for patients with EDSS ≤ 2.0, disease duration must be ≤ 10 years)"]),
+     (0.0, 5.5)),
+    ("differ-by-more-than", sections(["EDSS between 2 and 6.5", "EDSS at screening must not differ from baseline by more than 1 point"]),
+     (2.0, 6.5)),
+]
+
+CASES = OUTSIDE_A_RANGE + VALUE_BY_SCALE + PART_OF_THE_SCALE + SECOND_PASS + SELECTORS_AND_CHANGES
 
 
 @pytest.mark.parametrize("criteria, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
@@ -109,6 +118,15 @@ GUARDS = [
     ("two-scores-without-cue", sections(["MS"], ("EDSS 7.0 and 7.5",)), (None, None)),
     # "Worse" in a change is still a change.
     ("worsening-by-points", sections(["EDSS 3.0-6.5", "EDSS worsening of 1.0 point in the past 2 years"]), (3.0, 6.5)),
+    # Already read right before these rules; kept so.
+    ("subgroup-then-rule-needs-to", sections(["EDSS 1.0 to 6.0 (participants with EDSS ≥ 5.5 need to walk 100 m unaided)"]), (1.0, 6.0)),
+    ("change-by-at-least", sections(["EDSS 3.0-6.5", "EDSS changed by at least 1.0 in the prior 2 years"]), (3.0, 6.5)),
+    # A subgroup window without a rule after it is still a subgroup window.
+    ("subgroup-window-stays", sections(["EDSS ≤ 5.5, or ≤ 6.5 for participants aged 50 or more"]), (None, 6.5)),
+    # Two bounds of one window: "must" after them does not split them.
+    ("must-after-a-plain-chain", sections(["EDSS ≥ 2.0 and ≤ 6.5 and must be ambulatory"]), (2.0, 6.5)),
+    # "by" that names who rates the score is no change.
+    ("rated-by-then-bound", sections(["EDSS rated by a certified examiner ≤ 6.0"]), (None, 6.0)),
 ]
 
 

@@ -56,6 +56,9 @@ How a window is read (decisions a reader of the results should know):
   window; like other exclusions it fills only a side the inclusion section leaves open. "Outside
   2.0 and 6.5" names the two ends of that range. "EDSS of 0-1.5 or >= 7.0" (a bound after "or"
   beyond a gap) is two sets of scores, not a widening of the first.
+* A subgroup's bound followed by the rule its people must meet ("0-5.5 (for patients with EDSS
+  <= 2.0, disease duration must be <= 10 years)") picks them out and is no window; nor is a bound
+  right after "by" ("must not differ from baseline by more than 1 point"), which gives a change.
 * A higher EDSS is a worse one: "worse than 6.5" is "> 6.5", "no worse than 6.5" is "<= 6.5",
   "better than 7.0" is "< 7.0"; "beyond" is "above".
 * A part of the scale named right before it ("pyramidal functional system score of the EDSS >= 2",
@@ -174,7 +177,9 @@ _REFERENCE = re.compile(
 # What may stand between the scale's name and its bound ("score", "at screening", "of").
 _FILLER_STOP = re.compile(
     r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b(?!\s*$)|\bpoints?\b|sustain|confirm"
-    r"|\bdelta\b|differen|\bdrop|declin|\bmsss\b|\bfs\b|functional|pyramidal|subscore|t25|walk|9hpt|\bpeg\b|msfc|sdmt"
+    r"|\bdelta\b|\bdiffer|\bdrop|declin|\bmsss\b|\bfs\b|functional|pyramidal|subscore|t25|walk|9hpt|\bpeg\b|msfc|sdmt"
+    # "... must not differ from baseline by more than 1 point": "by" right before a bound gives a change.
+    r"|\bby\s*$"
     r"|\bage\b|\baged\b|\byears?\b|duration|lesion|\bmri\b|\b(?:if|when|unless|whose)\b|;"
     # A "?" or replacement character where the operator should be ("EDSS ?4.5"): a symbol lost
     # in some copy of the record, so which side the bound is on cannot be known.
@@ -231,6 +236,11 @@ _ONLY_IF_AFTER = re.compile(
 _CONDITION_AFTER_BOUND = re.compile(
     r"[^.;,]{0,30}?\b(?:if|when|whenever|unless|provided|in\s+case)\b"
     r"(?!\s+(?:it\s+is\s+|they\s+are\s+)?(?:assessed|measured|scored|rated|evaluated|examined|confirmed|tested|determined|done|performed))"
+)
+# After a subgroup's bound, the rule those people must meet: "(for patients with EDSS <= 2.0, disease
+# duration must be <= 10 years)". The bound picks them out; it is no window.
+_RULE_FOR_THOSE_AFTER = re.compile(
+    r"[^.;:()]{0,40}?\b(?:must|should|needs?\s+to|(?:is|are)\s+required|ha(?:ve|s)\s+to)\b"
 )
 # A later bound in a chain that belongs to another measure: ">= 2.0 on the pyramidal FS".
 _OTHER_MEASURE_AFTER = re.compile(
@@ -529,6 +539,8 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
             break
         # A note about another score in brackets is read on its own: its words join nothing.
         joiner = _NOTE_ON_A_SCORE.sub(" ", low[end:skip_end])
+        if _SUBGROUP_WORDS.search(joiner) and _RULE_FOR_THOSE_AFTER.match(low, following[1], limit):
+            break  # "0-5.5 (for patients with EDSS <= 2.0, disease duration must be <= 10 years)": who gets another rule
         if not _OR.search(joiner) and _CONDITION_AFTER_BOUND.match(low, following[1], limit):
             # A later bound that holds only for the people a condition names: the overall window
             # is the union of theirs and everyone else's. It widens a side the first bound closes

@@ -73,6 +73,7 @@ SECOND_PASS = [
     # More ways to say "outside".
     ("not-comprised-between", sections(["MS"], ("EDSS not comprised between 2.5 and 6.0",)), (2.5, 6.0)),
     ("out-of-the-range-after", sections(["MS"], ("EDSS out of the 3.0-6.5 range",)), (3.0, 6.5)),
+    ("not-in-the-range-after", sections(["MS"], ("EDSS score not in the 2.0–6.5 range",)), (2.0, 6.5)),
     ("outside-two-ends", sections(["MS"], ("Kurtzke EDSS score outside 2.0 and 6.0 (inclusive)",)), (2.0, 6.0)),
 ]
 

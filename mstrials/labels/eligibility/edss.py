@@ -296,7 +296,7 @@ _NEGATION = re.compile(r"\b(?:no|not|without|never|nor)\b")
 # states the window itself.
 _OUTSIDE = re.compile(
     r"\b(?:outside|not\s+(?:[a-z]+\s+){0,2}?(?:within|between)|(?:not\s+in|out\s+of)\s+(?:the\s+)?(?:range|interval))\b[^0-9<>≤≥⩽⩾=;]{0,80}$"
-    r"|\bout\s+of\s+(?:the\s+)?$"  # "EDSS out of the 2.0-6.5 range"
+    r"|\b(?:out\s+of|not\s+in)\s+(?:the\s+)?$"  # "EDSS out of the 2.0-6.5 range", "not in the 2.0-6.5 range"
 )
 _DIGIT = re.compile(r"[0-9]")
 

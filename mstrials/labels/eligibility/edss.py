@@ -557,8 +557,9 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
             break
         previous = parts[-1][0]
         one_sided = (following[0].low is None) != (following[0].high is None)
-        if (previous.low is not None and previous.high is not None and one_sided and _OR.search(joiner)
-                and ((following[0].low or 0) > previous.high + 0.5 or (following[0].high if following[0].high is not None else 10) < previous.low - 0.5)):
+        apart = ((following[0].low is not None and following[0].low > previous.high + 0.5) if previous.high is not None else False) or (
+            (following[0].high is not None and following[0].high < previous.low - 0.5) if previous.low is not None else False)
+        if previous.low is not None and previous.high is not None and one_sided and _OR.search(joiner) and apart:
             # "EDSS of 0-1.5 or >= 7.0": a bound apart from the range, on the other side of a gap, is a
             # second set of scores (the two ends an exclusion names), not a widening.
             parts.append((following[0], joiner))
@@ -899,7 +900,9 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
             leading = _is_leading(head)
             section = _mention_section(low, span_start, span_end, sentence.section)
             side = section
-            outside = bool(_OUTSIDE.search(_words_clause_before(low, 0, span_start) + " " + low[span_start:_first_digit(low, span_start, span_end)]))
+            # "EDSS outside 2.0-6.5": the words before the first number name the scores around the range.
+            words_before_bound = _words_clause_before(low, 0, span_start) + " " + low[span_start:_first_digit(low, span_start, span_end)]
+            outside = bool(_OUTSIDE.search(words_before_bound))
             if outside and len(windows) == 2 and all(w.low == w.high for w in windows) and windows[0].low < windows[1].low:
                 windows = (Window(windows[0].low, windows[1].low),)  # "outside 2.0 and 6.5": the two ends of one range
             outside = outside and len(windows) == 1 and None not in (windows[0].low, windows[0].high)

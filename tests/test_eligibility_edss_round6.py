@@ -86,7 +86,15 @@ SELECTORS_AND_CHANGES = [
      (2.0, 6.5)),
 ]
 
-CASES = OUTSIDE_A_RANGE + VALUE_BY_SCALE + PART_OF_THE_SCALE + SECOND_PASS + SELECTORS_AND_CHANGES
+# A bracketed bound for some people right after a range, with or without "or": a one-sided one
+# widens that side only (before: ignored without "or", and opened the other side with it).
+BRACKETED_FOR_SOME = [
+    ("bracket-up-to-for-older", sections(["EDSS score of 2.0-6.5 (up to 7.0 for patients older than 55)"]), (2.0, 7.0)),
+    ("bracket-at-least-if", sections(["EDSS 3.5-6.5 (≥ 3.0 if a relapse occurred in the past year)"]), (3.0, 6.5)),
+    ("bracket-or-after-range", sections(["EDSS 3.0-6.5 (or ≥ 2.0 after a relapse in the past year)"]), (2.0, 6.5)),
+]
+
+CASES = OUTSIDE_A_RANGE + VALUE_BY_SCALE + PART_OF_THE_SCALE + SECOND_PASS + SELECTORS_AND_CHANGES + BRACKETED_FOR_SOME
 
 
 @pytest.mark.parametrize("criteria, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
@@ -124,6 +132,9 @@ GUARDS = [
     ("change-by-at-least", sections(["EDSS 3.0-6.5", "EDSS changed by at least 1.0 in the prior 2 years"]), (3.0, 6.5)),
     # A subgroup window without a rule after it is still a subgroup window.
     ("subgroup-window-stays", sections(["EDSS ≤ 5.5, or ≤ 6.5 for participants aged 50 or more"]), (None, 6.5)),
+    # A bracket after a range that names another measure, not people, adds nothing.
+    ("bracket-other-measure", sections(["EDSS 2.0-6.5 (≥ 2 on the pyramidal FS)"]), (2.0, 6.5)),
+    ("bracket-one-sided-after-one-sided", sections(["EDSS ≤ 5.5 (≤ 6.0 in participants aged 50 or more)"]), (None, 6.0)),
     # Two bounds of one window: "must" after them does not split them.
     ("must-after-a-plain-chain", sections(["EDSS ≥ 2.0 and ≤ 6.5 and must be ambulatory"]), (2.0, 6.5)),
     # "by" that names who rates the score is no change.
@@ -144,6 +155,8 @@ ADVERSARIAL = [
     ("many-part-names", "Inclusion Criteria:\n\n* " + "functional system score of the EDSS ≥ 2 " * 50_000),
     ("many-sections-without-a-scale", "Inclusion Criteria:\n\n* " + "section of the " * 140_000 + "EDSS ≤ 6.0"),
     ("many-by-links", "Inclusion Criteria:\n\n* " + "score of 2 to 6 by " * 100_000 + "EDSS"),
+    ("many-unclosed-brackets-for-some", "Inclusion Criteria:\n\n* EDSS 2.0-6.5 " + "(≤ 6.0 for some " * 130_000),
+    ("many-subgroup-bounds-then-rules", "Inclusion Criteria:\n\n* EDSS 0-5.5 " + "(for patients with EDSS ≤ 2.0, x " * 60_000),
 ]
 
 

@@ -59,6 +59,9 @@ How a window is read (decisions a reader of the results should know):
 * A subgroup's bound followed by the rule its people must meet ("0-5.5 (for patients with EDSS
   <= 2.0, disease duration must be <= 10 years)") picks them out and is no window; nor is a bound
   right after "by" ("must not differ from baseline by more than 1 point"), which gives a change.
+* A bracketed bound for some people right after a bound ("2.0-6.5 (up to 7.0 for participants
+  older than 55)", "(>= 3.0 if ...)") is another way in, as "(or ...)" is; one-sided after a full
+  range, it widens that side only (2.0-7.0).
 * A higher EDSS is a worse one: "worse than 6.5" is "> 6.5", "no worse than 6.5" is "<= 6.5",
   "better than 7.0" is "< 7.0"; "beyond" is "above".
 * A part of the scale named right before it ("pyramidal functional system score of the EDSS >= 2",
@@ -500,12 +503,22 @@ _ITEM_NUMBER = re.compile(r"[0-9]{1,2}\s*[.)](?=\s|$)")
 
 # "≥ 3.0 (or ≥ 2.0 after a relapse in the past year) and ≤ 6.5": another way in, in brackets right
 # after a bound; the chain goes on after the bracket.
-_BRACKETED_ALTERNATIVE = re.compile(r"\s*\(\s*or\s+")
+_BRACKETED_ALTERNATIVE = re.compile(r"\s*\(\s*(?P<or>or\s+)?")
 _BRACKET_REST = re.compile(r"[^()]{0,80}\)")
+# "2.0-6.5 (up to 7.0 for participants older than 55)": without "or", the bracket names the people
+# its bound is for, right after the bound.
+_BRACKET_REST_FOR_SOME = re.compile(r"\s*,?\s*(?:for|in|among|if|when|after|provided)\b[^()]{0,80}\)")
 
 
 def _widen_by_alternative(previous: Window, alternative: Window) -> Window:
-    """The union of a bound and another way in: wider on each side both close, open where one is open."""
+    """The union of a bound and another way in: wider on each side both close, open where one is open.
+
+    A one-sided way in after a full range widens that side only, as "2.0-6.5, or up to 7.0 for ..."
+    does in a chain: "2.0-6.5 (up to 7.0 for participants older than 55)" is 2.0-7.0.
+    """
+    if None not in (previous.low, previous.high) and (alternative.low is None) != (alternative.high is None):
+        return Window(previous.low if alternative.low is None else min(previous.low, alternative.low),
+                      previous.high if alternative.high is None else max(previous.high, alternative.high))
     return Window(
         None if previous.low is None or alternative.low is None else min(previous.low, alternative.low),
         None if previous.high is None or alternative.high is None else max(previous.high, alternative.high),
@@ -522,7 +535,8 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
         alternative_opening = _BRACKETED_ALTERNATIVE.match(low, end, limit)
         if alternative_opening:
             alternative = _parse_one(low, alternative_opening.end(), limit)
-            closing = _BRACKET_REST.match(low, alternative[1], limit) if alternative and alternative[0] else None
+            rest = _BRACKET_REST if alternative_opening.group("or") else _BRACKET_REST_FOR_SOME
+            closing = rest.match(low, alternative[1], limit) if alternative and alternative[0] else None
             if closing:
                 widened = _widen_by_alternative(parts[-1][0], alternative[0])
                 if widened.low is not None or widened.high is not None:

@@ -86,6 +86,12 @@ SELECTORS_AND_CHANGES = [
      (2.0, 6.5)),
 ]
 
+# "for EDSS 0-2.0:" heads the rule those people must meet (before: read as a subgroup window that
+# closed the open minimum at 0).
+HEADINGS_FOR_SOME = [
+    ("for-edss-colon-rule", sections(["EDSS ≤ 5.5; for EDSS 0–2.0: disease duration ≤ 10 years"]), (None, 5.5)),
+]
+
 # A bracketed bound for some people right after a range, with or without "or": a one-sided one
 # widens that side only (before: ignored without "or", and opened the other side with it).
 BRACKETED_FOR_SOME = [
@@ -94,7 +100,7 @@ BRACKETED_FOR_SOME = [
     ("bracket-or-after-range", sections(["EDSS 3.0-6.5 (or ≥ 2.0 after a relapse in the past year)"]), (2.0, 6.5)),
 ]
 
-CASES = OUTSIDE_A_RANGE + VALUE_BY_SCALE + PART_OF_THE_SCALE + SECOND_PASS + SELECTORS_AND_CHANGES + BRACKETED_FOR_SOME
+CASES = OUTSIDE_A_RANGE + VALUE_BY_SCALE + PART_OF_THE_SCALE + SECOND_PASS + SELECTORS_AND_CHANGES + BRACKETED_FOR_SOME + HEADINGS_FOR_SOME
 
 
 @pytest.mark.parametrize("criteria, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
@@ -128,6 +134,8 @@ GUARDS = [
     # "Worse" in a change is still a change.
     ("worsening-by-points", sections(["EDSS 3.0-6.5", "EDSS worsening of 1.0 point in the past 2 years"]), (3.0, 6.5)),
     # Already read right before these rules; kept so.
+    ("for-those-with-colon", sections(["EDSS ≤ 6.0", "For participants with an EDSS ≤ 2.0: disease duration ≤ 10 years"]),
+     (None, 6.0)),
     ("subgroup-then-rule-needs-to", sections(["EDSS 1.0 to 6.0 (participants with EDSS ≥ 5.5 need to walk 100 m unaided)"]), (1.0, 6.0)),
     ("change-by-at-least", sections(["EDSS 3.0-6.5", "EDSS changed by at least 1.0 in the prior 2 years"]), (3.0, 6.5)),
     # A subgroup window without a rule after it is still a subgroup window.
@@ -135,6 +143,8 @@ GUARDS = [
     # A bracket after a range that names another measure, not people, adds nothing.
     ("bracket-other-measure", sections(["EDSS 2.0-6.5 (≥ 2 on the pyramidal FS)"]), (2.0, 6.5)),
     ("bracket-one-sided-after-one-sided", sections(["EDSS ≤ 5.5 (≤ 6.0 in participants aged 50 or more)"]), (None, 6.0)),
+    # A subgroup heading before the EDSS still gives that subgroup's window.
+    ("for-subgroup-colon-before", sections(["For PPMS: EDSS 3.0-6.5", "For RMS: EDSS 0-5.5"]), (0.0, 6.5)),
     # Two bounds of one window: "must" after them does not split them.
     ("must-after-a-plain-chain", sections(["EDSS ≥ 2.0 and ≤ 6.5 and must be ambulatory"]), (2.0, 6.5)),
     # "by" that names who rates the score is no change.

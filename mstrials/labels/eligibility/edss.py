@@ -57,7 +57,8 @@ How a window is read (decisions a reader of the results should know):
   2.0 and 6.5" names the two ends of that range. "EDSS of 0-1.5 or >= 7.0" (a bound after "or"
   beyond a gap) is two sets of scores, not a widening of the first.
 * A subgroup's bound followed by the rule its people must meet ("0-5.5 (for patients with EDSS
-  <= 2.0, disease duration must be <= 10 years)") picks them out and is no window; nor is a bound
+  <= 2.0, disease duration must be <= 10 years)", "for EDSS 0-2.0: disease duration <= 10 years")
+  picks them out and is no window; nor is a bound
   right after "by" ("must not differ from baseline by more than 1 point"), which gives a change.
 * A bracketed bound for some people right after a bound ("2.0-6.5 (up to 7.0 for participants
   older than 55)", "(>= 3.0 if ...)") is another way in, as "(or ...)" is; one-sided after a full
@@ -265,6 +266,11 @@ _SUBJECT_WHOSE = re.compile(
     r"(?:\s+(?:with|having|who\s+have)\s+[a-z\s-]{0,40}?)?\s+whose\s*$"
 )
 _EXAMPLE = re.compile(r"\bfor\s+(?:example|instance)\b")
+# "EDSS <= 5.5; for EDSS 0-2.0: disease duration <= 10 years": the EDSS heads another rule.
+_FOR_THOSE_BEFORE = re.compile(
+    r"\b(?:for|among)\s+(?:(?:those|participants?|patients?|subjects?|people|persons|individuals)\s+(?:with|having)\s+)?(?:an?\s+)?$"
+)
+_COLON_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?:")
 # A time limit (or another value) that applies to the people with the EDSS that follows: the EDSS
 # picks out who gets that limit ("disease duration <= 15 years for EDSS 5.5-6.5", ">= 0.5 for
 # EDSS >= 6.0"), it does not limit who may join.
@@ -742,6 +748,8 @@ def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, i
     windows, bound_start, end = after
     if _PREDICATE_AFTER.match(low, end) or _ONLY_IF_AFTER.match(low, end):
         return None
+    if _COLON_AFTER.match(low, end) and _FOR_THOSE_BEFORE.search(low, max(0, mention_start - 60), mention_start):
+        return None  # "for EDSS 0-2.0: disease duration <= 10 years": a heading that picks out who gets a rule
     if len(windows) == 1 and windows[0].low == windows[0].high and _ADVERB.search(low, mention_end, bound_start):
         return None  # "EDSS of ideally 4.0": a word we cannot read stands where the operator would
     limit_word = _LIMIT_WORD_BEFORE.search(before)

@@ -12,7 +12,7 @@ import json
 from typing import Any, Callable
 
 # Bump when the classifier's or the eligibility parser's code changes what they produce.
-DERIVATION_CODE_VERSION = "11"  # 2: classifier patterns; 3: drug_classes; 4: EDSS and MS-type reading; 5: arm and description roles, symptom outcomes; 6: EDSS notes, subgroups, ";" in brackets; 7-8: mechanism co-interventions, transplants, parent-trial comparators, symptom wording, side-effect sources, recording devices, hormones for repair, title-named partners; 9: both, with EDSS limit names, operator words, footnote marks, colon-headed subgroups; 10: a full stop inside a short bracket does not end a criterion; 11: named treatments holding a measuring word, non-drug treatments named by the titles of measurement-only records; and MS types and key exclusions (any-type wording, class-wide DMT exclusions, prose exclusions)
+DERIVATION_CODE_VERSION = "11"  # 2: classifier patterns; 3: drug_classes; 4: EDSS and MS-type reading; 5: arm and description roles, symptom outcomes; 6: EDSS notes, subgroups, ";" in brackets; 7-8: mechanism co-interventions, transplants, parent-trial comparators, symptom wording, side-effect sources, recording devices, hormones for repair, title-named partners; 9: both, with EDSS limit names, operator words, footnote marks, colon-headed subgroups; 10: a full stop inside a short bracket does not end a criterion; 11: named treatments holding a measuring word, non-drug treatments named by the titles of measurement-only records; and MS types and key exclusions (any-type wording, class-wide DMT exclusions, prose exclusions); and EDSS ranges named as excluded, subgroup rules, bracketed bounds for some people
 
 DERIVED_COLUMNS: dict[str, str] = {
     "progressive": "INTEGER",

@@ -51,6 +51,23 @@ How a window is read (decisions a reader of the results should know):
   relapse)" after a bound is another way in that widens it; the chain goes on after the bracket.
 * "1.0 <= x <= 5.5" is a range, so is "3.0 to <7.0" (a maximum of 6.5); "= or <" is "<="; "e"/"y" join two bounds as "and" does; a bound
   alone after a semicolon ("lower limit: 3.0; upper limit: 6.5") closes the window's open side.
+* An exclusion that names the scores outside a range ("EDSS outside 2.0-6.5", "EDSS score not
+  between 2.5 and 6.5", "disability outside an EDSS range of 3.0 to 6.5") states that range as the
+  window; like other exclusions it fills only a side the inclusion section leaves open. "Outside
+  2.0 and 6.5" names the two ends of that range. "EDSS of 0-1.5 or >= 7.0" (a bound after "or"
+  beyond a gap) is two sets of scores, not a widening of the first.
+* A subgroup's bound followed by the rule its people must meet ("0-5.5 (for patients with EDSS
+  <= 2.0, disease duration must be <= 10 years)", "for EDSS 0-2.0: disease duration <= 10 years")
+  picks them out and is no window; nor is a bound
+  right after "by" ("must not differ from baseline by more than 1 point"), which gives a change.
+* A bracketed bound for some people right after a bound ("2.0-6.5 (up to 7.0 for participants
+  older than 55)", "(>= 3.0 if ...)") is another way in, as "(or ...)" is; one-sided after a full
+  range, it widens that side only (2.0-7.0).
+* A higher EDSS is a worse one: "worse than 6.5" is "> 6.5", "no worse than 6.5" is "<= 6.5",
+  "better than 7.0" is "< 7.0"; "beyond" is "above".
+* A part of the scale named right before it ("pyramidal functional system score of the EDSS >= 2",
+  "... on the cerebellar section of the EDSS") bounds that part, not the EDSS. "Score of 2.0 to 6.0
+  by EDSS" is a window written before the scale, like "... on the EDSS".
 """
 from __future__ import annotations
 
@@ -88,7 +105,7 @@ _LT_SYMBOL = r"(?:<|≺)"
 _GE_WORDS = (
     r"\b(?:(?:greater|more|higher|bigger|superior|major)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
     r"|equal\s+to\s+or\s+(?:greater|higher|more|above)(?:\s+than)?|equals?\s+or\s+(?:greater|higher|more|superior)(?:\s+(?:than|to))?"
-    r"|at\s+least|no[t]?\s+(?:less|lower)\s+than|not\s+(?:below|under)"
+    r"|at\s+least|no[t]?\s+(?:less|lower|better)\s+than|not\s+(?:below|under)"
     # "Minimum: 3.0", "Minimum score: 2.0", "lower limit 3.5": a sub-item that names the limit it gives.
     r"|(?:(?:a\s+)?minimum(?:\s+(?:score\s+)?of)?|min\b\.?(?:\s+of)?|lower\s+limit(?:\s+of)?)(?:\s+score)?(?:\s*:)?"
     r"|minimally)"
@@ -96,12 +113,13 @@ _GE_WORDS = (
 _LE_WORDS = (
     r"\b(?:(?:less|lower|smaller|inferior|minor)\s+(?:than\s+)?or\s+equals?(?:\s+(?:to|than))?"
     r"|equal\s+to\s+or\s+(?:less|lower|smaller|below)(?:\s+than)?|equals?\s+or\s+(?:less|lower|inferior)(?:\s+(?:than|to))?"
-    r"|no[t]?\s+(?:more|greater|higher)\s+than|not\s+(?:exceeding|to\s+exceed|above|over)|does\s+not\s+exceed"
+    r"|no[t]?\s+(?:more|greater|higher|worse)\s+than|not\s+(?:exceeding|to\s+exceed|above|over|beyond)|does\s+not\s+exceed"
     r"|at\s+most|up\s+to(?:\s+and\s+including)?|maximally"
     r"|(?:(?:a\s+)?maximum(?:\s+(?:score\s+)?of)?|max\b\.?(?:\s+of)?|upper\s+limit(?:\s+of)?)(?:\s+score)?(?:\s*:)?)"
 )
-_GT_WORDS = r"\b(?:greater\s+than|more\s+than|higher\s+than|above|over|exceeding|exceeds|in\s+excess\s+of|superior\s+to|major\s+than)"
-_LT_WORDS = r"\b(?:less\s+than|lower\s+than|fewer\s+than|smaller\s+than|below|under|inferior\s+to|beneath|minor\s+than)"
+# A higher EDSS is a worse one: "worse than 6.5" is "> 6.5", "better than 7.0" is "< 7.0".
+_GT_WORDS = r"\b(?:greater\s+than|more\s+than|higher\s+than|above|over|beyond|exceeding|exceeds|in\s+excess\s+of|superior\s+to|major\s+than|worse\s+than)"
+_LT_WORDS = r"\b(?:less\s+than|lower\s+than|fewer\s+than|smaller\s+than|below|under|inferior\s+to|beneath|minor\s+than|better\s+than)"
 # "greater than or equal to (>/=) 5.0": the registry sometimes repeats the symbol in brackets.
 _BRACKETED_SYMBOL = rf"(?:\s*\(\s*(?:{_GE_SYMBOL}|{_LE_SYMBOL}|{_GT_SYMBOL}|{_LT_SYMBOL})\s*\))?"
 _OP = (
@@ -144,9 +162,9 @@ _EQUAL = re.compile(rf"(?:=\s*|equals?\s+(?:to\s+)?)?(?P<v>{_NUM})(?!\s*(?::|{_D
 # Where a bound can begin after the scale's name.
 _START = re.compile(
     r"\bbetween\b|\bbtw\b|(?<![0-9.,·])[0-9]|[≥≤⩽⩾≧≦<>=≻≺]"
-    r"|\b(?:greater|more|higher|less|lower|fewer|smaller|at\s+(?:least|most)|no[t]?\s+(?:less|lower|more|greater|higher)"
-    r"|not\s+(?:exceeding|to\s+exceed|above|below|over|under)|does\s+not\s+exceed|up\s+to|(?:a\s+)?maximum|(?:a\s+)?minimum"
-    r"|max|min|maximally|minimally|above|below|over|under|exceed\w*|in\s+excess|superior|inferior|major|minor|beneath|equal\w*"
+    r"|\b(?:greater|more|higher|less|lower|fewer|smaller|worse|better|at\s+(?:least|most)|no[t]?\s+(?:less|lower|more|greater|higher|worse|better)"
+    r"|not\s+(?:exceeding|to\s+exceed|above|below|over|under|beyond)|does\s+not\s+exceed|up\s+to|(?:a\s+)?maximum|(?:a\s+)?minimum"
+    r"|max|min|maximally|minimally|above|below|over|under|beyond|exceed\w*|in\s+excess|superior|inferior|major|minor|beneath|equal\w*"
     r"|(?:lower|upper)\s+limit)\b"
 )
 # A number that names something else ("Visit 1", "Day 0", "Appendix 2") rather than a score.
@@ -163,7 +181,9 @@ _REFERENCE = re.compile(
 # What may stand between the scale's name and its bound ("score", "at screening", "of").
 _FILLER_STOP = re.compile(
     r"increas|worsen|progress|chang|decreas|improv|reduc|deteriorat|\bsteps?\b(?!\s*$)|\bpoints?\b|sustain|confirm"
-    r"|\bdelta\b|differen|\bdrop|declin|\bmsss\b|\bfs\b|functional|pyramidal|subscore|t25|walk|9hpt|\bpeg\b|msfc|sdmt"
+    r"|\bdelta\b|\bdiffer|\bdrop|declin|\bmsss\b|\bfs\b|functional|pyramidal|subscore|t25|walk|9hpt|\bpeg\b|msfc|sdmt"
+    # "... must not differ from baseline by more than 1 point": "by" right before a bound gives a change.
+    r"|\bby\s*$"
     r"|\bage\b|\baged\b|\byears?\b|duration|lesion|\bmri\b|\b(?:if|when|unless|whose)\b|;"
     # A "?" or replacement character where the operator should be ("EDSS ?4.5"): a symbol lost
     # in some copy of the record, so which side the bound is on cannot be known.
@@ -221,6 +241,11 @@ _CONDITION_AFTER_BOUND = re.compile(
     r"[^.;,]{0,30}?\b(?:if|when|whenever|unless|provided|in\s+case)\b"
     r"(?!\s+(?:it\s+is\s+|they\s+are\s+)?(?:assessed|measured|scored|rated|evaluated|examined|confirmed|tested|determined|done|performed))"
 )
+# After a subgroup's bound, the rule those people must meet: "(for patients with EDSS <= 2.0, disease
+# duration must be <= 10 years)". The bound picks them out; it is no window.
+_RULE_FOR_THOSE_AFTER = re.compile(
+    r"[^.;:()]{0,40}?\b(?:must|should|needs?\s+to|(?:is|are)\s+required|ha(?:ve|s)\s+to)\b"
+)
 # A later bound in a chain that belongs to another measure: ">= 2.0 on the pyramidal FS".
 _OTHER_MEASURE_AFTER = re.compile(
     r"\s*(?:on|in|of|for)?\s*(?:the\s+)?(?:\w+\s+){0,4}(?:functional|pyramidal|\bfs\b|system|subscore|sub-score|msss|sdmt|t25|walk|peg|test)"
@@ -241,6 +266,11 @@ _SUBJECT_WHOSE = re.compile(
     r"(?:\s+(?:with|having|who\s+have)\s+[a-z\s-]{0,40}?)?\s+whose\s*$"
 )
 _EXAMPLE = re.compile(r"\bfor\s+(?:example|instance)\b")
+# "EDSS <= 5.5; for EDSS 0-2.0: disease duration <= 10 years": the EDSS heads another rule.
+_FOR_THOSE_BEFORE = re.compile(
+    r"\b(?:for|among)\s+(?:(?:those|participants?|patients?|subjects?|people|persons|individuals)\s+(?:with|having)\s+)?(?:an?\s+)?$"
+)
+_COLON_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?:")
 # A time limit (or another value) that applies to the people with the EDSS that follows: the EDSS
 # picks out who gets that limit ("disease duration <= 15 years for EDSS 5.5-6.5", ">= 0.5 for
 # EDSS >= 6.0"), it does not limit who may join.
@@ -264,12 +294,33 @@ _LIMIT_WORD_BEFORE = re.compile(
     r"\b(?:(?P<max>maximum|max\.?|upper\s+limit(?:\s+of)?)|(?P<min>minimum|min\.?|lower\s+limit(?:\s+of)?))\s+(?:(?:the|an?)\s+)?$"
 )
 _VALUE_BEFORE_SCALE = re.compile(
-    r"(?P<link>(?:\s*,?\s*\(?\s*(?:both\s+)?inclusive(?:ly)?\s*\)?,?)?(?:\s*(?:points?|score))?\s+(?:on|in|using|per|according\s+to|as\s+(?:measured|assessed|determined|rated|scored)\s+(?:by|on|with|using))\b)"
+    r"(?P<link>(?:\s*,?\s*\(?\s*(?:both\s+)?inclusive(?:ly)?\s*\)?,?)?(?:\s*(?:points?|score))?\s+(?:on|in|using|per|by|according\s+to|as\s+(?:measured|assessed|determined|rated|scored)\s+(?:by|on|with|using))\b)"
     r"[^0-9;<>≤≥=]{0,60}$"
 )
 # A criterion the EDSS is buried in, rather than one that opens with it.
 _BURIED = re.compile(r"[0-9]|\bor\b|\brelapses?\b|\battacks?\b|\blesions?\b|\bmri\b|\bgadolinium\b|\bt2\b|\bmonths?\b")
 _NEGATION = re.compile(r"\b(?:no|not|without|never|nor)\b")
+# "EDSS outside 2.0-6.5", "EDSS score not between 2.5 and 6.5", "disability outside an EDSS range of
+# 3.0 to 6.5": the range is the complement of what the rule names, so an exclusion of this kind
+# states the window itself.
+_OUTSIDE = re.compile(
+    r"\b(?:outside|not\s+(?:[a-z]+\s+){0,2}?(?:within|between)|(?:not\s+in|out\s+of)\s+(?:the\s+)?(?:range|interval))\b[^0-9<>≤≥⩽⩾=;]{0,80}$"
+    r"|\b(?:out\s+of|not\s+in)\s+(?:the\s+)?$"  # "EDSS out of the 2.0-6.5 range", "not in the 2.0-6.5 range"
+)
+_DIGIT = re.compile(r"[0-9]")
+
+
+def _first_digit(low: str, start: int, end: int) -> int:
+    digit = _DIGIT.search(low, start, end)
+    return digit.start() if digit else end
+
+
+# "Pyramidal functional system score of the EDSS >= 2", "... on the cerebellar section of the EDSS":
+# a part of the scale named right before it, whose bound is no window for the total score.
+_PART_OF_SCALE_BEFORE = re.compile(
+    r"\b(?:functional\s+systems?|fs|fss|subscores?|sub-scores?|sub-scales?|subscales?|sections?|domains?|items?|components?)"
+    r"\b[\"'’”)]?(?:\s+\w+){0,2}?\s+(?:of|on|in|from|within)\s+(?:the\s+)?$"
+)
 
 # Words that turn an inclusion criterion into an exclusion ("Patients with EDSS > 6.5 are
 # excluded"). "Excluding" is left out: it excludes only what follows it in its own clause.
@@ -327,6 +378,8 @@ class EdssFinding:
     subgroup: str = ""  # the disease type or cohort named before the EDSS ("rms", "ppms"), if any
     # The window is written for a subgroup named after it ("EDSS >= 2.0 for participants with SPMS").
     for_subgroup: bool = False
+    # The rule names the scores outside the window ("EDSS outside 2.0-6.5").
+    outside: bool = False
 
 
 @dataclass(frozen=True)
@@ -456,12 +509,22 @@ _ITEM_NUMBER = re.compile(r"[0-9]{1,2}\s*[.)](?=\s|$)")
 
 # "≥ 3.0 (or ≥ 2.0 after a relapse in the past year) and ≤ 6.5": another way in, in brackets right
 # after a bound; the chain goes on after the bracket.
-_BRACKETED_ALTERNATIVE = re.compile(r"\s*\(\s*or\s+")
+_BRACKETED_ALTERNATIVE = re.compile(r"\s*\(\s*(?P<or>or\s+)?")
 _BRACKET_REST = re.compile(r"[^()]{0,80}\)")
+# "2.0-6.5 (up to 7.0 for participants older than 55)": without "or", the bracket names the people
+# its bound is for, right after the bound.
+_BRACKET_REST_FOR_SOME = re.compile(r"\s*,?\s*(?:for|in|among|if|when|after|provided)\b[^()]{0,80}\)")
 
 
 def _widen_by_alternative(previous: Window, alternative: Window) -> Window:
-    """The union of a bound and another way in: wider on each side both close, open where one is open."""
+    """The union of a bound and another way in: wider on each side both close, open where one is open.
+
+    A one-sided way in after a full range widens that side only, as "2.0-6.5, or up to 7.0 for ..."
+    does in a chain: "2.0-6.5 (up to 7.0 for participants older than 55)" is 2.0-7.0.
+    """
+    if None not in (previous.low, previous.high) and (alternative.low is None) != (alternative.high is None):
+        return Window(previous.low if alternative.low is None else min(previous.low, alternative.low),
+                      previous.high if alternative.high is None else max(previous.high, alternative.high))
     return Window(
         None if previous.low is None or alternative.low is None else min(previous.low, alternative.low),
         None if previous.high is None or alternative.high is None else max(previous.high, alternative.high),
@@ -478,7 +541,8 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
         alternative_opening = _BRACKETED_ALTERNATIVE.match(low, end, limit)
         if alternative_opening:
             alternative = _parse_one(low, alternative_opening.end(), limit)
-            closing = _BRACKET_REST.match(low, alternative[1], limit) if alternative and alternative[0] else None
+            rest = _BRACKET_REST if alternative_opening.group("or") else _BRACKET_REST_FOR_SOME
+            closing = rest.match(low, alternative[1], limit) if alternative and alternative[0] else None
             if closing:
                 widened = _widen_by_alternative(parts[-1][0], alternative[0])
                 if widened.low is not None or widened.high is not None:
@@ -495,6 +559,8 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
             break
         # A note about another score in brackets is read on its own: its words join nothing.
         joiner = _NOTE_ON_A_SCORE.sub(" ", low[end:skip_end])
+        if _SUBGROUP_WORDS.search(joiner) and _RULE_FOR_THOSE_AFTER.match(low, following[1], limit):
+            break  # "0-5.5 (for patients with EDSS <= 2.0, disease duration must be <= 10 years)": who gets another rule
         if not _OR.search(joiner) and _CONDITION_AFTER_BOUND.match(low, following[1], limit):
             # A later bound that holds only for the people a condition names: the overall window
             # is the union of theirs and everyone else's. It widens a side the first bound closes
@@ -511,6 +577,14 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
             break
         previous = parts[-1][0]
         one_sided = (following[0].low is None) != (following[0].high is None)
+        apart = ((following[0].low is not None and following[0].low > previous.high + 0.5) if previous.high is not None else False) or (
+            (following[0].high is not None and following[0].high < previous.low - 0.5) if previous.low is not None else False)
+        if previous.low is not None and previous.high is not None and one_sided and _OR.search(joiner) and apart:
+            # "EDSS of 0-1.5 or >= 7.0": a bound apart from the range, on the other side of a gap, is a
+            # second set of scores (the two ends an exclusion names), not a widening.
+            parts.append((following[0], joiner))
+            end = following[1]
+            continue
         if previous.low is not None and previous.high is not None and one_sided and _OR.search(joiner):
             # "2.0-6.5, or up to 7.0 for participants over 50": another way in that widens one side.
             extended = Window(
@@ -638,6 +712,8 @@ def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, i
     mention_start, mention_end = match.start(), match.end()
     if _PROGRESSION.search(_words_clause_before(low, 0, mention_start)) or _is_condition(low, 0, mention_start):
         return None
+    if _PART_OF_SCALE_BEFORE.search(low, max(0, mention_start - 80), mention_start):
+        return None  # "the pyramidal functional system score of the EDSS >= 2": a subscore, not the EDSS
 
     before = low[:mention_start]
     value_before = _VALUE_BEFORE_SCALE.search(before)
@@ -672,6 +748,8 @@ def _read_mention(low: str, match: re.Match) -> tuple[tuple[Window, ...], int, i
     windows, bound_start, end = after
     if _PREDICATE_AFTER.match(low, end) or _ONLY_IF_AFTER.match(low, end):
         return None
+    if _COLON_AFTER.match(low, end) and _FOR_THOSE_BEFORE.search(low, max(0, mention_start - 60), mention_start):
+        return None  # "for EDSS 0-2.0: disease duration <= 10 years": a heading that picks out who gets a rule
     if len(windows) == 1 and windows[0].low == windows[0].high and _ADVERB.search(low, mention_end, bound_start):
         return None  # "EDSS of ideally 4.0": a word we cannot read stands where the operator would
     limit_word = _LIMIT_WORD_BEFORE.search(before)
@@ -844,7 +922,13 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
             leading = _is_leading(head)
             section = _mention_section(low, span_start, span_end, sentence.section)
             side = section
-            if _NEGATION.search(_words_clause_before(low, 0, span_start)):
+            # "EDSS outside 2.0-6.5": the words before the first number name the scores around the range.
+            words_before_bound = _words_clause_before(low, 0, span_start) + " " + low[span_start:_first_digit(low, span_start, span_end)]
+            outside = bool(_OUTSIDE.search(words_before_bound))
+            if outside and len(windows) == 2 and all(w.low == w.high for w in windows) and windows[0].low < windows[1].low:
+                windows = (Window(windows[0].low, windows[1].low),)  # "outside 2.0 and 6.5": the two ends of one range
+            outside = outside and len(windows) == 1 and None not in (windows[0].low, windows[0].high)
+            if _NEGATION.search(_words_clause_before(low, 0, span_start)) and not outside:
                 # "Not have an EDSS greater than 6.5": the rule seen from the other side.
                 side = INCLUSION if section == EXCLUSION else EXCLUSION
             last = findings[-1] if findings else None
@@ -861,7 +945,7 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
                 for_subgroup = _FOR_SUBGROUP_AFTER.match(low, span_end) or _FOR_SUBGROUP_BEFORE.search(head)
                 if for_subgroup:
                     label = label or _type_label(for_subgroup.group())
-                findings.append(EdssFinding(sentence, windows, side, leading, label, bool(for_subgroup)))
+                findings.append(EdssFinding(sentence, windows, side, leading, label, bool(for_subgroup), outside))
             consumed_until = previous_end = span_end
     return findings
 
@@ -985,7 +1069,8 @@ def edss_window(text: CriteriaText) -> EdssResult:
         if finding.section != EXCLUSION:
             continue
         for window in finding.windows:
-            implied = _implied_by_exclusion(window)
+            # "EDSS outside 2.0-6.5" excludes the scores around the window: it states the window.
+            implied = window if finding.outside else _implied_by_exclusion(window)
             if implied.low is not None:
                 implied_lows.append((implied.low, finding.sentence))
             if implied.high is not None:

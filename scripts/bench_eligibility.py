@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
-SHARED = REPO_ROOT.parent / "shared" / "ctgov"
+SHARED = Path(os.environ.get("MSTRIALS_SHARED", REPO_ROOT.parent / "shared")) / "ctgov"
 
 from mstrials.labels.eligibility import extract_eligibility  # noqa: E402
 from mstrials.labels.eligibility.themes import themes_from_text  # noqa: E402

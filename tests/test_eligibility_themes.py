@@ -187,3 +187,31 @@ def test_the_criteria_readers_are_loaded_with_the_first_criteria_text():
     )
     output = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
     assert output.split("\n")[:2] == ["False", "True 3.0 28"]
+
+
+def _themes_of(criteria: str):
+    from mstrials.labels.eligibility import extract_eligibility
+
+    return extract_eligibility({"protocolSection": {"eligibilityModule": {"eligibilityCriteria": criteria}}})
+
+
+@pytest.mark.parametrize("can, cannot", [
+    ("You can take part if:", "You cannot take part if:"),
+    ("Who can take part:", "Who can't take part:"),
+    ("Who can take part:", "Who can’t take part:"),
+    ("You may be able to join if:", "You may not join if:"),
+    ("You could participate if:", "You couldn't participate if:"),
+])
+def test_patient_facing_headers_open_inclusion_and_exclusion_sections(can, cannot):
+    themes = _themes_of(f"{can}\n* you have secondary progressive MS\n\n{cannot}\n* you have primary progressive MS\n"
+                        "* your EDSS is above 6.5")
+    assert themes.ms_types_included == ("SPMS",)
+    assert themes.ms_types_excluded == ("PPMS",)
+    assert themes.edss_max == 6.5 and themes.edss_min is None
+
+
+def test_a_criterion_that_mentions_taking_part_is_not_a_header():
+    themes = _themes_of("Inclusion Criteria:\n* Able to take part in all study visits\n* EDSS 2.0 to 6.5\n"
+                        "* Patients who cannot participate in MRI scans are welcome in the substudy\n\n"
+                        "Exclusion Criteria:\n* Pregnancy")
+    assert (themes.edss_min, themes.edss_max) == (2.0, 6.5)

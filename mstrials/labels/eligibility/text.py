@@ -48,7 +48,9 @@ _HEADER_OWN_LINE = re.compile(
 # following will be excluded:", "Participants must meet all of the following:".
 _HEADER_SENTENCE = re.compile(
     r"[ \t*#_>]*[^\n:]{0,120}?\b(?P<cue>will\s+(?:not\s+)?be\s+(?:excluded|included|eligible)|are\s+(?:not\s+)?(?:excluded|eligible|included)"
-    r"|is\s+(?:not\s+)?(?:excluded|eligible)|ineligible|must\s+(?:not\s+)?(?:meet|have|fulfil+|satisfy)\s+(?:all|any|none|each|one)\b)"
+    r"|is\s+(?:not\s+)?(?:excluded|eligible)|ineligible|must\s+(?:not\s+)?(?:meet|have|fulfil+|satisfy)\s+(?:all|any|none|each|one)\b"
+    # patient-facing pages: "You can take part if:", "You cannot take part if:", "Who can't join:"
+    r"|(?:can|may|could)(?:\s*not|n?[\'’]t)?\s+(?:take\s+part|join|participate)\b)"
     r"[^\n:]{0,80}:[ \t*_]*$"
 )
 
@@ -149,7 +151,7 @@ class CriteriaText:
     def _find_sentence_headers(self, found: dict[int, tuple[int, str]], limit: int) -> None:
         """Lines such as "Patients meeting any of the following will be excluded:"."""
         seen_lines: set[int] = set()
-        for word in ("exclud", "eligib", "includ", "must"):
+        for word in ("exclud", "eligib", "includ", "must", "take part", "join", "participate"):
             candidates = 0
             at = self.low.find(word)
             while at != -1 and candidates < limit:
@@ -162,7 +164,7 @@ class CriteriaText:
                     match = _HEADER_SENTENCE.match(self.low, line_start, line_end)
                     if match:
                         cue = match.group("cue")
-                        excluding = "exclud" in cue or "not" in cue or "inelig" in cue or "none" in cue
+                        excluding = any(word in cue for word in ("exclud", "not", "'t", "’t", "inelig", "none"))
                         found.setdefault(line_start, (match.end(), EXCLUSION if excluding else INCLUSION))
                 at = self.low.find(word, at + len(word))
 

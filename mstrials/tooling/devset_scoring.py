@@ -39,6 +39,9 @@ UNSEEN_R2_PATH = DEVSET_PATH.with_name("mechanism_unseen_r2.csv")
 UNSEEN_R3_PATH = DEVSET_PATH.with_name("mechanism_unseen_r3.csv")
 # Round 4: the last odd-digit corpus trials with a drug, plus a seeded draw; the corpus has no rare-key trials left.
 UNSEEN_R4_PATH = DEVSET_PATH.with_name("mechanism_unseen_r4.csv")
+# Round 5 (corpus): a seeded draw of 170 of the last 310 unlabelled odd-digit corpus trials, labelled
+# from the records and the contract only; almost all are non-drug or observational studies.
+UNSEEN_R5_PATH = DEVSET_PATH.with_name("mechanism_unseen_r5.csv")
 # Round 1 was scored in four rounds of rule changes, then retired into the dev set (2026-12-02):
 # its mistakes may be read and learned from, so it no longer says how the rules do on new trials.
 # Rounds 2-4 stay frozen and unread. Retiring the oldest split, not the newest, keeps the unseen
@@ -50,7 +53,7 @@ DEV_PATHS = (DEVSET_PATH, *RETIRED_UNSEEN_PATHS)
 # way the product reads them (ctis_split_studies), not corpus studies.
 UNSEEN_CTIS_PATH = DEVSET_PATH.with_name("mechanism_unseen_ctis.csv")
 CTIS_SPLIT_PATHS = (UNSEEN_CTIS_PATH,)
-UNSEEN_PATHS = (UNSEEN_R2_PATH, UNSEEN_R3_PATH, UNSEEN_R4_PATH, UNSEEN_CTIS_PATH)
+UNSEEN_PATHS = (UNSEEN_R2_PATH, UNSEEN_R3_PATH, UNSEEN_R4_PATH, UNSEEN_R5_PATH, UNSEEN_CTIS_PATH)
 # The unseen splits whose studies are in the ClinicalTrials.gov corpus.
 CORPUS_UNSEEN_PATHS = tuple(path for path in UNSEEN_PATHS if path not in CTIS_SPLIT_PATHS)
 # The CTIS export the CTIS split labels, beside the repository (never committed).

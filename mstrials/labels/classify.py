@@ -866,13 +866,26 @@ def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Int
     approved DMT ("Estriol", "Placebo", "Copaxone"): the placebo stands in for the new drug, so
     the DMT is either background therapy every arm receives or the reference arm. Either way it
     is not what is tested."""
-    if not any(_names_placebo(normalise_text(_display_name(item)), vocabulary) for item in record.interventions):
+    placebo_names = [
+        f" {name} " for item in record.interventions
+        if _names_placebo(name := normalise_text(_display_name(item)), vocabulary)
+    ]
+    if not placebo_names:
         return interventions
 
     def entry_keys(intervention: _Intervention) -> set[str]:
         return {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
 
+    def matched_by_placebo(intervention: _Intervention) -> bool:
+        return bool(intervention.normalised) and any(f" {intervention.normalised} " in name for name in placebo_names)
+
     dmt_only = [intervention for intervention in interventions if entry_keys(intervention) and entry_keys(intervention) <= _APPROVED_DMT_KEYS]
+    # "Placebo (for fish oil)": the placebo names what it stands in for, so that product is
+    # tested, whatever its class, and a DMT no placebo stands in for is what every arm takes.
+    partner_tested = any(matched_by_placebo(i) and i not in dmt_only and i.findings for i in interventions)
+    if partner_tested and (unmatched := [i for i in dmt_only if not matched_by_placebo(i)]):
+        products = {entry for intervention in unmatched for finding in intervention.findings for entry in finding.entries}
+        return _without_products(interventions, products)
     # A new drug that is itself disease-modifying (a BTK inhibitor beside teriflunomide) makes a
     # head-to-head design, where both count, unless the titles call the design active-controlled
     # ("an active-controlled study of BIIB091 alone or with DRF"): then the DMT of another class
@@ -996,7 +1009,11 @@ def _title_findings(record: _Record, vocabulary: Vocabulary, *, drugs: bool, pro
         if found:
             return found
     if cues:
-        cue_text = " ".join([title_text] + [normalise_text(condition) for condition in record.conditions])
+        # A condition names the disease studied, not the product: "Hematopoietic and Lymphoid Cell
+        # Neoplasm" or "Stromal tumour" says nothing about a cell product, so cancers are left out.
+        cue_text = " ".join([title_text] + [
+            normalised for condition in record.conditions
+            if not _CANCER_WORDS.search(normalised := normalise_text(condition))])
         found = []
         for key, cue in vocabulary.rules.title_cues.items():
             hit = cue.search(cue_text)
@@ -1017,6 +1034,10 @@ def _title_findings(record: _Record, vocabulary: Vocabulary, *, drugs: bool, pro
     return []
 
 
+_CANCER_WORDS = re.compile(
+    r"\bneoplas\w*|\bmalignan\w*|\bcancers?\b|\btumou?rs?\b|\bleuka?emi\w*|\blymphomas?\b|\bmyelomas?\b"
+    r"|\bcarcinoma\w*|\bsarcomas?\b|\bmetasta\w*|\bmyelodysplas\w*"
+)
 _PARTICIPANT_SYMPTOM_WORDS = re.compile(r"\b(?:a|pre|pauci)?symptomatic\b")
 
 
@@ -1177,6 +1198,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _without_unrecognised_co_interventions(record, interventions)
     interventions = _without_unnamed_co_interventions(record, interventions)
     interventions = _symptom_tested(record, interventions, vocabulary)
+    interventions = _other_product_tested_for_symptom(record, interventions, vocabulary)
     interventions = _disease_course_tested(record, interventions, vocabulary)
     interventions = _other_product_tested_for_repair(record, interventions, vocabulary)
     interventions = _hormone_tested_for_repair(record, interventions)
@@ -1590,6 +1612,59 @@ def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabul
         ]
         result.append(intervention.with_findings(findings))
     return result
+
+
+# "for the treatment of depression", "to relieve pain", "adjunct therapy for fatigue".
+_TREATS_SYMPTOM = re.compile(r"\btreat\w*|\breliev\w*|\btherapy for\b")
+
+
+def _other_product_tested_for_symptom(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A product the vocabulary files under `other` is `symptomatic` when the trial tests it to
+    treat a symptom and nothing names the disease course: beside a symptom drug, when the titles
+    name a symptom ("Carbidopa" and "L-histidine" for central fatigue: tested together), and a
+    product registered as a DRUG when the titles say it treats one ("Fish oil for the treatment
+    of depression"). Supplements taken for their general effect on a function ("lutein
+    supplementation on cognition") and products that prevent something ("cranberry for the
+    prevention of urinary infections") stay `other`, and so does any product beside a
+    recognised drug of another key, which is then what the trial is about."""
+    def other_product(intervention: _Intervention) -> bool:
+        return (
+            intervention.type in _SUPPORT_CANDIDATE_TYPES
+            and bool(intervention.findings)
+            and all(finding.kind == _ENTRY and finding.key == "other" for finding in intervention.findings)
+        )
+
+    if not any(other_product(intervention) for intervention in interventions):
+        return interventions
+    keys = {finding.key for i in interventions for finding in i.findings if finding.kind == _ENTRY}
+    if keys - {"other", "non_drug", "symptomatic"}:
+        return interventions
+    beside_symptom_drug = "symptomatic" in keys
+    if not beside_symptom_drug and not any(i.type == "DRUG" and other_product(i) for i in interventions):
+        return interventions
+    symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
+    if not symptom_cues:
+        return interventions
+    if any(_DISEASE_COURSE_WORDS.search(_without_ms_type(normalise_text(text))) for text in record.conditions + record.keywords):
+        return interventions
+    symptom = None
+    for title in record.titles[:2]:
+        normalised = _without_ms_type(normalise_text(title))
+        if _DISEASE_COURSE_WORDS.search(normalised):
+            return interventions
+        hit = symptom_cues.search(normalised)
+        if hit and symptom is None and (beside_symptom_drug or _TREATS_SYMPTOM.search(normalised[: hit.start()])):
+            symptom = f"{hit.group(0)} [title]"
+    if symptom is None:
+        return interventions
+    return [
+        intervention.with_findings(
+            _Finding("symptomatic", f"{finding.matched} for {symptom}", finding.entries, _ENTRY) for finding in intervention.findings
+        )
+        if other_product(intervention) and (beside_symptom_drug or intervention.type == "DRUG")
+        else intervention
+        for intervention in interventions
+    ]
 
 
 # Words that say a trial tests protection of nerve tissue, whatever drug it repurposes.

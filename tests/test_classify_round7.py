@@ -1,0 +1,93 @@
+"""Mechanism rules, round 7 (learnt from the dev set once the round-2 unseen split was retired
+into it). Each test is a small corpus-shaped study (tests/study_factory.py) and names a pattern,
+never a trial: a condition that is a cancer says nothing about the product; a placebo that names
+what it stands in for makes that product the tested one; an `other` product tested to treat a
+symptom is symptomatic."""
+from __future__ import annotations
+
+import pytest
+
+from tests.test_classify_round4 import keys
+
+
+# ---------------------------------------------------------------------------
+# A condition naming a cancer does not describe an unknown product
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("condition", [
+    "Hematopoietic and Lymphoid Cell Neoplasm",
+    "Haematopoietic Malignancies",
+    "B-Cell Lymphoma",
+    "Stem Cell Tumour",
+])
+def test_a_cancer_among_the_conditions_does_not_make_an_unknown_product_a_cell_or_b_cell_therapy(condition):
+    assert keys(("BIOLOGICAL", "Zorbalimab"), title="Zorbalimab in Patients With Autoimmune Disease and Cancer",
+                conditions=("Multiple Sclerosis", condition)) == {"other"}
+
+
+def test_a_condition_that_describes_the_product_still_does():
+    # not a cancer: the conditions still say what kind of product a code name is
+    assert keys(("BIOLOGICAL", "QX-2211"), title="QX-2211 in Multiple Sclerosis",
+                conditions=("Multiple Sclerosis", "Mesenchymal Stem Cell Transplantation")) == {"cell_therapy"}
+
+
+# ---------------------------------------------------------------------------
+# "Placebo (for X)": X is tested, a DMT no placebo stands in for is background
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("dmt", "placebo"), [
+    ("Fingolimod", "Placebo (for Omega-3 fatty acids)"),
+    ("Interferon beta-1a", "Placebo to match omega-3 fatty acids"),
+    ("Dimethyl fumarate", "Omega-3 fatty acids-matching placebo"),
+])
+def test_a_dmt_beside_a_product_matched_by_a_placebo_is_background(dmt, placebo):
+    listed = [("DRUG", dmt), ("DIETARY_SUPPLEMENT", "Omega-3 fatty acids"), ("DRUG", placebo)]
+    # the titles name both, so only the placebo tells which one the arms compare
+    assert keys(*listed, title=f"{dmt} With Omega-3 Fatty Acids in Relapsing MS") == {"other"}
+
+
+def test_a_plain_placebo_does_not_say_which_product_it_stands_in_for():
+    # nothing names the supplement as the tested product: both stay
+    listed = [("DRUG", "Fingolimod"), ("DIETARY_SUPPLEMENT", "Omega-3 fatty acids"), ("DRUG", "Placebo")]
+    assert keys(*listed, title="Fingolimod With Omega-3 Fatty Acids in Relapsing MS") == {"anti_inflammatory", "other"}
+
+
+def test_a_dmt_the_placebo_stands_in_for_is_tested():
+    listed = [("DRUG", "Teriflunomide"), ("DRUG", "Placebo (for teriflunomide)"), ("DIETARY_SUPPLEMENT", "Omega-3 fatty acids")]
+    assert "anti_inflammatory" in keys(*listed, title="A Trial in Relapsing MS")
+
+
+# ---------------------------------------------------------------------------
+# An `other` product tested to treat a symptom is symptomatic
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", [
+    "Omega-3 Fatty Acids for the Treatment of Fatigue in MS",
+    "Treating Neuropathic Pain With Omega-3 Fatty Acids in Multiple Sclerosis",
+])
+def test_a_drug_filed_under_other_that_the_titles_say_treats_a_symptom_is_symptomatic(title):
+    assert keys(("DRUG", "Omega-3 fatty acids"), ("DRUG", "Placebo"), title=title) == {"symptomatic"}
+
+
+def test_an_other_product_beside_a_symptom_drug_for_a_symptom_the_titles_name_is_symptomatic():
+    assert keys(("DRUG", "Modafinil"), ("DIETARY_SUPPLEMENT", "Omega-3 fatty acids"),
+                title="Central Fatigue in Multiple Sclerosis: a Pilot") == {"symptomatic"}
+
+
+@pytest.mark.parametrize(("kind", "title"), [
+    ("DIETARY_SUPPLEMENT", "Omega-3 Fatty Acids for the Treatment of Fatigue in MS"),  # a supplement, not a drug
+    ("DRUG", "Omega-3 Fatty Acids for the Prevention of Urinary Infections in MS"),  # prevents, treats nothing
+    ("DRUG", "Omega-3 Fatty Acids to Treat Fatigue and Slow Disability Progression in MS"),  # disease course too
+    ("DRUG", "Omega-3 Fatty Acids and Fatigue in MS"),  # no treatment aim stated
+])
+def test_other_products_without_a_symptom_treatment_aim_are_not_symptomatic(kind, title):
+    assert "symptomatic" not in keys((kind, "Omega-3 fatty acids"), ("DRUG", "Placebo"), title=title)
+
+
+def test_an_other_product_beside_a_drug_of_another_key_is_left_alone():
+    # the repair drug is what the trial is about; the product filed under `other` stays other
+    assert keys(("DRUG", "Clemastine"), ("DRUG", "Omega-3 fatty acids"),
+                title="Clemastine With Omega-3 Fatty Acids for the Treatment of Fatigue in MS") == {"remyelination", "other"}

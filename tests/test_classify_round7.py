@@ -2,7 +2,9 @@
 into it). Each test is a small corpus-shaped study (tests/study_factory.py) and names a pattern,
 never a trial: a condition that is a cancer says nothing about the product; a placebo that names
 what it stands in for makes that product the tested one; an `other` product tested to treat a
-symptom is symptomatic."""
+symptom is symptomatic; functions listed as interventions of a study relating or validating
+measurements are measured; a DMT the titles name as the control is the comparator; albumin and
+washout resins are not tested."""
 from __future__ import annotations
 
 import pytest
@@ -91,3 +93,66 @@ def test_an_other_product_beside_a_drug_of_another_key_is_left_alone():
     # the repair drug is what the trial is about; the product filed under `other` stays other
     assert keys(("DRUG", "Clemastine"), ("DRUG", "Omega-3 fatty acids"),
                 title="Clemastine With Omega-3 Fatty Acids for the Treatment of Fatigue in MS") == {"remyelination", "other"}
+
+
+# ---------------------------------------------------------------------------
+# Items named by a function (balance, gait, walking speed) in a study relating or validating
+# measurements are what is measured
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", [
+    "The Relationship Between Trunk Control and Balance in People With MS",
+    "Correlation of Hand Grip Strength With Walking Speed in Multiple Sclerosis",
+    "Validation of a Wrist Sensor for Gait in MS",
+])
+def test_functions_named_as_interventions_of_a_measurement_study_are_other(title):
+    assert keys(("OTHER", "Balance"), ("BEHAVIORAL", "Fast walking speed"), title=title) == {"other"}
+
+
+@pytest.mark.parametrize(("name", "title"), [
+    ("Balance", "Balance in People With MS: a Pilot Trial"),  # no measuring aim in the titles
+    ("Exercise training", "The Relationship Between Exercise Training and Fatigue in MS"),  # a programme
+    ("Balance training", "Correlation of Balance Training Dose With Falls in MS"),
+])
+def test_functions_and_programmes_outside_a_measurement_study_stay_non_drug(name, title):
+    assert keys(("OTHER", name), title=title) == {"non_drug"}
+
+
+# ---------------------------------------------------------------------------
+# "Placebo and Avonex controlled": a DMT the titles name as the control is the comparator
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("official_title", [
+    "A Placebo and Rebif Controlled Dose Finding Study of Ublituximab in RRMS",
+    "An Interferon Beta-1a-Controlled Study of Ublituximab in Relapsing MS",
+])
+def test_a_dmt_named_as_the_control_of_the_design_is_the_comparator(official_title):
+    listed = [("DRUG", "Placebo"), ("DRUG", "Ublituximab"), ("DRUG", "Rebif" if "Rebif" in official_title else "Interferon beta-1a")]
+    assert keys(*listed, title="Ublituximab in Relapsing MS", official_title=official_title) == {"b_cell"}
+
+
+def test_placebo_controlled_alone_leaves_two_listed_dmts_a_head_to_head_design():
+    listed = [("DRUG", "Placebo"), ("DRUG", "Ublituximab"), ("DRUG", "Rebif")]
+    assert keys(*listed, title="Ublituximab and Rebif in Relapsing MS",
+                official_title="A Randomized Placebo-Controlled Study of Ublituximab and Rebif in RRMS") == {"b_cell", "anti_inflammatory"}
+
+
+# ---------------------------------------------------------------------------
+# Vocabulary: albumin is a placebo or replacement fluid; a resin washing the drug out is support
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("albumin", ["Albumin (Human) 5%", "Human albumin solution"])
+def test_albumin_is_the_placebo_of_an_immunoglobulin_trial(albumin):
+    assert keys(("BIOLOGICAL", "Intravenous immunoglobulin"), ("DRUG", albumin), title="IVIG in Relapsing MS") == {"anti_inflammatory"}
+    # the replacement fluid of plasma exchange adds nothing to the exchange
+    assert keys(("PROCEDURE", f"Plasma exchange with {albumin.lower()}"), title="Plasma Exchange for Severe Relapses") == keys(
+        ("PROCEDURE", "Plasma exchange"), title="Plasma Exchange for Severe Relapses")
+
+
+@pytest.mark.parametrize("resin", ["Cholestyramine", "Colestyramine powder", "Activated charcoal"])
+def test_a_resin_washing_out_the_tested_drug_is_not_tested(resin):
+    assert keys(("DRUG", "Teriflunomide"), ("DRUG", resin), title="Pharmacokinetics of Teriflunomide in Healthy Adults") == {
+        "anti_inflammatory"}

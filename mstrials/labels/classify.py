@@ -796,6 +796,7 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     names_unknown_product = _unknown_product_finder(interventions)
 
     interventions = _without_background_named_in(titles, interventions, vocabulary)
+    interventions = _without_named_controls(titles, interventions, vocabulary)
     interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)
     interventions = _without_double_dummy_reference(record, interventions, vocabulary)
     interventions = _without_unnamed_reference_dmts(record, interventions, vocabulary)
@@ -859,6 +860,33 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
                 if studied(intervention) or not {finding.key for finding in intervention.findings} <= _PROBE_KEYS
             ]
     return interventions
+
+
+_WORD_BEFORE_CONTROLLED = re.compile(r"(?:^|\s)(\w+) controlled\b")
+_DESIGN_WORDS = frozenset({
+    "placebo", "sham", "vehicle", "saline", "active", "randomized", "randomised", "randomly", "blind", "blinded", "single",
+    "double", "triple", "quasi", "non", "self", "a", "and", "group", "study", "trial", "multicenter", "multicentre",
+    "center", "centre", "prospective", "parallel", "crossover", "pilot", "open", "label", "clinical",
+})
+
+
+def _without_named_controls(titles: Sequence[str], interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Records without arm groups: an established DMT a title names as the control of the design
+    ("Placebo and Avonex controlled study of ocrelizumab", "an interferon beta-1a-controlled
+    trial") is the comparator, not what is tested. Unchanged if nothing else would count."""
+    controls: set[str] = set()
+    for title in titles:
+        normalised = normalise_text(title)
+        # Most titles are not controlled by a product ("placebo controlled", "randomized controlled"):
+        # only a title where another word comes before "controlled" is searched for products.
+        if " controlled" not in normalised or all(
+            hit.group(1) in _DESIGN_WORDS for hit in _WORD_BEFORE_CONTROLLED.finditer(normalised)
+        ):
+            continue
+        for match in vocabulary.find(normalised):
+            if _is_product(match) and set(match.keys) <= _APPROVED_DMT_KEYS and normalised.startswith(" controlled", match.end):
+                controls.add(match.normalised)
+    return _without_products(interventions, controls) if controls else interventions
 
 
 def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
@@ -1385,6 +1413,9 @@ _DIAGNOSTIC_TITLE = re.compile(
     # instruments that record or quantify function: "a wearable biosensor to track and quantify
     # limb dysfunction", "a balance board to record balance parameters", "outcomes analysis"
     r"|\bquantif\w*|\brecord(?:s|ing|ings)?\b|\btrack (?:and|or)\b|\boutcomes? analys[ie]s\b"
+    # studies relating one measurement to another: "correlation between the nine hole peg test and ...",
+    # "the relationship between core stability and balance"
+    r"|\bcorrelat\w*|\b(?:relationships?|relations?|associations?|agreement) between\b"
 )
 # Diagnostic words that describe who takes part or what is validated, not a measurement study:
 # "people with a new diagnosis of MS", "validation of a fall management programme".
@@ -1428,6 +1459,17 @@ def _treatment_named_by_title(record: _Record, interventions: list[_Intervention
     return [*interventions, _Intervention(record.titles[0], "", "", tuple(found))]
 
 
+# Pattern labels given to words that also name what is measured ("balance", "strength", "gait",
+# "walking velocity"); "exercise" itself ("exercis...") names the programme.
+_FUNCTION_LABELS = frozenset({"exercise", "walking or cycling programme"})
+
+
+def _names_a_measured_function(finding: _Finding) -> bool:
+    """A non_drug finding read only from the name of a function (balance, gait, core stability)."""
+    label = finding.matched.removesuffix(" [title]")
+    return label in _FUNCTION_LABELS and not any(entry.startswith("exercis") for entry in finding.entries)
+
+
 def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
     """A device, procedure or task known only by its type ("eVOG", "Smartwatch"), or a digital
     tool ("dreaMS app"), is a diagnostic when the titles say the study is about diagnosis,
@@ -1435,7 +1477,8 @@ def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> 
     def measuring(finding: _Finding) -> bool:
         if finding.key != "non_drug":
             return False
-        return finding.kind == _TYPE_DEFAULT or (finding.kind == _ENTRY and bool(finding.entries) and finding.entries <= _DIGITAL_TOOLS)
+        return finding.kind == _TYPE_DEFAULT or (finding.kind == _ENTRY and bool(finding.entries) and (
+            finding.entries <= _DIGITAL_TOOLS or _names_a_measured_function(finding)))
 
     if not any(measuring(finding) for i in interventions for finding in i.findings):
         return interventions

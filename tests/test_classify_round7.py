@@ -4,7 +4,8 @@ never a trial: a condition that is a cancer says nothing about the product; a pl
 what it stands in for makes that product the tested one; an `other` product tested to treat a
 symptom is symptomatic; functions listed as interventions of a study relating or validating
 measurements are measured; a DMT the titles name as the control is the comparator; albumin and
-washout resins are not tested."""
+washout resins are not tested; a symptom drug among repair or neuroprotection drugs that the
+titles say treat the disease, with no symptom named, is `other`."""
 from __future__ import annotations
 
 import pytest
@@ -156,3 +157,41 @@ def test_albumin_is_the_placebo_of_an_immunoglobulin_trial(albumin):
 def test_a_resin_washing_out_the_tested_drug_is_not_tested(resin):
     assert keys(("DRUG", "Teriflunomide"), ("DRUG", resin), title="Pharmacokinetics of Teriflunomide in Healthy Adults") == {
         "anti_inflammatory"}
+
+
+# ---------------------------------------------------------------------------
+# A symptom drug among repair or neuroprotection drugs, with no symptom named anywhere, is
+# tested for the disease with them
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", [
+    "Antioxidant Supplements in the Treatment of Multiple Sclerosis",
+    "Precision Combination Therapies Targeting Residual Disease Activity in MS",
+])
+def test_a_symptom_drug_beside_repair_or_neuroprotection_drugs_naming_no_symptom_is_other(title):
+    assert keys(("DRUG", "Ginkgo biloba"), ("DRUG", "Alpha-lipoic acid"), title=title) == {"mitochondrial", "other"}
+    assert keys(("DRUG", "Dantrolene"), ("DRUG", "Clemastine"), title=title) == {"remyelination", "other"}
+
+
+@pytest.mark.parametrize(("title", "keywords"), [
+    ("Antioxidant Supplements for Fatigue in Multiple Sclerosis", ()),  # the titles name a symptom
+    ("Antioxidant Supplements in the Treatment of Multiple Sclerosis", ("Cognition",)),  # the keywords do
+])
+def test_a_symptom_drug_stays_symptomatic_when_a_symptom_is_named(title, keywords):
+    assert "symptomatic" in keys(("DRUG", "Ginkgo biloba"), ("DRUG", "Alpha-lipoic acid"), title=title, keywords=keywords)
+
+
+def test_a_symptom_drug_stays_symptomatic_when_the_titles_do_not_say_the_drugs_treat_the_disease():
+    assert keys(("DRUG", "Dantrolene"), ("DRUG", "Clemastine"), title="Dantrolene and Clemastine in Progressive MS") == {
+        "remyelination", "symptomatic"}
+
+
+def test_a_symptom_drug_alone_stays_symptomatic():
+    # no repair or neuroprotection drug beside it: nothing says it is tested for the disease
+    assert keys(("DRUG", "Ginkgo biloba"), ("DRUG", "Placebo"), title="Ginkgo Biloba in the Treatment of MS") == {"symptomatic"}
+
+
+def test_a_symptom_drug_given_a_neuroprotective_aim_keeps_that_key():
+    assert keys(("DRUG", "Memantine"), ("DRUG", "Riluzole"), title="Memantine and Riluzole for Neuroprotection in SPMS") == {
+        "neuroprotection_other", "sodium_channel"}

@@ -1228,6 +1228,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _symptom_tested(record, interventions, vocabulary)
     interventions = _other_product_tested_for_symptom(record, interventions, vocabulary)
     interventions = _disease_course_tested(record, interventions, vocabulary)
+    interventions = _symptom_drug_among_disease_drugs(record, interventions, vocabulary)
     interventions = _other_product_tested_for_repair(record, interventions, vocabulary)
     interventions = _hormone_tested_for_repair(record, interventions)
     interventions = _add_combination_partner_from_title(record, interventions, vocabulary)
@@ -1705,6 +1706,52 @@ def _other_product_tested_for_symptom(record: _Record, interventions: list[_Inte
             _Finding("symptomatic", f"{finding.matched} for {symptom}", finding.entries, _ENTRY) for finding in intervention.findings
         )
         if other_product(intervention) and (beside_symptom_drug or intervention.type == "DRUG")
+        else intervention
+        for intervention in interventions
+    ]
+
+
+# Titles saying the drugs treat the disease itself: "in the treatment of multiple sclerosis",
+# "combination therapies of MS", "targeting residual (disease) activity".
+_TREATS_THE_DISEASE = re.compile(
+    r"\b(?:treatment|treatments|therapy|therapies|treating) (?:of|for) (?:the )?(?:multiple sclerosis|ms)\b"
+    r"|\b(?:residual|disease) activity\b"
+)
+
+
+def _symptom_drug_among_disease_drugs(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A drug the vocabulary knows for symptoms (ginkgo, dantrolene), listed beside repair or
+    neuroprotection drugs in a trial whose titles say the drugs treat the disease ("Natural
+    antioxidants in the treatment of MS", "combination therapies of MS targeting residual
+    activity") and that names no symptom anywhere (titles, conditions, keywords, primary
+    outcomes), is tested for the disease with them, not for a symptom: it fits no key of its own
+    there and is `other`."""
+    def symptom_drug(intervention: _Intervention) -> bool:
+        entries = [finding for finding in intervention.findings if finding.kind == _ENTRY]
+        return bool(entries) and all(finding.key == "symptomatic" for finding in entries)
+
+    if not any(symptom_drug(intervention) for intervention in interventions):
+        return interventions
+    if not any(
+        finding.kind == _ENTRY and finding.key in _REPAIR_AND_PROTECTION_KEYS
+        for intervention in interventions if not symptom_drug(intervention) for finding in intervention.findings
+    ):
+        return interventions
+    if not any(_TREATS_THE_DISEASE.search(normalise_text(title)) for title in record.titles[:2]):
+        return interventions
+    symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
+    if not symptom_cues:
+        return interventions
+    texts = record.titles[:2] + record.keywords + list(record.primary_outcomes)
+    texts += [condition for condition in record.conditions if not _MS_WORDS.search(normalise_text(condition))]
+    if any(symptom_cues.search(_PARTICIPANT_SYMPTOM_WORDS.sub(" ", normalise_text(text))) for text in texts):
+        return interventions
+    return [
+        intervention.with_findings(
+            _Finding("other", f"{finding.matched} (no symptom named)", finding.entries, _ENTRY) if finding.key == "symptomatic" else finding
+            for finding in intervention.findings
+        )
+        if symptom_drug(intervention)
         else intervention
         for intervention in interventions
     ]

@@ -876,6 +876,8 @@ def _without_named_controls(titles: Sequence[str], interventions: list[_Interven
     trial") is the comparator, not what is tested. Unchanged if nothing else would count."""
     controls: set[str] = set()
     for title in titles:
+        if "ontrolled" not in title and "ONTROLLED" not in title:  # cheap: most titles are not controlled
+            continue
         normalised = normalise_text(title)
         # Most titles are not controlled by a product ("placebo controlled", "randomized controlled"):
         # only a title where another word comes before "controlled" is searched for products.
@@ -894,20 +896,23 @@ def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Int
     approved DMT ("Estriol", "Placebo", "Copaxone"): the placebo stands in for the new drug, so
     the DMT is either background therapy every arm receives or the reference arm. Either way it
     is not what is tested."""
-    placebo_names = [
-        f" {name} " for item in record.interventions
-        if _names_placebo(name := normalise_text(_display_name(item)), vocabulary)
-    ]
-    if not placebo_names:
+    if not any(_names_placebo(normalise_text(_display_name(item)), vocabulary) for item in record.interventions):
         return interventions
 
     def entry_keys(intervention: _Intervention) -> set[str]:
         return {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
 
+    dmt_only = [intervention for intervention in interventions if entry_keys(intervention) and entry_keys(intervention) <= _APPROVED_DMT_KEYS]
+    if not dmt_only:
+        return interventions
+    placebo_names = [
+        f" {name} " for item in record.interventions
+        if _names_placebo(name := normalise_text(_display_name(item)), vocabulary)
+    ]
+
     def matched_by_placebo(intervention: _Intervention) -> bool:
         return bool(intervention.normalised) and any(f" {intervention.normalised} " in name for name in placebo_names)
 
-    dmt_only = [intervention for intervention in interventions if entry_keys(intervention) and entry_keys(intervention) <= _APPROVED_DMT_KEYS]
     # "Placebo (for fish oil)": the placebo names what it stands in for, so that product is
     # tested, whatever its class, and a DMT no placebo stands in for is what every arm takes.
     partner_tested = any(matched_by_placebo(i) and i not in dmt_only and i.findings for i in interventions)

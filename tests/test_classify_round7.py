@@ -5,7 +5,8 @@ what it stands in for makes that product the tested one; an `other` product test
 symptom is symptomatic; functions listed as interventions of a study relating or validating
 measurements are measured; a DMT the titles name as the control is the comparator; albumin and
 washout resins are not tested; a symptom drug among repair or neuroprotection drugs that the
-titles say treat the disease, with no symptom named, is `other`."""
+titles say treat the disease, with no symptom named, is `other`; a randomised trial listing only
+its measurements tests the non-drug approach its keywords name."""
 from __future__ import annotations
 
 import pytest
@@ -195,3 +196,24 @@ def test_a_symptom_drug_alone_stays_symptomatic():
 def test_a_symptom_drug_given_a_neuroprotective_aim_keeps_that_key():
     assert keys(("DRUG", "Memantine"), ("DRUG", "Riluzole"), title="Memantine and Riluzole for Neuroprotection in SPMS") == {
         "neuroprotection_other", "sodium_channel"}
+
+
+# ---------------------------------------------------------------------------
+# A randomised trial listing only its measurements assigns the non-drug approach its keywords name
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("keyword", ["Patient education", "Telemedicine", "Mindfulness"])
+def test_a_randomised_trial_listing_only_measurements_tests_the_approach_its_keywords_name(keyword):
+    assert keys(("OTHER", "EDSS"), ("OTHER", "Quality of life questionnaire"), title="Remote Care in MS",
+                official_title="Remote Care in MS: a Randomized Controlled Trial", keywords=(keyword, "Multiple sclerosis")) == {"non_drug"}
+
+
+@pytest.mark.parametrize(("official_title", "keywords", "study_type"), [
+    ("Remote Care in MS: a Cross-sectional Study", ("Telemedicine",), "INTERVENTIONAL"),  # nothing is assigned
+    ("Remote Care in MS: a Randomized Controlled Trial", ("Balance", "Gait"), "INTERVENTIONAL"),  # measured functions
+    ("Remote Care in MS: a Randomized Controlled Trial", ("Telemedicine",), "OBSERVATIONAL"),
+])
+def test_measurements_only_stay_other_without_an_assigned_approach(official_title, keywords, study_type):
+    assert keys(("OTHER", "EDSS"), ("OTHER", "Quality of life questionnaire"), title="Remote Care in MS",
+                official_title=official_title, keywords=keywords, study_type=study_type) == {"other"}

@@ -1446,23 +1446,38 @@ def _treatment_named_by_title(record: _Record, interventions: list[_Intervention
     """A trial listing only its measurements ("Incremental shuttle walk test", "Activity
     monitoring") whose titles name a non-drug treatment and what it does ("The effects of FES
     ... to treat foot drop") tests that treatment. Only words that name a programme count:
-    "balance" or "gait" in a title are as often what is measured."""
+    "balance" or "gait" in a title are as often what is measured. A randomised trial listing only
+    its measurements tests the non-drug approach its keywords name ("Patient education",
+    "Telemedicine"), the names of functions ("Balance", "Gait") aside."""
     if record.study_type == "OBSERVATIONAL" or not interventions:
         return interventions
     if any(finding.kind != _DIAGNOSTIC for intervention in interventions for finding in intervention.findings):
         return interventions
     titles = [normalise_text(title) for title in record.titles[:2]]
-    if not any(_EFFECT_TITLE.search(title) for title in titles):
-        return interventions
-    matches = [
-        match
-        for match in vocabulary.find(" ; ".join(titles))
-        if not match.fuzzy and not match.descriptor and set(match.keys) == {"non_drug"} and _names_a_programme(match)
-    ]
-    found = _findings_from_matches(matches, " [title]")
+    found = []
+    if any(_EFFECT_TITLE.search(title) for title in titles):
+        matches = [
+            match
+            for match in vocabulary.find(" ; ".join(titles))
+            if not match.fuzzy and not match.descriptor and set(match.keys) == {"non_drug"} and _names_a_programme(match)
+        ]
+        found = _findings_from_matches(matches, " [title]")
+    if not found and record.keywords and any(_RANDOMISED_DESIGN.search(title) for title in titles):
+        # A randomised trial that lists only its measurements assigns something: keywords naming
+        # one non-drug approach ("Patient education", "Telemedicine") say what.
+        matches = [
+            match
+            for match in vocabulary.find(" ; ".join(normalise_text(keyword) for keyword in record.keywords))
+            if not match.fuzzy and not match.descriptor and set(match.keys) == {"non_drug"}
+            and match.matched not in _FUNCTION_LABELS
+        ]
+        found = _findings_from_matches(matches, " [keywords]")
     if not found:
         return interventions
     return [*interventions, _Intervention(record.titles[0], "", "", tuple(found))]
+
+
+_RANDOMISED_DESIGN = re.compile(r"\brandomi[sz]ed\b|\brandomly\b")
 
 
 # Pattern labels given to words that also name what is measured ("balance", "strength", "gait",

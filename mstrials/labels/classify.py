@@ -1492,9 +1492,10 @@ def _names_a_measured_function(finding: _Finding) -> bool:
 
 
 def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
-    """A device, procedure or task known only by its type ("eVOG", "Smartwatch"), or a digital
-    tool ("dreaMS app"), is a diagnostic when the titles say the study is about diagnosis,
-    biomarkers or validation."""
+    """A device, procedure or task known only by its type ("eVOG", "Smartwatch"), a digital
+    tool ("dreaMS app"), or an item named only by a function ("Balance", "Fast walking
+    velocity"), is a diagnostic when the titles say the study is about diagnosis, biomarkers,
+    validation or how measurements relate ("correlation between", "relationship between")."""
     def measuring(finding: _Finding) -> bool:
         if finding.key != "non_drug":
             return False

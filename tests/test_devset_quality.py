@@ -25,6 +25,7 @@ from mstrials.tooling.devset_scoring import (
     RETIRED_UNSEEN_PATHS,
     UNSEEN_PATH,
     UNSEEN_PATHS,
+    UNSEEN_R2_PATH,
     DevLabel,
     corpus_by_id,
     evaluate,
@@ -35,13 +36,15 @@ from mstrials.labels.vocabulary import MECHANISM_KEYS
 MIN_MACRO_F1 = 0.97
 MIN_PROGRESSIVE_ACCURACY = 0.99
 
-# The corpus unseen splits (rounds 2-4, CORPUS_UNSEEN_PATHS) are never tuned on. These floors are what they measured
-# together when round 1 was retired into dev (575 trials: macro-F1 0.718, 518/575 exact key sets,
-# progressive 0.998), not the targets (macro-F1 >= 0.95 with every key >= 0.85), which they still
-# miss: a drop below them means a rule change made the classifier worse on trials nobody tuned on.
-# (The macro-F1 is low mostly from keys with one or two gold trials there; see bench_classify.py.)
-MIN_UNSEEN_MACRO_F1 = 0.70
-MIN_UNSEEN_EXACT = 518
+# The corpus unseen splits (rounds 3-4, CORPUS_UNSEEN_PATHS) are never tuned on. These floors are what they measured
+# together on 2026-12-02, right after round 2 was retired into dev and before any rule changed (380 trials:
+# macro-F1 0.539, 332/380 exact key sets, progressive 0.997), not the targets (macro-F1 >= 0.95 with
+# every key >= 0.85), which they still miss: a drop below them means a rule change made the classifier worse
+# on trials nobody tuned on. (The macro-F1 is low mostly from keys with one or two gold trials there, where
+# one trial swings a key between F1 0 and 1; see bench_classify.py. Round 1 was retired earlier, when
+# rounds 2-4 measured 0.718 and 518/575.)
+MIN_UNSEEN_MACRO_F1 = 0.53
+MIN_UNSEEN_EXACT = 332
 MIN_UNSEEN_PROGRESSIVE_ACCURACY = 0.99
 
 
@@ -81,6 +84,8 @@ def test_every_devset_file_on_disk_is_scored_by_the_benches():
 
 def test_a_retired_split_is_scored_as_dev_and_never_as_unseen():
     assert UNSEEN_PATH in RETIRED_UNSEEN_PATHS and set(RETIRED_UNSEEN_PATHS) <= set(DEV_PATHS)
+    # Round 2, the oldest frozen split after round 1, retired next (2026-12-02, scored in rounds 3-6).
+    assert UNSEEN_R2_PATH in RETIRED_UNSEEN_PATHS and UNSEEN_R2_PATH not in CORPUS_UNSEEN_PATHS
     assert not set(RETIRED_UNSEEN_PATHS) & set(UNSEEN_PATHS) and DEVSET_PATH in DEV_PATHS
     assert len(UNSEEN_PATHS) >= 3  # frozen splits remain to say how the rules do on new trials
 

@@ -796,6 +796,7 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     names_unknown_product = _unknown_product_finder(interventions)
 
     interventions = _without_background_named_in(titles, interventions, vocabulary)
+    interventions = _without_named_controls(titles, interventions, vocabulary)
     interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)
     interventions = _without_double_dummy_reference(record, interventions, vocabulary)
     interventions = _without_unnamed_reference_dmts(record, interventions, vocabulary)
@@ -861,6 +862,35 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     return interventions
 
 
+_WORD_BEFORE_CONTROLLED = re.compile(r"(?:^|\s)(\w+) controlled\b")
+_DESIGN_WORDS = frozenset({
+    "placebo", "sham", "vehicle", "saline", "active", "randomized", "randomised", "randomly", "blind", "blinded", "single",
+    "double", "triple", "quasi", "non", "self", "a", "and", "group", "study", "trial", "multicenter", "multicentre",
+    "center", "centre", "prospective", "parallel", "crossover", "pilot", "open", "label", "clinical",
+})
+
+
+def _without_named_controls(titles: Sequence[str], interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """Records without arm groups: an established DMT a title names as the control of the design
+    ("Placebo and Avonex controlled study of ocrelizumab", "an interferon beta-1a-controlled
+    trial") is the comparator, not what is tested. Unchanged if nothing else would count."""
+    controls: set[str] = set()
+    for title in titles:
+        if "ontrolled" not in title and "ONTROLLED" not in title:  # cheap: most titles are not controlled
+            continue
+        normalised = normalise_text(title)
+        # Most titles are not controlled by a product ("placebo controlled", "randomized controlled"):
+        # only a title where another word comes before "controlled" is searched for products.
+        if " controlled" not in normalised or all(
+            hit.group(1) in _DESIGN_WORDS for hit in _WORD_BEFORE_CONTROLLED.finditer(normalised)
+        ):
+            continue
+        for match in vocabulary.find(normalised):
+            if _is_product(match) and set(match.keys) <= _APPROVED_DMT_KEYS and normalised.startswith(" controlled", match.end):
+                controls.add(match.normalised)
+    return _without_products(interventions, controls) if controls else interventions
+
+
 def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     """Records without arm groups that list a placebo, a new drug of another class and an
     approved DMT ("Estriol", "Placebo", "Copaxone"): the placebo stands in for the new drug, so
@@ -873,6 +903,22 @@ def _without_dmt_beside_placebo_add_on(record: _Record, interventions: list[_Int
         return {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
 
     dmt_only = [intervention for intervention in interventions if entry_keys(intervention) and entry_keys(intervention) <= _APPROVED_DMT_KEYS]
+    if not dmt_only:
+        return interventions
+    placebo_names = [
+        f" {name} " for item in record.interventions
+        if _names_placebo(name := normalise_text(_display_name(item)), vocabulary)
+    ]
+
+    def matched_by_placebo(intervention: _Intervention) -> bool:
+        return bool(intervention.normalised) and any(f" {intervention.normalised} " in name for name in placebo_names)
+
+    # "Placebo (for fish oil)": the placebo names what it stands in for, so that product is
+    # tested, whatever its class, and a DMT no placebo stands in for is what every arm takes.
+    partner_tested = any(matched_by_placebo(i) and i not in dmt_only and i.findings for i in interventions)
+    if partner_tested and (unmatched := [i for i in dmt_only if not matched_by_placebo(i)]):
+        products = {entry for intervention in unmatched for finding in intervention.findings for entry in finding.entries}
+        return _without_products(interventions, products)
     # A new drug that is itself disease-modifying (a BTK inhibitor beside teriflunomide) makes a
     # head-to-head design, where both count, unless the titles call the design active-controlled
     # ("an active-controlled study of BIIB091 alone or with DRF"): then the DMT of another class
@@ -996,7 +1042,11 @@ def _title_findings(record: _Record, vocabulary: Vocabulary, *, drugs: bool, pro
         if found:
             return found
     if cues:
-        cue_text = " ".join([title_text] + [normalise_text(condition) for condition in record.conditions])
+        # A condition names the disease studied, not the product: "Hematopoietic and Lymphoid Cell
+        # Neoplasm" or "Stromal tumour" says nothing about a cell product, so cancers are left out.
+        cue_text = " ".join([title_text] + [
+            normalised for condition in record.conditions
+            if not _CANCER_WORDS.search(normalised := normalise_text(condition))])
         found = []
         for key, cue in vocabulary.rules.title_cues.items():
             hit = cue.search(cue_text)
@@ -1017,6 +1067,10 @@ def _title_findings(record: _Record, vocabulary: Vocabulary, *, drugs: bool, pro
     return []
 
 
+_CANCER_WORDS = re.compile(
+    r"\bneoplas\w*|\bmalignan\w*|\bcancers?\b|\btumou?rs?\b|\bleuka?emi\w*|\blymphomas?\b|\bmyelomas?\b"
+    r"|\bcarcinoma\w*|\bsarcomas?\b|\bmetasta\w*|\bmyelodysplas\w*"
+)
 _PARTICIPANT_SYMPTOM_WORDS = re.compile(r"\b(?:a|pre|pauci)?symptomatic\b")
 
 
@@ -1177,7 +1231,9 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _without_unrecognised_co_interventions(record, interventions)
     interventions = _without_unnamed_co_interventions(record, interventions)
     interventions = _symptom_tested(record, interventions, vocabulary)
+    interventions = _other_product_tested_for_symptom(record, interventions, vocabulary)
     interventions = _disease_course_tested(record, interventions, vocabulary)
+    interventions = _symptom_drug_among_disease_drugs(record, interventions, vocabulary)
     interventions = _other_product_tested_for_repair(record, interventions, vocabulary)
     interventions = _hormone_tested_for_repair(record, interventions)
     interventions = _add_combination_partner_from_title(record, interventions, vocabulary)
@@ -1363,6 +1419,9 @@ _DIAGNOSTIC_TITLE = re.compile(
     # instruments that record or quantify function: "a wearable biosensor to track and quantify
     # limb dysfunction", "a balance board to record balance parameters", "outcomes analysis"
     r"|\bquantif\w*|\brecord(?:s|ing|ings)?\b|\btrack (?:and|or)\b|\boutcomes? analys[ie]s\b"
+    # studies relating one measurement to another: "correlation between the nine hole peg test and ...",
+    # "the relationship between core stability and balance"
+    r"|\bcorrelat\w*|\b(?:relationships?|relations?|associations?|agreement) between\b"
 )
 # Diagnostic words that describe who takes part or what is validated, not a measurement study:
 # "people with a new diagnosis of MS", "validation of a fall management programme".
@@ -1387,33 +1446,61 @@ def _treatment_named_by_title(record: _Record, interventions: list[_Intervention
     """A trial listing only its measurements ("Incremental shuttle walk test", "Activity
     monitoring") whose titles name a non-drug treatment and what it does ("The effects of FES
     ... to treat foot drop") tests that treatment. Only words that name a programme count:
-    "balance" or "gait" in a title are as often what is measured."""
+    "balance" or "gait" in a title are as often what is measured. A randomised trial listing only
+    its measurements tests the non-drug approach its keywords name ("Patient education",
+    "Telemedicine"), the names of functions ("Balance", "Gait") aside."""
     if record.study_type == "OBSERVATIONAL" or not interventions:
         return interventions
     if any(finding.kind != _DIAGNOSTIC for intervention in interventions for finding in intervention.findings):
         return interventions
     titles = [normalise_text(title) for title in record.titles[:2]]
-    if not any(_EFFECT_TITLE.search(title) for title in titles):
-        return interventions
-    matches = [
-        match
-        for match in vocabulary.find(" ; ".join(titles))
-        if not match.fuzzy and not match.descriptor and set(match.keys) == {"non_drug"} and _names_a_programme(match)
-    ]
-    found = _findings_from_matches(matches, " [title]")
+    found = []
+    if any(_EFFECT_TITLE.search(title) for title in titles):
+        matches = [
+            match
+            for match in vocabulary.find(" ; ".join(titles))
+            if not match.fuzzy and not match.descriptor and set(match.keys) == {"non_drug"} and _names_a_programme(match)
+        ]
+        found = _findings_from_matches(matches, " [title]")
+    if not found and record.keywords and any(_RANDOMISED_DESIGN.search(title) for title in titles):
+        # A randomised trial that lists only its measurements assigns something: keywords naming
+        # one non-drug approach ("Patient education", "Telemedicine") say what.
+        matches = [
+            match
+            for match in vocabulary.find(" ; ".join(normalise_text(keyword) for keyword in record.keywords))
+            if not match.fuzzy and not match.descriptor and set(match.keys) == {"non_drug"}
+            and match.matched not in _FUNCTION_LABELS
+        ]
+        found = _findings_from_matches(matches, " [keywords]")
     if not found:
         return interventions
     return [*interventions, _Intervention(record.titles[0], "", "", tuple(found))]
 
 
+_RANDOMISED_DESIGN = re.compile(r"\brandomi[sz]ed\b|\brandomly\b")
+
+
+# Pattern labels given to words that also name what is measured ("balance", "strength", "gait",
+# "walking velocity"); "exercise" itself ("exercis...") names the programme.
+_FUNCTION_LABELS = frozenset({"exercise", "walking or cycling programme"})
+
+
+def _names_a_measured_function(finding: _Finding) -> bool:
+    """A non_drug finding read only from the name of a function (balance, gait, core stability)."""
+    label = finding.matched.removesuffix(" [title]")
+    return label in _FUNCTION_LABELS and not any(entry.startswith("exercis") for entry in finding.entries)
+
+
 def _diagnostic_devices(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
-    """A device, procedure or task known only by its type ("eVOG", "Smartwatch"), or a digital
-    tool ("dreaMS app"), is a diagnostic when the titles say the study is about diagnosis,
-    biomarkers or validation."""
+    """A device, procedure or task known only by its type ("eVOG", "Smartwatch"), a digital
+    tool ("dreaMS app"), or an item named only by a function ("Balance", "Fast walking
+    velocity"), is a diagnostic when the titles say the study is about diagnosis, biomarkers,
+    validation or how measurements relate ("correlation between", "relationship between")."""
     def measuring(finding: _Finding) -> bool:
         if finding.key != "non_drug":
             return False
-        return finding.kind == _TYPE_DEFAULT or (finding.kind == _ENTRY and bool(finding.entries) and finding.entries <= _DIGITAL_TOOLS)
+        return finding.kind == _TYPE_DEFAULT or (finding.kind == _ENTRY and bool(finding.entries) and (
+            finding.entries <= _DIGITAL_TOOLS or _names_a_measured_function(finding)))
 
     if not any(measuring(finding) for i in interventions for finding in i.findings):
         return interventions
@@ -1590,6 +1677,105 @@ def _symptom_tested(record: _Record, interventions: list[_Intervention], vocabul
         ]
         result.append(intervention.with_findings(findings))
     return result
+
+
+# "for the treatment of depression", "to relieve pain", "adjunct therapy for fatigue".
+_TREATS_SYMPTOM = re.compile(r"\btreat\w*|\breliev\w*|\btherapy for\b")
+
+
+def _other_product_tested_for_symptom(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A product the vocabulary files under `other` is `symptomatic` when the trial tests it to
+    treat a symptom and nothing names the disease course: beside a symptom drug, when the titles
+    name a symptom ("Carbidopa" and "L-histidine" for central fatigue: tested together), and a
+    product registered as a DRUG when the titles say it treats one ("Fish oil for the treatment
+    of depression"). Supplements taken for their general effect on a function ("lutein
+    supplementation on cognition") and products that prevent something ("cranberry for the
+    prevention of urinary infections") stay `other`, and so does any product beside a
+    recognised drug of another key, which is then what the trial is about."""
+    def other_product(intervention: _Intervention) -> bool:
+        return (
+            intervention.type in _SUPPORT_CANDIDATE_TYPES
+            and bool(intervention.findings)
+            and all(finding.kind == _ENTRY and finding.key == "other" for finding in intervention.findings)
+        )
+
+    if not any(other_product(intervention) for intervention in interventions):
+        return interventions
+    keys = {finding.key for i in interventions for finding in i.findings if finding.kind == _ENTRY}
+    if keys - {"other", "non_drug", "symptomatic"}:
+        return interventions
+    beside_symptom_drug = "symptomatic" in keys
+    if not beside_symptom_drug and not any(i.type == "DRUG" and other_product(i) for i in interventions):
+        return interventions
+    symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
+    if not symptom_cues:
+        return interventions
+    if any(_DISEASE_COURSE_WORDS.search(_without_ms_type(normalise_text(text))) for text in record.conditions + record.keywords):
+        return interventions
+    symptom = None
+    for title in record.titles[:2]:
+        normalised = _without_ms_type(normalise_text(title))
+        if _DISEASE_COURSE_WORDS.search(normalised):
+            return interventions
+        hit = symptom_cues.search(normalised)
+        if hit and symptom is None and (beside_symptom_drug or _TREATS_SYMPTOM.search(normalised[: hit.start()])):
+            symptom = f"{hit.group(0)} [title]"
+    if symptom is None:
+        return interventions
+    return [
+        intervention.with_findings(
+            _Finding("symptomatic", f"{finding.matched} for {symptom}", finding.entries, _ENTRY) for finding in intervention.findings
+        )
+        if other_product(intervention) and (beside_symptom_drug or intervention.type == "DRUG")
+        else intervention
+        for intervention in interventions
+    ]
+
+
+# Titles saying the drugs treat the disease itself: "in the treatment of multiple sclerosis",
+# "combination therapies of MS", "targeting residual (disease) activity".
+_TREATS_THE_DISEASE = re.compile(
+    r"\b(?:treatment|treatments|therapy|therapies|treating) (?:of|for) (?:the )?(?:multiple sclerosis|ms)\b"
+    r"|\b(?:residual|disease) activity\b"
+)
+
+
+def _symptom_drug_among_disease_drugs(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A drug the vocabulary knows for symptoms (ginkgo, dantrolene), listed beside repair or
+    neuroprotection drugs in a trial whose titles say the drugs treat the disease ("Natural
+    antioxidants in the treatment of MS", "combination therapies of MS targeting residual
+    activity") and that names no symptom anywhere (titles, conditions, keywords, primary
+    outcomes), is tested for the disease with them, not for a symptom: it fits no key of its own
+    there and is `other`."""
+    def symptom_drug(intervention: _Intervention) -> bool:
+        entries = [finding for finding in intervention.findings if finding.kind == _ENTRY]
+        return bool(entries) and all(finding.key == "symptomatic" for finding in entries)
+
+    if not any(symptom_drug(intervention) for intervention in interventions):
+        return interventions
+    if not any(
+        finding.kind == _ENTRY and finding.key in _REPAIR_AND_PROTECTION_KEYS
+        for intervention in interventions if not symptom_drug(intervention) for finding in intervention.findings
+    ):
+        return interventions
+    if not any(_TREATS_THE_DISEASE.search(normalise_text(title)) for title in record.titles[:2]):
+        return interventions
+    symptom_cues = vocabulary.rules.title_cues.get("symptomatic")
+    if not symptom_cues:
+        return interventions
+    texts = record.titles[:2] + record.keywords + list(record.primary_outcomes)
+    texts += [condition for condition in record.conditions if not _MS_WORDS.search(normalise_text(condition))]
+    if any(symptom_cues.search(_PARTICIPANT_SYMPTOM_WORDS.sub(" ", normalise_text(text))) for text in texts):
+        return interventions
+    return [
+        intervention.with_findings(
+            _Finding("other", f"{finding.matched} (no symptom named)", finding.entries, _ENTRY) if finding.key == "symptomatic" else finding
+            for finding in intervention.findings
+        )
+        if symptom_drug(intervention)
+        else intervention
+        for intervention in interventions
+    ]
 
 
 # Words that say a trial tests protection of nerve tissue, whatever drug it repurposes.

@@ -36,15 +36,17 @@ from mstrials.labels.vocabulary import MECHANISM_KEYS
 MIN_MACRO_F1 = 0.97
 MIN_PROGRESSIVE_ACCURACY = 0.99
 
-# The corpus unseen splits (rounds 3-4, CORPUS_UNSEEN_PATHS) are never tuned on. These floors are what they measured
-# together on 2026-12-02, right after round 2 was retired into dev and before any rule changed (380 trials:
-# macro-F1 0.539, 332/380 exact key sets, progressive 0.997), not the targets (macro-F1 >= 0.95 with
-# every key >= 0.85), which they still miss: a drop below them means a rule change made the classifier worse
-# on trials nobody tuned on. (The macro-F1 is low mostly from keys with one or two gold trials there, where
-# one trial swings a key between F1 0 and 1; see bench_classify.py. Round 1 was retired earlier, when
-# rounds 2-4 measured 0.718 and 518/575.)
-MIN_UNSEEN_MACRO_F1 = 0.53
-MIN_UNSEEN_EXACT = 332
+# The corpus unseen splits (rounds 3-5, CORPUS_UNSEEN_PATHS) are never tuned on. These floors are what they measured
+# together on 2026-12-02 after rule round 7, when round 5 (170 mostly non-drug and observational trials) had joined
+# them (550 trials: macro-F1 0.565, 497/550 exact key sets, progressive 0.998). Before round 7, right after round 2
+# was retired into dev, rounds 3-4 measured macro-F1 0.539 and 332/380; round 5, first scored before round 7,
+# measured 164/170 both before and after it. These are not the targets (macro-F1 >= 0.95 with every key
+# >= 0.85), which they still miss: a drop below them means a rule change made the classifier worse on trials
+# nobody tuned on. (The macro-F1 is low mostly from keys with one or two gold trials there, where one trial swings
+# a key between F1 0 and 1; see bench_classify.py. Round 1 was retired earlier, when rounds 2-4 measured 0.718
+# and 518/575.)
+MIN_UNSEEN_MACRO_F1 = 0.56
+MIN_UNSEEN_EXACT = 497
 MIN_UNSEEN_PROGRESSIVE_ACCURACY = 0.99
 
 

@@ -61,11 +61,12 @@ def test_every_labelled_number_is_a_trial_of_the_export_read_as_the_product_read
         assert {"type": "CTIS", "id": number} in identification["secondaryIdInfos"]
 
 
-# What the split measured when it was first scored (2026-12-02: macro-F1 0.742, 79/104 exact key sets,
-# progressive 1.000), not the targets, which it misses: a drop below means a change made the
-# classifier or the CTIS reader worse on EU trials nobody tuned on. Only totals are shown.
+# What the split measured after rule round 7 (2026-12-02: macro-F1 0.746, 81/104 exact key sets, progressive
+# 1.000; first scored before round 7 at 0.742 and 79/104), not the targets, which it misses: a drop
+# below means a change made the classifier or the CTIS reader worse on EU trials nobody tuned on. Only totals
+# are shown.
 MIN_CTIS_MACRO_F1 = 0.74
-MIN_CTIS_EXACT = 79
+MIN_CTIS_EXACT = 81
 MIN_CTIS_PROGRESSIVE_ACCURACY = 0.99
 
 

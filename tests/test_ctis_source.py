@@ -265,3 +265,43 @@ def test_a_retrieve_record_names_each_product_by_its_sponsor_code_too():
     interventions = to_v2_study(record)["protocolSection"]["armsInterventionsModule"]["interventions"]
     assert [item["name"] for item in interventions] == ["Testinib"]
     assert "XY-1234" in interventions[0]["otherNames"]
+
+
+def _retrieve_with(products: list[dict]) -> dict:
+    return {"ctNumber": "2024-500002-22-00", "authorizedApplication": {"authorizedPartI": {
+        "trialDetails": {"clinicalTrialIdentifiers": {"fullTitle": "A trial of XY-1234 in relapsing multiple sclerosis"}},
+        "medicalConditions": [{"medicalCondition": "Relapsing multiple sclerosis"}],
+        "products": products}}}
+
+
+def test_a_retrieve_record_names_comparator_placebo_and_auxiliary_products_by_their_role():
+    study = to_v2_study(_retrieve_with([
+        {"productName": "XY-1234 10 mg tablets", "part1MpRoleTypeCode": "1"},
+        {"productName": "AUBAGIO 14 mg film-coated tablets", "part1MpRoleTypeCode": "2",
+         "jsonActiveSubstanceNames": "teriflunomide"},
+        {"productName": "Placebo to match XY-1234", "part1MpRoleTypeCode": "3"},
+        {"productName": "Matching tablets", "part1MpRoleTypeCode": "3"},
+        {"productName": "Solu-Medrol 125 mg powder", "part1MpRoleTypeCode": "4"},
+        {"productName": "Unknownol 5 mg", "part1MpRoleTypeCode": "9"},
+    ]))
+    names = [item["name"] for item in study["protocolSection"]["armsInterventionsModule"]["interventions"]]
+    assert names == ["XY-1234", "Comparator: AUBAGIO", "Placebo to match XY-1234", "Placebo: Matching",
+                     "Auxiliary product: Solu-Medrol", "Unknownol"]
+
+
+def test_products_that_are_not_tested_do_not_give_the_trial_their_mechanism():
+    from mstrials.labels.classify import classify_study
+
+    def keys(role: str) -> set[str]:
+        record = _retrieve_with([
+            {"productName": "XY-1234 10 mg tablets", "part1MpRoleTypeCode": "1"},
+            {"productName": "AUBAGIO 14 mg film-coated tablets", "part1MpRoleTypeCode": role,
+             "jsonActiveSubstanceNames": "teriflunomide"},
+        ])
+        record["authorizedApplication"]["authorizedPartI"]["trialDetails"]["clinicalTrialIdentifiers"]["fullTitle"] = (
+            "A randomised trial in relapsing multiple sclerosis")
+        return set(classify_study(to_v2_study(record)).mechanisms)
+
+    assert "anti_inflammatory" in keys("1")  # registered as tested, it counts
+    assert "anti_inflammatory" not in keys("2")
+    assert "anti_inflammatory" not in keys("4")

@@ -285,17 +285,35 @@ def _drop_empty(module: dict) -> dict:
     return {key: value for key, value in module.items() if value not in (None, [], {}, "")}
 
 
-def _interventions(products: list[tuple[str, list[str]]]) -> list[dict]:
+# A retrieve record's product role (part1MpRoleTypeCode): 1 test, 2 comparator, 3 placebo, 4 auxiliary
+# (premedication, rescue or challenge medicine). CTIS has no arms, so a product that is not tested
+# says so in its name, the way ClinicalTrials.gov records write "Comparator: ..." or "Placebo".
+_ROLE_NAME_PREFIX = {"2": "Comparator", "3": "Placebo", "4": "Auxiliary product"}
+
+
+def _product_role(product: dict) -> str | None:
+    role = product.get("part1MpRoleTypeCode", product.get("mpRoleInTrial"))
+    return str(role).strip() if isinstance(role, (str, int)) and not isinstance(role, bool) else None
+
+
+def _role_named(name: str, role: str | None) -> str:
+    prefix = _ROLE_NAME_PREFIX.get(role or "")
+    if prefix is None or (role == "3" and re.search(r"placebo|dummy|vehicle", name, re.IGNORECASE)):
+        return name
+    return f"{prefix}: {name}"
+
+
+def _interventions(products: list[tuple[str, list[str], str | None]]) -> list[dict]:
     interventions = []
     seen: set[str] = set()
-    for full_name, substances in products:
+    for full_name, substances, role in products:
         if full_name.casefold() in seen:
             continue
         seen.add(full_name.casefold())
         cleaned = clean_product_name(full_name)
         other_names = [name for name in dict.fromkeys([full_name, *substances]) if name != cleaned]
         interventions.append(_drop_empty(
-            {"type": "DRUG", "name": cleaned, "description": full_name, "otherNames": other_names}
+            {"type": "DRUG", "name": _role_named(cleaned, role), "description": full_name, "otherNames": other_names}
         ))
     return interventions
 
@@ -446,11 +464,11 @@ def to_v2_study(record: Any) -> dict:
         # The sponsor's code ("MK-5592") names a product in development better than its form does.
         products = [
             (_one_line(name), [s.strip() for s in (_cell(p.get("jsonActiveSubstanceNames")) or "").split(",") if s.strip()]
-             + [code for code in [_cell(p.get("sponsorProductCodeEdit"))] if code])
+             + [code for code in [_cell(p.get("sponsorProductCodeEdit"))] if code], _product_role(p))
             for p in product_records if (name := _cell(p.get("productName"))) and _LETTER.search(name)
         ]
     else:
-        products = [(name, []) for name in split_products(flat["products"])]
+        products = [(name, [], None) for name in split_products(flat["products"])]
 
     population = _object(_path(information, "populationOfTrialSubjects"))
     eligibility = _drop_empty({

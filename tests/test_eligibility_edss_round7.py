@@ -55,7 +55,14 @@ BURIED_ALLOWANCE = [
     ("age-bracket-permitted", sections(["EDSS 2.0-5.5", "Aged 18 to 60 (EDSS 6.0 permitted for those over 50)"]), (2.0, 6.0)),
 ]
 
-CASES = EXCLUSION_WIDENED_FOR_SOME + LIMIT_NAMED_IN_BRACKET + BURIED_ALLOWANCE
+# A plus sign right before the number adds a change to a score (before: read as a score of 1.0).
+PLUS_A_CHANGE = [
+    ("baseline-plus", sections(["Relapsing MS", "Incomplete recovery judged by the EDSS: baseline + 1.0 if the pre-relapse EDSS is ≤ 3.5"],
+                               ("EDSS > 6.5 before the relapse",)), (None, 6.5)),
+    ("value-baseline-plus", sections(["EDSS value baseline + 0.5 after the relapse"], ("EDSS ≥ 7.0",)), (None, 6.5)),
+]
+
+CASES = EXCLUSION_WIDENED_FOR_SOME + LIMIT_NAMED_IN_BRACKET + BURIED_ALLOWANCE + PLUS_A_CHANGE
 
 
 @pytest.mark.parametrize("criteria, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
@@ -78,6 +85,8 @@ GUARDS = [
     ("buried-stays-buried", sections(["EDSS 3.0 to 6.5", "Age 18-65 (EDSS ≤ 7.0 in the extension)"]), (3.0, 6.5)),
     # A limit word the chain already read as an operator ("minimum of 3.5") still widens.
     ("minimum-of-already-read", sections(["EDSS 4.0 to 7.0 (minimum of 3.5 for participants with SPMS)"]), (3.5, 7.0)),
+    # A plus after a bound joins another rule; the bound stays.
+    ("plus-after-a-bound", sections(["EDSS ≥ 3.0 + a pyramidal FS score ≥ 2"]), (3.0, None)),
     ("allowed-that-is-a-drug", sections(["EDSS ≤ 6.0", "Stable DMT for 3 months (steroids allowed)"]), (None, 6.0)),
 ]
 
@@ -92,6 +101,7 @@ ADVERSARIAL = [
     ("many-limit-brackets", "Inclusion Criteria:\n\n* EDSS 2.0-6.5 " + "(the upper limit is " * 100_000),
     ("many-limit-words", "Inclusion Criteria:\n\n* EDSS 2.0-6.5 (" + "upper lower maximum " * 90_000 + "limit is 7.0 for some)"),
     ("many-widened-exclusions", "Exclusion Criteria:\n\n* " + "EDSS > 5.5 (or > 6.0 if aged over 50), " * 45_000),
+    ("many-plus-signs", "Inclusion Criteria:\n\n* EDSS: " + "baseline + " * 180_000 + "1.0"),
     ("many-buried-allowances", "Inclusion Criteria:\n\n* EDSS 3.0-6.5\n* Age 18-65 " + "(EDSS up to 7.0 allowed " * 80_000),
 ]
 

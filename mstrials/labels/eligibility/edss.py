@@ -74,6 +74,8 @@ How a window is read (decisions a reader of the results should know):
   upper limit is 7.0 for participants in Part B)") widens that side, as "(up to 7.0 for ...)" does.
 * An EDSS inside another criterion with a bare "allowed" after it ("Age 18-65 (EDSS up to 7.0
   allowed for participants aged 55 or older)") is another way in, like "... may also be included".
+* A plus sign right before a number ("judged by the EDSS: baseline + 1.0 if ...") adds a change to a
+  score; it is no window.
 """
 from __future__ import annotations
 
@@ -190,6 +192,8 @@ _FILLER_STOP = re.compile(
     r"|\bdelta\b|\bdiffer|\bdrop|declin|\bmsss\b|\bfs\b|functional|pyramidal|subscore|t25|walk|9hpt|\bpeg\b|msfc|sdmt"
     # "... must not differ from baseline by more than 1 point": "by" right before a bound gives a change.
     r"|\bby\s*$"
+    # "judged by the EDSS: baseline + 1.0 if ...": a plus sign right before the number adds a change to a score.
+    r"|\+\s*$"
     r"|\bage\b|\baged\b|\byears?\b|duration|lesion|\bmri\b|\b(?:if|when|unless|whose)\b|;"
     # A "?" or replacement character where the operator should be ("EDSS ?4.5"): a symbol lost
     # in some copy of the record, so which side the bound is on cannot be known.

@@ -38,6 +38,15 @@ EXCLUSION_WIDENED_FOR_SOME = [
     ("negated-in-inclusion", sections(["Must not have an EDSS > 5.0 (or > 6.0 if older than 55)"]), (None, 6.0)),
 ]
 
+# Versions of one exclusion on the same side, for different people, each after its own words: the
+# loosest one gives the widest window (before: the strictest).
+EXCLUSION_VERSIONS_FOR_SOME = [
+    ("bracket-after-a-visit", sections(["Progressive MS"], ("EDSS ≥ 6.0 at screening (≥ 6.5 for participants aged 50 and over)",)),
+     (None, 6.0)),
+    ("or-in-participants", sections(["Progressive MS"], ("EDSS above 5.5, or above 6.5 in participants with SPMS",)), (None, 6.5)),
+    ("low-side-versions", sections(["RRMS"], ("EDSS below 2.0 at screening, or below 1.0 in the adolescent cohort",)), (1.0, None)),
+]
+
 # A bracket that names the other limit for some people is another way in, as "(up to 7.0 for ...)" is.
 LIMIT_NAMED_IN_BRACKET = [
     ("upper-limit-is", sections(["SPMS or PPMS", "EDSS 3.0–6.5 (the upper limit is 7.0 for participants in Part B)"]), (3.0, 7.0)),
@@ -62,7 +71,7 @@ PLUS_A_CHANGE = [
     ("value-baseline-plus", sections(["EDSS value baseline + 0.5 after the relapse"], ("EDSS ≥ 7.0",)), (None, 6.5)),
 ]
 
-CASES = EXCLUSION_WIDENED_FOR_SOME + LIMIT_NAMED_IN_BRACKET + BURIED_ALLOWANCE + PLUS_A_CHANGE
+CASES = EXCLUSION_WIDENED_FOR_SOME + EXCLUSION_VERSIONS_FOR_SOME + LIMIT_NAMED_IN_BRACKET + BURIED_ALLOWANCE + PLUS_A_CHANGE
 
 
 @pytest.mark.parametrize("criteria, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
@@ -85,6 +94,10 @@ GUARDS = [
     ("buried-stays-buried", sections(["EDSS 3.0 to 6.5", "Age 18-65 (EDSS ≤ 7.0 in the extension)"]), (3.0, 6.5)),
     # A limit word the chain already read as an operator ("minimum of 3.5") still widens.
     ("minimum-of-already-read", sections(["EDSS 4.0 to 7.0 (minimum of 3.5 for participants with SPMS)"]), (3.5, 7.0)),
+    # Exclusions in different criteria all hold: the strictest of them still bounds the window.
+    ("exclusions-in-two-criteria", sections(["PPMS"], ("EDSS > 6.5", "EDSS > 5.5 at screening")), (None, 5.5)),
+    # Opposite sides in one exclusion still give both sides.
+    ("one-exclusion-two-sides", sections(["SPMS"], ("EDSS < 3.0 or EDSS > 6.0 at baseline",)), (3.0, 6.0)),
     # A plus after a bound joins another rule; the bound stays.
     ("plus-after-a-bound", sections(["EDSS ≥ 3.0 + a pyramidal FS score ≥ 2"]), (3.0, None)),
     ("allowed-that-is-a-drug", sections(["EDSS ≤ 6.0", "Stable DMT for 3 months (steroids allowed)"]), (None, 6.0)),
@@ -102,6 +115,7 @@ ADVERSARIAL = [
     ("many-limit-words", "Inclusion Criteria:\n\n* EDSS 2.0-6.5 (" + "upper lower maximum " * 90_000 + "limit is 7.0 for some)"),
     ("many-widened-exclusions", "Exclusion Criteria:\n\n* " + "EDSS > 5.5 (or > 6.0 if aged over 50), " * 45_000),
     ("many-plus-signs", "Inclusion Criteria:\n\n* EDSS: " + "baseline + " * 180_000 + "1.0"),
+    ("many-exclusion-versions", "Exclusion Criteria:\n\n* EDSS " + "above 5.5, or " * 140_000 + "above 6.5 in participants with SPMS"),
     ("many-buried-allowances", "Inclusion Criteria:\n\n* EDSS 3.0-6.5\n* Age 18-65 " + "(EDSS up to 7.0 allowed " * 80_000),
 ]
 

@@ -72,6 +72,8 @@ How a window is read (decisions a reader of the results should know):
   every version of it names, so the widest window anyone may have ends at 6.0, as an inclusion
   "<= 5.5 (or <= 6.0 if ...)" does. A bracket that names the other limit for some ("3.0-6.5 (the
   upper limit is 7.0 for participants in Part B)") widens that side, as "(up to 7.0 for ...)" does.
+  Versions of one exclusion on the same side for different people ("EDSS above 5.5, or above 6.5 in
+  participants with SPMS") give the loosest one (6.5); exclusions in different criteria all hold.
 * An EDSS inside another criterion with a bare "allowed" after it ("Age 18-65 (EDSS up to 7.0
   allowed for participants aged 55 or older)") is another way in, like "... may also be included".
 * A plus sign right before a number ("judged by the EDSS: baseline + 1.0 if ...") adds a change to a
@@ -1114,14 +1116,23 @@ def edss_window(text: CriteriaText) -> EdssResult:
     for finding in findings:
         if finding.section != EXCLUSION:
             continue
+        lows: list[float] = []
+        highs: list[float] = []
         for window in finding.windows:
             # "EDSS outside 2.0-6.5" excludes the scores around the window: it states the window.
             # "> 5.5 (or > 6.0 if aged over 50)": only the scores every version of the rule excludes.
             implied = window if finding.outside else _implied_by_exclusion(window.excluded_by_all or window)
             if implied.low is not None:
-                implied_lows.append((implied.low, finding.sentence))
+                lows.append(implied.low)
             if implied.high is not None:
-                implied_highs.append((implied.high, finding.sentence))
+                highs.append(implied.high)
+        # One rule's versions on the same side ("EDSS above 5.5, or above 6.5 in participants with
+        # SPMS", "≥ 6.0 at screening (≥ 6.5 for those aged 50 and over)") are for different people:
+        # the widest window anyone may have is the loosest of them. Rules in different criteria all hold.
+        if lows:
+            implied_lows.append((min(lows), finding.sentence))
+        if highs:
+            implied_highs.append((max(highs), finding.sentence))
     if minimum is None and implied_lows:
         candidate = max(value for value, _ in implied_lows)
         if maximum is None or candidate <= maximum:

@@ -68,11 +68,21 @@ How a window is read (decisions a reader of the results should know):
 * A part of the scale named right before it ("pyramidal functional system score of the EDSS >= 2",
   "... on the cerebellar section of the EDSS") bounds that part, not the EDSS. "Score of 2.0 to 6.0
   by EDSS" is a window written before the scale, like "... on the EDSS".
+* An exclusion widened for some ("EDSS > 5.5 (or > 6.0 if aged over 50)") shuts out only the scores
+  every version of it names, so the widest window anyone may have ends at 6.0, as an inclusion
+  "<= 5.5 (or <= 6.0 if ...)" does. A bracket that names the other limit for some ("3.0-6.5 (the
+  upper limit is 7.0 for participants in Part B)") widens that side, as "(up to 7.0 for ...)" does.
+  Versions of one exclusion on the same side for different people ("EDSS above 5.5, or above 6.5 in
+  participants with SPMS") give the loosest one (6.5); exclusions in different criteria all hold.
+* An EDSS inside another criterion with a bare "allowed" after it ("Age 18-65 (EDSS up to 7.0
+  allowed for participants aged 55 or older)") is another way in, like "... may also be included".
+* A plus sign right before a number ("judged by the EDSS: baseline + 1.0 if ...") adds a change to a
+  score; it is no window.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .score_words import digits_for_words
 from .text import EXCLUSION, INCLUSION, CriteriaText, Sentence
@@ -184,6 +194,8 @@ _FILLER_STOP = re.compile(
     r"|\bdelta\b|\bdiffer|\bdrop|declin|\bmsss\b|\bfs\b|functional|pyramidal|subscore|t25|walk|9hpt|\bpeg\b|msfc|sdmt"
     # "... must not differ from baseline by more than 1 point": "by" right before a bound gives a change.
     r"|\bby\s*$"
+    # "judged by the EDSS: baseline + 1.0 if ...": a plus sign right before the number adds a change to a score.
+    r"|\+\s*$"
     r"|\bage\b|\baged\b|\byears?\b|duration|lesion|\bmri\b|\b(?:if|when|unless|whose)\b|;"
     # A "?" or replacement character where the operator should be ("EDSS ?4.5"): a symbol lost
     # in some copy of the record, so which side the bound is on cannot be known.
@@ -365,6 +377,26 @@ def _readable(low: str) -> str:
 class Window:
     low: float | None
     high: float | None
+    # When a bound was widened by another bound for some ("> 5.5 (or > 6.0 if aged over 50)"), the
+    # scores that both exclude: read in an exclusion, the rule shuts out only those (> 6.0), so the
+    # widest window anyone may have ends at 6.0. None when nothing widened the bound.
+    excluded_by_all: Window | None = field(default=None, compare=False)
+
+
+def _excluded_by_both(first: Window, second: Window) -> Window | None:
+    """The scores two excluding bounds both name (their intersection), or None if none are shared."""
+    lows = [value for value in (first.low, second.low) if value is not None]
+    highs = [value for value in (first.high, second.high) if value is not None]
+    low, high = (max(lows) if lows else None), (min(highs) if highs else None)
+    if low is not None and high is not None and low > high:
+        return None
+    return Window(low, high)
+
+
+def _widened(window: Window, previous: Window, other: Window) -> Window:
+    """`window` (the union of `previous` and `other`) remembering the scores both exclude."""
+    excluded = _excluded_by_both(previous.excluded_by_all or previous, other)
+    return Window(window.low, window.high, excluded)
 
 
 @dataclass(frozen=True)
@@ -509,7 +541,12 @@ _ITEM_NUMBER = re.compile(r"[0-9]{1,2}\s*[.)](?=\s|$)")
 
 # "≥ 3.0 (or ≥ 2.0 after a relapse in the past year) and ≤ 6.5": another way in, in brackets right
 # after a bound; the chain goes on after the bracket.
-_BRACKETED_ALTERNATIVE = re.compile(r"\s*\(\s*(?P<or>or\s+)?")
+_BRACKETED_ALTERNATIVE = re.compile(
+    r"\s*\(\s*(?P<or>or\s+)?"
+    # "3.0-6.5 (the upper limit is 7.0 for participants in Part B)": the limit named, then its score.
+    r"(?:(?:the\s+)?(?:(?P<upper>upper|maximum)|(?P<lower>lower|minimum))\s+(?:limit|bound|score|value)?\s*"
+    r"(?:is|will\s+be|becomes|of|:|=)\s*)?"
+)
 _BRACKET_REST = re.compile(r"[^()]{0,80}\)")
 # "2.0-6.5 (up to 7.0 for participants older than 55)": without "or", the bracket names the people
 # its bound is for, right after the bound.
@@ -541,12 +578,19 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
         alternative_opening = _BRACKETED_ALTERNATIVE.match(low, end, limit)
         if alternative_opening:
             alternative = _parse_one(low, alternative_opening.end(), limit)
+            if alternative and alternative[0] and alternative[0].low == alternative[0].high:
+                # "(the upper limit is 7.0 for ...)": a bare score after the limit's name bounds that side.
+                value = alternative[0].low
+                if alternative_opening.group("upper"):
+                    alternative = (Window(None, value), alternative[1])
+                elif alternative_opening.group("lower"):
+                    alternative = (Window(value, None), alternative[1])
             rest = _BRACKET_REST if alternative_opening.group("or") else _BRACKET_REST_FOR_SOME
             closing = rest.match(low, alternative[1], limit) if alternative and alternative[0] else None
             if closing:
                 widened = _widen_by_alternative(parts[-1][0], alternative[0])
                 if widened.low is not None or widened.high is not None:
-                    parts[-1] = (widened, parts[-1][1])
+                    parts[-1] = (_widened(widened, parts[-1][0], alternative[0]), parts[-1][1])
                     end = closing.end()
                     continue
         skip_end = _CHAIN_SKIP.match(low, end, limit).end()
@@ -572,7 +616,7 @@ def _parse_chain(low: str, at: int, limit: int) -> tuple[tuple[Window, ...], int
                 None if previous.high is None or conditional.high is None else max(previous.high, conditional.high),
             )
             if widened.low is not None or widened.high is not None:
-                parts[-1] = (widened, parts[-1][1])
+                parts[-1] = (_widened(widened, previous, conditional), parts[-1][1])
                 end = following[1]
             break
         previous = parts[-1][0]
@@ -778,6 +822,9 @@ _ALTERNATIVE_BETWEEN = re.compile(
 _ALLOWANCE_AFTER = re.compile(
     r"[^.;]{0,40}?\b(?:is|are|will|may|can|would)\s+(?:also\s+)?(?:be\s+)?(?:accepted|allowed|permitted|eligible|included|enrolled)\b"
 )
+# "Age 18-65 (EDSS up to 7.0 allowed for participants aged 55 or older)": an EDSS inside another
+# criterion followed by a bare "allowed" is another way in, like "... may also be included".
+_BARE_ALLOWANCE_AFTER = re.compile(r"[^.;()]{0,12}?\b(?:allowed|permitted|accepted)\b")
 # A mention that only introduces sub-items: "EDSS score at screening:" followed by
 # "RMS participants: 0 to 5.5" and "PMS participants: 3.0 to 6.5" on their own lines.
 # "EDSS at Visit 1:" is a lead-in too: the number names the visit.
@@ -933,7 +980,8 @@ def find_edss_statements(text: CriteriaText) -> list[EdssFinding]:
                 side = INCLUSION if section == EXCLUSION else EXCLUSION
             last = findings[-1] if findings else None
             same_sentence = last is not None and last.sentence is sentence and previous_end >= 0
-            allowance = _ALLOWANCE_AFTER.match(low, span_end)
+            allowance = _ALLOWANCE_AFTER.match(low, span_end) or (
+                not leading and _BARE_ALLOWANCE_AFTER.match(low, span_end))
             # "... or EDSS 5.0-6.5 ..." in the same criterion, or "Patients with EDSS 6.0 may also be
             # included" after it: another way in, so a subgroup window of that criterion.
             if (last is not None and last.leading and last.section == side
@@ -1068,13 +1116,23 @@ def edss_window(text: CriteriaText) -> EdssResult:
     for finding in findings:
         if finding.section != EXCLUSION:
             continue
+        lows: list[float] = []
+        highs: list[float] = []
         for window in finding.windows:
             # "EDSS outside 2.0-6.5" excludes the scores around the window: it states the window.
-            implied = window if finding.outside else _implied_by_exclusion(window)
+            # "> 5.5 (or > 6.0 if aged over 50)": only the scores every version of the rule excludes.
+            implied = window if finding.outside else _implied_by_exclusion(window.excluded_by_all or window)
             if implied.low is not None:
-                implied_lows.append((implied.low, finding.sentence))
+                lows.append(implied.low)
             if implied.high is not None:
-                implied_highs.append((implied.high, finding.sentence))
+                highs.append(implied.high)
+        # One rule's versions on the same side ("EDSS above 5.5, or above 6.5 in participants with
+        # SPMS", "≥ 6.0 at screening (≥ 6.5 for those aged 50 and over)") are for different people:
+        # the widest window anyone may have is the loosest of them. Rules in different criteria all hold.
+        if lows:
+            implied_lows.append((min(lows), finding.sentence))
+        if highs:
+            implied_highs.append((max(highs), finding.sentence))
     if minimum is None and implied_lows:
         candidate = max(value for value, _ in implied_lows)
         if maximum is None or candidate <= maximum:

@@ -210,6 +210,9 @@ class TermIndex:
             candidates.sort(key=lambda item: -len(item[0]))
         self.normalised_terms: frozenset[str] = frozenset(seen)
         self._near_misses_by_word: dict[str, tuple[TermMatch, ...]] = {}
+        # A word more than one letter longer than every entry cannot be one edit from one; its
+        # deletion variants would cost time and memory in proportion to its length squared.
+        self._longest_near_miss = max(map(len, self._single_words), default=0) + 1
 
     def find(self, words: Sequence[str]) -> list[TermMatch]:
         found: list[TermMatch] = []
@@ -228,7 +231,8 @@ class TermIndex:
         found: list[TermMatch] = []
         near_misses_of = self._near_misses_of
         for word in words:
-            if len(word) < _FUZZY_MIN_LENGTH or not word.isalpha() or word in self._single_words:
+            if (len(word) < _FUZZY_MIN_LENGTH or len(word) > self._longest_near_miss or not word.isalpha()
+                    or word in self._single_words):
                 continue
             found.extend(near_misses_of(word))
         return found

@@ -1,0 +1,110 @@
+"""Bugs a browser probe of the app found, each as a test that fails until it is fixed.
+
+- One very long word in an intervention name costs memory in proportion to its length squared
+  (the near-miss lookup builds every deletion variant of the word), so a single hostile or broken
+  registry record can stall or kill an import.
+- A Pipeline drug-class cell's single-phase link ("Phase 2: 1 trial") opens Explore with more
+  trials than the cell counts when the class also has trials of a combined phase (Phase 1/2,
+  Phase 2/3): the phase filter matches any phase a trial lists, the cell counts the trial's stage.
+  (The page warns only that its Phase 1/2 and 2/3 links open every trial of either phase.)
+- The notices for `within=` and `units=` repeat a long bad value in full, so the notice is cut
+  before its hint, as the other address notices were before they quoted values in part.
+"""
+from __future__ import annotations
+
+import random
+import re
+import tracemalloc
+
+import pytest
+
+from conftest import REPO_ROOT, load_script
+from study_factory import make_study
+
+fetch_trials = load_script("fetch_trials")
+APP = str(REPO_ROOT / "dashboard" / "app.py")
+
+pytestmark = pytest.mark.usefixtures("fresh_streamlit_cache")
+
+
+def _import(cache, studies) -> None:
+    import json
+
+    source = cache.parent / "studies.json"
+    source.write_text(json.dumps(studies))
+    assert fetch_trials.main(["--cache", str(cache), "--quiet", "--from-file", str(source)]) == 0
+
+
+# ---------------------------------------------------------------- a long word in an intervention name
+
+@pytest.mark.parametrize("length", [3_000, 6_000])
+def test_a_long_one_word_intervention_costs_memory_in_proportion_to_its_length(length):
+    from mstrials.labels.classify import classify_study
+
+    classify_study(make_study())  # vocabularies loaded and compiled before measuring
+    letters = random.Random(length)
+    word = "".join(letters.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(length))
+    study = make_study(nct_id="NCT00000301", interventions=(("DRUG", word), ("DRUG", "Placebo")))
+    tracemalloc.start()
+    try:
+        classify_study(study)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # No vocabulary word is longer than a few dozen letters, so nothing longer can be one edit
+    # from one; a budget of a few hundred bytes per letter is generous for a linear reading.
+    assert peak < 400 * length, f"{peak / 1e6:.1f} MB to classify one {length}-letter word"
+
+
+# ---------------------------------------------------------------- Pipeline cell links
+
+def test_a_pipeline_cell_link_opens_exactly_the_trials_it_counts(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    cache = tmp_path / "trials.sqlite"
+    _import(cache, [
+        make_study(nct_id="NCT00000311", phases=("PHASE2",), interventions=(("DRUG", "Tolebrutinib"), ("DRUG", "Placebo"))),
+        make_study(nct_id="NCT00000312", phases=("PHASE1", "PHASE2"), interventions=(("DRUG", "Fenebrutinib"),)),
+        make_study(nct_id="NCT00000313", phases=("PHASE2", "PHASE3"), interventions=(("DRUG", "Evobrutinib"),)),
+    ])
+    monkeypatch.setenv("MSTRIALS_CACHE", str(cache))
+    pipeline = AppTest.from_file(APP, default_timeout=60)
+    pipeline.switch_page("views/pipeline.py")
+    pipeline = pipeline.run()
+    assert not pipeline.exception, [e.value for e in pipeline.exception]
+    # Single-phase cells only: the page says its Phase 1/2 and 2/3 links open every trial of either phase.
+    links = [(link.proto.label, link.proto.query_string) for link in pipeline.get("page_link")
+             if "class=btk_inhibitor" in link.proto.query_string and "/" not in link.proto.label]
+    assert links, "no cell links for the BTK inhibitor row"
+    for label, query in links:
+        counted = int(re.search(r": (\d+) trials?$", label).group(1))
+        explore = AppTest.from_file(APP, default_timeout=60)
+        params: dict[str, list[str]] = {}
+        for name, value in re.findall(r"([^&=]+)=([^&]*)", query):
+            params.setdefault(name, []).append(value)
+        for name, values in params.items():
+            explore.query_params[name] = values
+        explore = explore.run()
+        assert not explore.exception
+        shown = sorted(explore.dataframe[0].value["nct_id"]) if explore.dataframe else []
+        assert len(shown) == counted, f"the cell link “{label}” ({query}) opens {len(shown)} trials: {shown}"
+
+
+# ---------------------------------------------------------------- notices for within= and units=
+
+@pytest.mark.parametrize("param, hint", [("within", "use one of 25, 50, 100, 250, 500"), ("units", "use km or mi")])
+def test_a_long_bad_distance_value_keeps_the_notices_hint(tmp_path, monkeypatch, param, hint):
+    from streamlit.testing.v1 import AppTest
+
+    cache = tmp_path / "trials.sqlite"
+    _import(cache, [make_study(nct_id="NCT00000321")])
+    monkeypatch.setenv("MSTRIALS_CACHE", str(cache))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["near"] = "Boston"
+    at.query_params[param] = "9" * 5_000
+    at = at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    boxes = [e for e in at.expander if "of the page address" in e.label]
+    assert len(boxes) == 1, [e.label for e in at.expander]
+    read = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in boxes[0].markdown)).replace("\u2060", "")
+    assert hint in read, read[:300]

@@ -9,14 +9,14 @@ from mstrials.explore import frame as trial_frame
 from mstrials.labels.drug_classes import load_drug_classes
 from mstrials.markup_safety import REGISTRY_NAMES, plain_label
 from mstrials.explore.frame import (
-    OPEN_STATUSES, PHASE_LABELS, RESULTS_CHOICES, SPONSOR_GROUP_LABELS, STATUS_LABELS, STUDY_TYPE_LABELS,
+    OPEN_STATUSES, PHASE_LABELS, PHASE_STAGES, RESULTS_CHOICES, SPONSOR_GROUP_LABELS, STATUS_LABELS, STUDY_TYPE_LABELS,
     FilterState, readable_ms_type,
 )
 
 # Widget key for each FilterState field; the year range is one slider for two fields.
 WIDGET_KEYS = {
     "progressive_only": "f_progressive", "open_only": "f_open", "text": "f_text", "mechanisms": "f_mechanisms",
-    "drug_classes": "f_drug_classes", "ms_types": "f_ms_types", "phases": "f_phases", "statuses": "f_statuses", "study_types": "f_study_types",
+    "drug_classes": "f_drug_classes", "ms_types": "f_ms_types", "phases": "f_phases", "stages": "f_stages", "statuses": "f_statuses", "study_types": "f_study_types",
     "countries": "f_countries", "sponsor_groups": "f_sponsor_groups", "results": "f_results",
     "accepts_edss": "f_accepts_edss", "registries": "f_registries",
 }
@@ -192,6 +192,12 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
                        format_func=lambda k: _with_count(PHASE_LABELS[k], counts.of("phases", k)),
                        help="Phase 1 checks safety in few people; phase 2 looks for a signal; phase 3 confirms "
                             "benefit in many people; phase 4 follows approved drugs.")
+        if state.stages or st.session_state.get(WIDGET_KEYS["stages"]):
+            # Shown only when set (by a Pipeline cell's link): the phase filter above covers everyday use.
+            st.multiselect("Phase stage", list(PHASE_STAGES), key=WIDGET_KEYS["stages"], filter_mode=TYPE_AHEAD,
+                           placeholder="Any stage", format_func=lambda k: _with_count(k, counts.of("stages", k)),
+                           help="A trial's stage exactly, as the Pipeline counts it: “Phase 2” leaves out trials "
+                                "registered as phase 1/2 or 2/3.")
         st.multiselect("Recruitment status", list(STATUS_LABELS), key=WIDGET_KEYS["statuses"], filter_mode=TYPE_AHEAD, placeholder="Any status",
                        format_func=lambda k: _with_count(STATUS_LABELS[k], counts.of("statuses", k)))
         study_types = sorted(set(STUDY_TYPE_LABELS) | set(data.table.frame["study_type"].unique()))

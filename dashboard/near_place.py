@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import app_support
+from mstrials.explore import frame as trial_frame
 from mstrials.explore import near_me
 from mstrials.markup_safety import plain_label
 
@@ -63,7 +64,7 @@ def init_from_address(notices: list[str]) -> None:
     if units in near_me.UNITS:
         st.session_state[UNITS_KEY] = units
     elif units:
-        notices.append(f"Ignored units={units!r} in the address (use km or mi)")
+        notices.append(f"Ignored units={trial_frame.quoted_address_value(units)} in the address (use km or mi)")
     within = st.query_params.get("within")
     if within:
         try:
@@ -73,7 +74,7 @@ def init_from_address(notices: list[str]) -> None:
         if value in near_me.DISTANCE_CHOICES_KM:
             st.session_state[WITHIN_KEY] = int(value)
         else:
-            notices.append(f"Ignored within={within!r} in the address (use one of 25, 50, 100, 250, 500)")
+            notices.append(f"Ignored within={trial_frame.quoted_address_value(within)} in the address (use one of 25, 50, 100, 250, 500)")
 
 
 def address_params() -> dict[str, str]:

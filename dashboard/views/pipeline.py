@@ -14,14 +14,6 @@ from mstrials.labels.drug_classes import load_drug_classes
 from mstrials.explore.frame import PHASE_STAGES
 from mstrials.markup_safety import hover_text, plain_label
 
-# The address's phase values behind each pipeline stage (the phase filter matches any of them).
-STAGE_PHASES: dict[str, tuple[str, ...]] = {
-    "Early phase 1": ("EARLY_PHASE1",), "Phase 1": ("PHASE1",), "Phase 1/2": ("PHASE1", "PHASE2"),
-    "Phase 2": ("PHASE2",), "Phase 2/3": ("PHASE2", "PHASE3"), "Phase 3": ("PHASE3",), "Phase 4": ("PHASE4",),
-    "No phase": ("NA",),
-}
-
-
 def on_page(figure: go.Figure) -> go.Figure:
     """The chart on the page's own white, with its text in the page's text colour.
 
@@ -69,6 +61,15 @@ heatmap.update_layout(height=max(260, 48 * len(matrix) + 90), margin=dict(l=10, 
 st.plotly_chart(on_page(heatmap), config={"displayModeBar": False}, width="stretch")
 with st.expander("Show as a table"):
     st.dataframe(matrix, width="stretch")
+base_params = trial_frame.to_query_params(context.state)
+# Keyboard-reachable equivalent of clicking a cell: one link per cell that has trials, opening exactly
+# the trials it counts (the mechanism, and the trial's phase stage as the column shows it).
+with st.expander("Open the trials of one mechanism cell in Explore"):
+    for key, rows in table[table["count"] > 0].groupby("mechanism", sort=False):
+        st.markdown(f"**{app_support.escape_markdown(catalogue.label(key))}**")
+        for stage, count in zip(rows["stage"], rows["count"]):
+            st.page_link("views/explore.py", label=f"{stage}: {count} trial{'' if count == 1 else 's'}",
+                         query_params={**base_params, "mech": [key], "stage": [stage]})
 
 st.header("Drug classes within each mechanism")
 drug_classes = load_drug_classes()
@@ -84,19 +85,15 @@ else:
     ).set_index(["Mechanism", "Drug class"])[list(PHASE_STAGES)]
     class_matrix = class_matrix.loc[:, class_matrix.sum() > 0]
     st.dataframe(class_matrix, width="stretch", key="class_phase_table")
-    # Keyboard-reachable equivalent of clicking a cell: one link per cell that has trials.
-    base_params = trial_frame.to_query_params(context.state)
-    with st.expander("Open the trials of one cell in Explore"):
+    with st.expander("Open the trials of one drug-class cell in Explore"):
         for row in class_table.to_dict("records"):
             cells = [(stage, row[stage]) for stage in PHASE_STAGES if row[stage]]
             st.markdown(f"**{app_support.escape_markdown(catalogue.label(row['mechanism']))} › "
                         f"{app_support.escape_markdown(drug_classes.label(row['drug_class']))}**")
             for stage, count in cells:
-                params = {**base_params, "mech": [row["mechanism"]], "class": [row["drug_class"]],
-                          "phase": list(STAGE_PHASES[stage])}
+                params = {**base_params, "mech": [row["mechanism"]], "class": [row["drug_class"]], "stage": [stage]}
                 st.page_link("views/explore.py", label=f"{stage}: {count} trial{'' if count == 1 else 's'}",
                              query_params=params)
-        st.caption("Phase 1/2 and 2/3 links open every trial of either phase.")
 
 st.header("Timeline")
 per_mechanism = pipeline.by_mechanism(trials)["mechanism"].value_counts()

@@ -247,6 +247,9 @@ class FilterState:
     progressive_only: bool = True
     ms_types: tuple[str, ...] = ()
     phases: tuple[str, ...] = ()
+    # A trial's stage exactly ("Phase 2" leaves out "Phase 2/3"), as a Pipeline cell counts it; the
+    # phase filter instead keeps a trial that lists any chosen phase.
+    stages: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     open_only: bool = False
     study_types: tuple[str, ...] = ()
@@ -266,7 +269,7 @@ class FilterState:
 # One short address parameter per filter field; lists repeat the parameter (country names contain commas).
 PARAM_OF_FIELD: dict[str, str] = {
     "mechanisms": "mech", "drug_classes": "class", "progressive_only": "scope", "ms_types": "mstype", "phases": "phase",
-    "statuses": "status", "open_only": "open", "study_types": "type", "countries": "country",
+    "stages": "stage", "statuses": "status", "open_only": "open", "study_types": "type", "countries": "country",
     "sponsor_groups": "sponsor", "start_from": "from", "start_to": "to", "results": "results", "text": "q",
     "accepts_edss": "edss", "registries": "registry",
 }
@@ -283,7 +286,7 @@ class ParsedFilters:
 NOTICE_VALUE_LENGTH = 40
 
 
-def _quoted(value: str) -> str:
+def quoted_address_value(value: str) -> str:
     """An address value as a notice repeats it: quoted, and cut short, since a pasted paragraph
     would bury the notice's point."""
     return repr(value if len(value) <= NOTICE_VALUE_LENGTH else value[:NOTICE_VALUE_LENGTH] + "…")
@@ -329,36 +332,36 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], allowed: Mappi
                     for item in items if canonical is None or item.casefold() in canonical]
             dropped = [item for item in items if canonical is not None and item.casefold() not in canonical]
             if dropped:
-                notices.append(f"Ignored unknown {param} value(s) in the address: {', '.join(map(_quoted, dropped[:5]))}")
+                notices.append(f"Ignored unknown {param} value(s) in the address: {', '.join(map(quoted_address_value, dropped[:5]))}")
             values[field_name] = tuple(dict.fromkeys(kept))
         elif field_name == "progressive_only":
             if raw[-1] in {"all", "progressive"}:
                 values[field_name] = raw[-1] == "progressive"
             else:
-                notices.append(f"Ignored scope={_quoted(raw[-1])} in the address (use 'progressive' or 'all')")
+                notices.append(f"Ignored scope={quoted_address_value(raw[-1])} in the address (use 'progressive' or 'all')")
         elif field_name == "open_only":
             if raw[-1] in {"1", "0", "true", "false"}:
                 values[field_name] = raw[-1] in {"1", "true"}
             else:
-                notices.append(f"Ignored open={_quoted(raw[-1])} in the address (use 1 or 0)")
+                notices.append(f"Ignored open={quoted_address_value(raw[-1])} in the address (use 1 or 0)")
         elif field_name in {"start_from", "start_to"}:
             try:
                 year = int(raw[-1])
             except ValueError:
                 year = None
             if year is None or not EARLIEST_YEAR <= year <= LATEST_YEAR:
-                notices.append(f"Ignored {param}={_quoted(raw[-1])} in the address (expected a year)")
+                notices.append(f"Ignored {param}={quoted_address_value(raw[-1])} in the address (expected a year)")
             else:
                 values[field_name] = year
         elif field_name == "results":
             if raw[-1] in RESULTS_CHOICES:
                 values[field_name] = raw[-1]
             else:
-                notices.append(f"Ignored results={_quoted(raw[-1])} in the address (use yes, no or any)")
+                notices.append(f"Ignored results={quoted_address_value(raw[-1])} in the address (use yes, no or any)")
         elif field_name == "accepts_edss":
             score = _edss_score(raw[-1])
             if score is None:
-                notices.append(f"Ignored edss={_quoted(raw[-1])} in the address (expected an EDSS score from 0 to 10"
+                notices.append(f"Ignored edss={quoted_address_value(raw[-1])} in the address (expected an EDSS score from 0 to 10"
                                " in half steps, such as 4.5)")
             else:
                 values[field_name] = score
@@ -399,6 +402,7 @@ def allowed_values(table: TrialTable, mechanism_keys: Iterable[str] = (), class_
         "drug_classes": sorted(set(table.members["drug_classes"]) | set(class_keys)),
         "ms_types": sorted(set(table.members["ms_types"]) | set(MS_TYPE_LABELS)),
         "phases": list(PHASE_LABELS),
+        "stages": list(PHASE_STAGES),
         "statuses": list(STATUS_LABELS),
         "study_types": sorted(set(STUDY_TYPE_LABELS) | set(table.frame["study_type"].dropna().unique())),
         "countries": table.values_of("countries"),
@@ -410,7 +414,7 @@ def allowed_values(table: TrialTable, mechanism_keys: Iterable[str] = (), class_
 # ---------------------------------------------------------------- filtering and counts
 
 FACETS: tuple[str, ...] = (
-    "listed", "mechanisms", "drug_classes", "progressive_only", "ms_types", "phases", "statuses", "study_types",
+    "listed", "mechanisms", "drug_classes", "progressive_only", "ms_types", "phases", "stages", "statuses", "study_types",
     "countries", "sponsor_groups", "start_years", "results", "text", "accepts_edss", "registries",
 )
 
@@ -439,6 +443,8 @@ def facet_masks(table: TrialTable, state: FilterState, include_removed: bool = F
         masks["ms_types"] = _any_of(table.members["ms_types"], state.ms_types, size)
     if state.phases:
         masks["phases"] = _any_of(table.members["phases"], state.phases, size)
+    if state.stages:
+        masks["stages"] = frame["phase_stage"].isin(state.stages).to_numpy()
     statuses = set(state.statuses) | (set(OPEN_STATUSES) if state.open_only else set())
     if statuses:
         masks["statuses"] = frame["status"].isin(statuses).to_numpy()
@@ -503,6 +509,7 @@ WIDENING_STEPS: dict[str, str] = {
     "drug_classes": "Clear “Drug class”",
     "ms_types": "Clear “MS type the trial includes”",
     "phases": "Clear “Phase”",
+    "stages": "Clear “Phase stage”",
     "study_types": "Clear “Study type”",
     "countries": "Clear “Country with a study site”",
     "sponsor_groups": "Clear “Sponsor”",
@@ -564,6 +571,9 @@ def facet_counts(table: TrialTable, state: FilterState) -> FacetCounts:
         categories = frame[column].cat
         tallies = np.bincount(categories.codes.to_numpy()[base], minlength=len(categories.categories))
         counts[facet] = {str(k): int(v) for k, v in zip(categories.categories, tallies) if v}
+    base = combine(masks, size, leave_out="stages")
+    stage_tallies = frame["phase_stage"][base].value_counts()
+    counts["stages"] = {str(stage): int(count) for stage, count in stage_tallies.items()}
     base = combine(masks, size, leave_out="progressive_only")
     progressive = frame["progressive"].to_numpy()
     counts["progressive_only"] = {"progressive": int(np.count_nonzero(base & progressive)), "all": int(np.count_nonzero(base))}
@@ -599,6 +609,8 @@ def describe_filters(state: FilterState, mechanism_label=lambda key: key, class_
         parts.append("MS type: " + ", ".join(readable_ms_type(k) for k in state.ms_types))
     if state.phases:
         parts.append("phase: " + ", ".join(PHASE_LABELS.get(p, p) for p in state.phases))
+    if state.stages:
+        parts.append("phase stage: " + ", ".join(state.stages))
     if state.open_only:
         parts.append("recruiting or not yet recruiting")
     if state.statuses:

@@ -5,6 +5,7 @@ import streamlit as st
 
 import app_support
 import near_place
+import trial_cards
 from mstrials.explore import frame as trial_frame
 from mstrials.labels.drug_classes import load_drug_classes
 from mstrials.markup_safety import REGISTRY_NAMES, plain_label
@@ -73,6 +74,10 @@ def init_from_address(data: app_support.LoadedData, page_name: str) -> tuple[str
     _set_widgets(parsed.state, trial_frame.year_bounds(data.table))
     notices = list(parsed.notices)
     near_place.init_from_address(notices)
+    view = st.query_params.get(trial_cards.VIEW_PARAM)
+    if view is not None and view not in trial_cards.VIEWS:
+        notices.append(f"Ignored {trial_cards.VIEW_PARAM}={trial_frame.quoted_address_value(view)} in the address "
+                       f"(use {' or '.join(trial_cards.VIEWS)})")
     if unknown:
         notices.append(f"Ignored unknown address parameter(s): {', '.join(unknown)}")
     return tuple(notices)

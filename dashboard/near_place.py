@@ -60,6 +60,15 @@ def init_from_address(notices: list[str]) -> None:
     place = st.query_params.get("near")
     if place:
         st.session_state[PLACE_KEY] = place[:MAX_PLACE_LENGTH]
+        # Said on the page too, not only in the sidebar, which a phone keeps closed: a shared link's
+        # place that is not found would otherwise quietly show trials everywhere.
+        try:
+            near_me.find_place(place[:MAX_PLACE_LENGTH].strip())
+        except near_me.UnknownPlace:
+            suggestions = near_me.suggest_places(place[:MAX_PLACE_LENGTH].split(",")[0].strip(), limit=3)
+            hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else "; try “Town, Country”"
+            notices.append(f"Ignored near={trial_frame.quoted_address_value(place)} in the address: no such place "
+                           f"found, so trials are shown wherever they are{hint}")
     units = st.query_params.get("units")
     if units in near_me.UNITS:
         st.session_state[UNITS_KEY] = units

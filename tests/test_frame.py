@@ -347,3 +347,20 @@ def test_an_address_edss_of_minus_zero_is_zero():
     # float("-0") is -0.0, which the filter's choices (formatted "0.0") would not show as 0.0.
     score = F.parse_query_params({"edss": "-0"}, ALLOWED).state.accepts_edss
     assert score == 0.0 and str(score) == "0.0"
+
+
+def test_a_title_far_longer_than_any_registry_allows_is_cut_for_display_but_searched_whole():
+    long_title = "Lorem ipsum " * 100_000 + "zebrafinch"
+    table = F.prepare_trials(rows(
+        {"nct_id": "NCT00000011", "title": long_title, "official_title": "x" * 5_000, "acronym": "A" * 500},
+        {"nct_id": "NCT00000012", "title": "A Short Title", "official_title": None, "acronym": None},
+    ))
+    shown = table.frame.set_index("nct_id")
+    assert len(shown.loc["NCT00000011", "title"]) == F.DISPLAY_LIMITS["title"]
+    assert shown.loc["NCT00000011", "title"].endswith("…")
+    assert len(shown.loc["NCT00000011", "official_title"]) == F.DISPLAY_LIMITS["official_title"]
+    assert len(shown.loc["NCT00000011", "acronym"]) == F.DISPLAY_LIMITS["acronym"]
+    assert shown.loc["NCT00000012", "title"] == "A Short Title"
+    assert shown.loc["NCT00000012", "official_title"] is None
+    found = F.filter_trials(table, F.FilterState(progressive_only=False, text="zebrafinch"))
+    assert list(found["nct_id"]) == ["NCT00000011"]

@@ -108,3 +108,50 @@ def test_a_long_bad_distance_value_keeps_the_notices_hint(tmp_path, monkeypatch,
     assert len(boxes) == 1, [e.label for e in at.expander]
     read = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in boxes[0].markdown)).replace("\u2060", "")
     assert hint in read, read[:300]
+
+
+def test_a_shared_links_unknown_place_is_said_on_the_page_not_only_in_the_sidebar(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    cache = tmp_path / "trials.sqlite"
+    _import(cache, [make_study(nct_id="NCT00000331")])
+    monkeypatch.setenv("MSTRIALS_CACHE", str(cache))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["near"] = "Zzzqxv, Nowhereland"
+    at = at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    boxes = [e for e in at.expander if "of the page address" in e.label]
+    assert len(boxes) == 1, [e.label for e in at.expander]
+    read = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in boxes[0].markdown)).replace("\u2060", "")
+    assert "near=" in read and "no such place" in read, read[:300]
+
+
+def test_a_found_place_in_the_address_gives_no_notice(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    cache = tmp_path / "trials.sqlite"
+    _import(cache, [make_study(nct_id="NCT00000332")])
+    monkeypatch.setenv("MSTRIALS_CACHE", str(cache))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["near"] = "Boston, United States"
+    at = at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e for e in at.expander if "of the page address" in e.label]
+
+
+@pytest.mark.parametrize("view, noticed", [("<b>grid</b>", True), ("x" * 5_000, True), ("table", False)])
+def test_a_bad_view_in_the_address_is_said(tmp_path, monkeypatch, view, noticed):
+    from streamlit.testing.v1 import AppTest
+
+    cache = tmp_path / "trials.sqlite"
+    _import(cache, [make_study(nct_id="NCT00000341")])
+    monkeypatch.setenv("MSTRIALS_CACHE", str(cache))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["view"] = view
+    at = at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    boxes = [e for e in at.expander if "of the page address" in e.label]
+    assert len(boxes) == int(noticed), [e.label for e in at.expander]
+    if noticed:
+        read = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in boxes[0].markdown)).replace("\u2060", "")
+        assert "view=" in read and "use cards or table" in read, read[:300]

@@ -196,6 +196,14 @@ def prepare_trials(frame: pd.DataFrame) -> TrialTable:
     texts = frame["search_text"].tolist()
     lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
     search_starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if len(texts) else np.zeros(0, dtype=np.int64)
+    # Shown on every card, table row and trial page: a registry title is at most 600 characters, so a
+    # far longer one (a broken or hostile record) is cut for display, where it would stall a browser.
+    # The search above still reads it whole.
+    for name, limit in DISPLAY_LIMITS.items():
+        if name in frame:
+            too_long = (frame[name].str.len() > limit).fillna(False).to_numpy(dtype=bool)
+            if too_long.any():
+                frame.loc[too_long, name] = [_cut_for_display(text, limit) for text in frame.loc[too_long, name]]
     frame["start"] = parse_partial_dates(frame["start_date"])
     frame["primary_completion"] = parse_partial_dates(frame["primary_completion_date"])
     # CTIS states only the trial's end: the timeline falls back to it where no primary completion is given.
@@ -236,6 +244,13 @@ def load_trials(connection: sqlite3.Connection) -> TrialTable:
 
 
 # ---------------------------------------------------------------- filter state and the address bar
+
+
+DISPLAY_LIMITS: dict[str, int] = {"title": 1_000, "official_title": 1_000, "acronym": 100}
+
+
+def _cut_for_display(text: str, limit: int) -> str:
+    return text[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def test_a_ctis_trial_page_shows_its_record_and_a_possible_twin(both_registries,
     assert [b.proto.url for b in at.get("link_button")] == [
         f"https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={CTIS_ONLY}"]
     assert any("Possibly the same trial as NCT00000091" in i.value for i in at.info)
-    assert "BIIB017 in Pediatric Subjects" in at.subheader[0].value
+    assert "BIIB017 in Pediatric Subjects" in at.header[0].value
     outcomes = next(d.value for d in at.dataframe if "Measure" in d.value.columns)
     assert len(outcomes) > 0  # endpoints from the CTIS export, read through the v2 view
     twin = app_for(both_registries, monkeypatch, page="trial", nct="NCT00000091")

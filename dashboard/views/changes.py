@@ -49,7 +49,7 @@ if not shown.empty:
         day = shown["when"].dt.date
         shown = shown[(day >= start) & (day <= end)]
 
-st.subheader(f"{len(shown):,} change{'' if len(shown) == 1 else 's'}")
+st.header(f"{len(shown):,} change{'' if len(shown) == 1 else 's'}")
 if shown.empty:
     if matching.empty:
         filters_sidebar.show_no_matches(context, include_removed=True)

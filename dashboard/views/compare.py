@@ -60,7 +60,7 @@ st.dataframe(table, width="stretch", height=38 + 35 * len(table))
 if st.toggle("Show every answer in full, one trial after another",
              help="The table cuts long answers; this list shows all of each, and reads well on a small screen."):
     for nct_id in table.columns:
-        st.subheader(nct_id)
+        st.header(nct_id)
         st.markdown("\n".join(f"- **{markdown_text(aspect)}:** {markdown_text(answer)}"
                               for aspect, answer in table[nct_id].items()))
 st.caption(":material/medical_information: " + app_support.DISCLAIMER)

@@ -91,7 +91,7 @@ else:
     checks = None
 
 summary = app_support.describe_filters_markdown(context)
-st.subheader(trial_frame.trials_matching(len(trials)))
+st.header(trial_frame.trials_matching(len(trials)))
 st.caption(f"Showing: {summary}")
 also_searched = expand_query(context.state.text).also_searched
 if also_searched:

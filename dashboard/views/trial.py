@@ -55,7 +55,7 @@ details = app_support.load_study_details(*app_support.cache_version(data.cache_p
 study = trial_detail.parse_raw(details.get("raw_json"))
 
 # Registry text: shown through st.text / dataframes, or escaped before it enters our markdown.
-st.subheader(md(trial["title"]) or chosen)
+st.header(md(trial["title"]) or chosen)
 if trial["official_title"] and trial["official_title"] != trial["title"]:
     st.caption("Official title")
     st.text(trial["official_title"])

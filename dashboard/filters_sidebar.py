@@ -152,9 +152,14 @@ def render(data: app_support.LoadedData, notices: tuple[str, ...]) -> app_suppor
         open_count = sum(counts.of("statuses", s) for s in OPEN_STATUSES)
         st.checkbox(_with_count("Recruiting or not yet recruiting", open_count), key=WIDGET_KEYS["open_only"],
                     help="Only trials that are looking, or will soon look, for participants.")
-        st.text_input("Search titles, conditions and treatments", key=WIDGET_KEYS["text"], max_chars=trial_frame.MAX_TEXT_LENGTH,
-                      placeholder="e.g. ocrelizumab, walking, NCT01234567",
-                      help="Every word must appear somewhere in the trial's titles, conditions, keywords or treatments.")
+        # No max_chars: the browser then drops a longer paste whole, without a word. The words are cut
+        # to the limit when read (state_from_widgets), and the box says so.
+        typed = st.text_input("Search titles, conditions and treatments", key=WIDGET_KEYS["text"],
+                              placeholder="e.g. ocrelizumab, walking, NCT01234567",
+                              help="Every word must appear somewhere in the trial's titles, conditions, keywords or "
+                                   f"treatments (up to {trial_frame.MAX_TEXT_LENGTH} characters).")
+        if len((typed or "").strip()) > trial_frame.MAX_TEXT_LENGTH:
+            st.caption(f"Searching for the first {trial_frame.MAX_TEXT_LENGTH} characters only.")
         near = near_place.render()
         keys = catalogue.ordered_keys()
         keys += [k for k in st.session_state.get(WIDGET_KEYS["mechanisms"], []) if k not in keys]

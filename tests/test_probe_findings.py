@@ -155,3 +155,21 @@ def test_a_bad_view_in_the_address_is_said(tmp_path, monkeypatch, view, noticed)
     if noticed:
         read = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in boxes[0].markdown)).replace("\u2060", "")
         assert "view=" in read and "use cards or table" in read, read[:300]
+
+
+def test_a_search_longer_than_the_limit_is_cut_and_said_not_dropped(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from mstrials.explore.frame import MAX_TEXT_LENGTH
+
+    cache = tmp_path / "trials.sqlite"
+    _import(cache, [make_study(nct_id="NCT00000351", title="Clemastine in Progressive Multiple Sclerosis"),
+                    make_study(nct_id="NCT00000352", title="Walking in Progressive Multiple Sclerosis")])
+    monkeypatch.setenv("MSTRIALS_CACHE", str(cache))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    pasted = "clemastine " + "x" * (MAX_TEXT_LENGTH + 100)
+    at.text_input(key="f_text").input(pasted).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.text_input(key="f_text").value == pasted  # kept whole in the box, not dropped
+    assert any(f"first {MAX_TEXT_LENGTH} characters" in caption.value for caption in at.sidebar.caption)
+    assert at.query_params["q"] == pasted[:MAX_TEXT_LENGTH].strip()

@@ -365,3 +365,11 @@ def test_compare_lists_the_key_exclusions_a_trial_states():
     table = trial_detail.comparison_table(trials, details)
     assert table.loc["Key exclusions", "NCT00000071"] == "Earlier stem cell transplant; Recent steroids"
     assert table.loc["Key exclusions", "NCT00000072"] == "none of the key ones stated"
+
+
+def test_evidence_read_from_the_study_not_a_listed_treatment_does_not_quote_an_empty_name():
+    evidence = {"other": [{"intervention": "", "matched": "(observational study without listed interventions)"}],
+                "non_drug": [{"intervention": "  ", "matched": ""}]}
+    rows = trial_detail.evidence_rows(json.dumps(evidence))
+    assert rows == [("other", "observational study without listed interventions"), ("non_drug", "no listed treatment")]
+    assert not any("“”" in text for _, text in rows)

@@ -132,6 +132,8 @@ def _readable(value: Any) -> str:
         return value
     if isinstance(value, dict) and {"intervention", "matched"} <= value.keys():
         treatment, matched = str(value["intervention"]), str(value["matched"])
+        if not treatment.strip():  # read from the titles or the study type, not from a listed treatment
+            return matched.strip().strip("()") or "no listed treatment"
         if treatment.strip().lower() == matched.strip().lower():
             return f"the treatment “{treatment}” is listed under this mechanism"
         return f"the treatment “{treatment}” matched “{matched}”"

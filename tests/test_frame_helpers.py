@@ -5,6 +5,7 @@ import json
 import sqlite3
 
 import pandas as pd
+import pytest
 
 from mstrials.explore import frame as F
 from mstrials.store import history
@@ -373,3 +374,22 @@ def test_evidence_read_from_the_study_not_a_listed_treatment_does_not_quote_an_e
     rows = trial_detail.evidence_rows(json.dumps(evidence))
     assert rows == [("other", "observational study without listed interventions"), ("non_drug", "no listed treatment")]
     assert not any("“”" in text for _, text in rows)
+
+
+@pytest.mark.parametrize("status, completion, expected", [
+    ("RECRUITING", "2025-05-30", True),
+    ("NOT_YET_RECRUITING", "2024", True),
+    ("RECRUITING", "2025-09", False),  # partial: the end of September is not yet past on 20 Sep
+    ("RECRUITING", "2025-08", True),
+    ("RECRUITING", "2026-01-01", False),
+    ("COMPLETED", "2020-01-01", False),
+    ("RECRUITING", None, False),
+    ("RECRUITING", "soon", False),
+])
+def test_a_running_status_past_its_completion_date_is_called_possibly_out_of_date(status, completion, expected):
+    data_time = pd.Timestamp("2025-09-20", tz="UTC")
+    note = trial_detail.stale_status_note(status, completion, data_time)
+    assert (note is not None) == expected
+    if expected:
+        assert completion in note and "out of date" in note
+    assert trial_detail.stale_status_note(status, completion, None) is None

@@ -173,3 +173,23 @@ def test_a_search_longer_than_the_limit_is_cut_and_said_not_dropped(tmp_path, mo
     assert at.text_input(key="f_text").value == pasted  # kept whole in the box, not dropped
     assert any(f"first {MAX_TEXT_LENGTH} characters" in caption.value for caption in at.sidebar.caption)
     assert at.query_params["q"] == pasted[:MAX_TEXT_LENGTH].strip()
+
+
+def test_the_trial_page_says_a_running_status_past_its_completion_date_may_be_out_of_date(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    cache = tmp_path / "trials.sqlite"
+    _import(cache, [make_study(nct_id="NCT00000361", status="RECRUITING", primary_completion="2020-06",
+                               last_update="2025-01-15"),
+                    make_study(nct_id="NCT00000362", status="RECRUITING", primary_completion="2027-06",
+                               last_update="2025-01-15")])
+    monkeypatch.setenv("MSTRIALS_CACHE", str(cache))
+    shown = {}
+    for nct_id in ("NCT00000361", "NCT00000362"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["nct"] = nct_id
+        at.switch_page("views/trial.py")
+        at = at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        shown[nct_id] = any("may be out of date" in warning.value for warning in at.warning)
+    assert shown == {"NCT00000361": True, "NCT00000362": False}

@@ -65,6 +65,11 @@ if not trial["listed"]:
 enrollment = "not stated" if pd.isna(trial["enrollment"]) else f"{int(trial['enrollment']):,} people"
 st.markdown(f"**Status:** {md(trial['status_label'])} · **Phase:** {md(trial['phase_stage'])} · "
             f"**Enrollment:** {enrollment} · **Sites:** {int(trial['n_sites'] or 0):,}")
+planned_end = next((day for day in (trial.get("completion_date"), trial.get("primary_completion_date"))
+                    if isinstance(day, str) and day), None)
+stale_note = trial_detail.stale_status_note(trial["status"], planned_end, data.as_of.data_time())
+if stale_note:
+    st.warning(md(stale_note), icon=":material/history:")
 def date_text(value) -> str:
     return md(value) if isinstance(value, str) and value else "not stated"
 

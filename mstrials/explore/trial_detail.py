@@ -347,3 +347,32 @@ def comparison_table(trials: pd.DataFrame, details: dict[str, dict], nearest: di
         values += [participation_words(fact) for _, fact in involved.items()]
         columns[nct_id] = values
     return pd.DataFrame(columns, index=pd.Index(aspects, name="Aspect"))
+
+
+# Statuses that say a trial is still to run or running: past its own completion date, they may be stale.
+_RUNNING_STATUSES = frozenset({"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING"})
+
+
+def stale_status_note(status: Any, completion_date: Any, data_time: pd.Timestamp | None) -> str | None:
+    """A plain warning when the registry still calls a trial recruiting or running although the
+    completion date it gave has passed by the data's own date; None otherwise.
+
+    Sponsors often forget to update a status. Dates may be partial ("2025-05"): the end of that
+    month (or year) is taken, so a trial is never called overdue early."""
+    if status not in _RUNNING_STATUSES or data_time is None or not isinstance(completion_date, str):
+        return None
+    text = completion_date.strip()
+    try:
+        if len(text) == 4:
+            ends = pd.Timestamp(f"{text}-12-31")
+        elif len(text) == 7:
+            ends = pd.Timestamp(f"{text}-01") + pd.offsets.MonthEnd(0)
+        else:
+            ends = pd.Timestamp(text[:10])
+    except (ValueError, TypeError):
+        return None
+    if pd.isna(ends) or ends.date() >= data_time.date():
+        return None
+    return (f"The registry still gives this status, but the completion date it gave ({text}) had passed by the "
+            "date of these data: the status may be out of date. Ask the trial's contact before you plan on it.")
+

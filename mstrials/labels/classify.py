@@ -1241,7 +1241,91 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _treatment_named_by_title(record, interventions, vocabulary)
     interventions = _generic_dmt_in_context(record, interventions)
     interventions = _without_delivery_devices(record, interventions, vocabulary)
+    interventions = _without_vaccine_challenge(record, interventions, vocabulary)
+    interventions = _side_effect_relief_tested(record, interventions, vocabulary)
     return _assemble(interventions)
+
+
+# A DMT's side effect named as what a trial studies: injection-site and skin reactions, infusion
+# reactions, gastrointestinal tolerability, flu-like symptoms, flushing.
+_SIDE_EFFECT_STUDIED = re.compile(
+    r"\binjection (?:site|related)\b|\bskin reactions?\b|\berythema\b|\binfusion (?:related )?reactions?\b|\birrs?\b"
+    r"|\bgastrointestinal (?:tolerability|symptoms?|adverse)|\bgi (?:tolerability|symptoms?|adverse)\b|\bflu like\b|\bflushing\b")
+
+
+def _side_effect_relief_tested(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A product the vocabulary files under `other` (or does not know) that a trial tests
+    against a DMT's side effect its titles name ("Montelukast on gastrointestinal tolerability in
+    patients receiving Tecfidera", "cetirizine vs diphenhydramine prior to ocrelizumab: infusion
+    reactions", "Preparation H on erythema ... treated with Plegridy") treats a symptom: it is
+    `symptomatic`, and the DMT whose side effect it eases is background. A trial comparing DMT
+    formulations for tolerability lists no such product and is left alone."""
+    def relief_product(intervention: _Intervention) -> bool:
+        return (intervention.type in _SUPPORT_CANDIDATE_TYPES and bool(intervention.findings)
+                and all(finding.key == "other" and finding.kind in (_ENTRY, _PLACEHOLDER) for finding in intervention.findings))
+
+    if not any(relief_product(intervention) for intervention in interventions):
+        return interventions
+    if not any(_SIDE_EFFECT_STUDIED.search(normalise_text(title)) for title in record.titles[:2]):
+        return interventions
+
+    def names_a_dmt(intervention: _Intervention) -> bool:
+        # "Rebif new formulation" left unrecognised once the DMT was read as the harm's source
+        return all(finding.kind == _PLACEHOLDER for finding in intervention.findings) and any(
+            set(match.keys) & _APPROVED_DMT_KEYS for match in vocabulary.find(intervention.normalised))
+
+    relief = [relief_product(intervention) and not names_a_dmt(intervention) for intervention in interventions]
+    if not any(relief):
+        return interventions
+    result = []
+    for intervention, is_relief in zip(interventions, relief):
+        if is_relief:
+            intervention = intervention.with_findings(
+                _Finding("symptomatic", f"{finding.matched} for a side effect [title]", finding.entries, finding.kind)
+                for finding in intervention.findings)
+        else:
+            kept = [finding for finding in intervention.findings if finding.key not in _APPROVED_DMT_KEYS]
+            if not kept:
+                continue
+            intervention = intervention.with_findings(kept)
+        result.append(intervention)
+    return result
+
+
+# Vaccines and neo-antigens given to measure an immune response ("Td", "23-PPV", "KLH", "mRNA-1273").
+_VACCINE_NAME = re.compile(
+    r"\bvaccin\w*|\btoxoids?\b|\binfluenza\b|\bkeyhole limpet\b|\bklh\b|\bneo ?antigens?\b|\bbnt162\w*"
+    r"|\bmrna ?\d+|\bpcv\d*\b|\bppsv?\d*\b|\bppv\d*\b|\bcov ?2\b|\bad26\b|\bcovid\w*|\bsars cov\w*")
+
+
+def _without_vaccine_challenge(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """An interventional trial that gives an approved DMT its titles name ("Effects of Tysabri on
+    vaccination response", "Ocrelizumab ... immune responses", "Ofatumumab extension" with a
+    vaccine substudy) and lists vaccines or neo-antigens beside it tests the DMT: the vaccines are
+    the challenge that measures what it does to immune responses, given to everyone, not a second
+    product tested (`other`). Where no DMT is listed and named, or in an observational study, the
+    vaccine is what the study gives and follows: it stays."""
+    if record.study_type == "OBSERVATIONAL" or len(interventions) < 2:
+        return interventions
+
+    def vaccine(intervention: _Intervention) -> bool:
+        return (all(finding.key == "other" for finding in intervention.findings)
+                and bool(_VACCINE_NAME.search(intervention.normalised)))
+
+    vaccines = [intervention for intervention in interventions if vaccine(intervention)]
+    if not vaccines or len(vaccines) == len(interventions):
+        return interventions
+    listed_dmt_keys = {
+        finding.key for intervention in interventions for finding in intervention.findings
+        if finding.kind == _ENTRY and finding.key in _APPROVED_DMT_KEYS}
+    if not listed_dmt_keys:
+        return interventions
+    # Named by any of its names ("Tysabri" in the title, "BG00002 (natalizumab)" listed).
+    title_keys = {finding.key for finding in _title_findings(record, vocabulary, drugs=True, programmes=False, cues=False)}
+    if not listed_dmt_keys & title_keys:
+        return interventions
+    kept = [intervention for intervention in interventions if intervention not in vaccines]
+    return kept if _counts(kept) else interventions
 
 
 # Standard probe substrates of drug-interaction studies (one or two per enzyme or transporter).

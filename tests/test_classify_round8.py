@@ -1,0 +1,79 @@
+"""Mechanism rules, round 8 (learnt from the dev set once the round-3 unseen split was retired
+into it). Each test is a small corpus-shaped study (tests/study_factory.py) and names a pattern,
+never a trial: vaccines or neo-antigens given beside a DMT the titles name are the challenge that
+measures the DMT's effect on immune responses, not a second product tested; an `other` or
+unknown product tested against a DMT's side effect the titles name is symptomatic, and the DMT
+is background."""
+from __future__ import annotations
+
+import pytest
+
+from tests.test_classify_round4 import keys
+
+# ---------------------------------------------------------------------------
+# Vaccine challenge beside a DMT the titles name
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("vaccine", [
+    "Tetanus diphtheria toxoid vaccine (Td)", "Keyhole limpet hemocyanin (KLH)", "23-valent pneumococcal vaccine",
+    "Seasonal influenza vaccine", "mRNA-1273",
+])
+@pytest.mark.parametrize("dmt, title, key", [
+    ("BG00002 (natalizumab)", "Effects of Tysabri on Vaccination Responses in Relapsing MS", "anti_inflammatory"),
+    ("Dimethyl fumarate", "Immune Response to Vaccines in Dimethyl Fumarate-Treated Patients", "anti_inflammatory"),
+    ("OCR", "Effects of Ocrelizumab on Immune Responses in Relapsing MS", "b_cell"),
+    ("Ofatumumab", "Long-term Extension Study of Ofatumumab in Relapsing MS", "b_cell"),
+])
+def test_vaccines_beside_a_dmt_the_titles_name_are_a_challenge_not_a_product_tested(vaccine, dmt, title, key):
+    assert keys(("BIOLOGICAL", dmt), ("BIOLOGICAL", vaccine), title=title) == {key}
+
+
+def test_a_vaccine_the_study_gives_without_a_named_dmt_stays_other():
+    # the DMT is not listed: the vaccine is what is given and followed
+    assert keys(("BIOLOGICAL", "Seasonal influenza vaccine"),
+                title="Immune Response to Influenza Vaccine in Patients Receiving Ozanimod") == {"other"}
+    # a DMT listed but never named by the titles (an immunosuppressant paused or continued)
+    assert keys(("BIOLOGICAL", "BNT162b2"), ("DRUG", "Continue natalizumab"),
+                title="COVID-19 Booster Vaccine in Poor Responders") >= {"other"}
+    # observational: the study follows what people are given
+    assert keys(("OTHER", "Ofatumumab"), ("OTHER", "COVID-19 vaccine"),
+                title="Response to COVID-19 Vaccine in Participants Treated With Ofatumumab",
+                study_type="OBSERVATIONAL") >= {"other"}
+
+
+def test_a_non_vaccine_other_product_beside_a_named_dmt_is_not_dropped_as_a_challenge():
+    assert "other" in keys(("DRUG", "Interferon beta-1a"), ("DRUG", "Doxycycline"),
+                           title="Interferon Beta-1a and Doxycycline in Relapsing MS")
+
+
+# ---------------------------------------------------------------------------
+# A product tested against a DMT's side effect is symptomatic
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("product, dmt, title", [
+    ("Montelukast", "Dimethyl fumarate",
+     "Montelukast on Gastrointestinal Tolerability in Patients Receiving Dimethyl Fumarate"),
+    ("Topical Preparation H arm", "Peginterferon beta-1a", "Preparation H on Erythema in Patients Treated With Plegridy"),
+    ("Brimonidine tartrate", "Peginterferon beta-1a", "Brimonidine for the Treatment of Injection Related Erythema"),
+])
+def test_a_product_tested_against_a_dmt_side_effect_is_symptomatic_and_the_dmt_background(product, dmt, title):
+    assert keys(("DRUG", product), ("DRUG", dmt), ("DRUG", "Placebo"), title=title) == {"symptomatic"}
+
+
+def test_premedications_compared_against_infusion_reactions_are_symptomatic():
+    assert keys(("DRUG", "Cetirizine"), ("DRUG", "Diphenhydramine"),
+                title="Infusion-Related Reactions in Patients Premedicated With Cetirizine Before Ocrelizumab") == {"symptomatic"}
+    assert keys(("DRUG", "Glatiramer acetate with oral cetirizine"), ("DRUG", "Glatiramer acetate with placebo"),
+                title="An Oral Antihistamine on Injection Site Reactions With Glatiramer Acetate") == {"symptomatic"}
+
+
+def test_without_a_side_effect_in_the_titles_the_other_product_stays_other():
+    assert keys(("DRUG", "Montelukast"), ("DRUG", "Placebo"), title="Montelukast in Relapsing MS") == {"other"}
+
+
+def test_dmt_formulations_compared_for_tolerability_are_not_read_as_relief():
+    # no relief product listed: a DMT formulation left unrecognised is not a symptom treatment
+    assert "symptomatic" not in keys(("DRUG", "Rebif new formulation"), ("DRUG", "Betaseron"),
+                                     title="Injection Site Reactions With Two Interferon Formulations")

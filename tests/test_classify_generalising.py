@@ -114,7 +114,10 @@ def test_active_reference_drug_in_the_title_is_the_comparator():
     ],
 )
 def test_dmt_the_participants_already_receive_is_background(title):
-    assert keys(("DRUG", "Dimethyl fumarate"), ("DRUG", "Montelukast"), ("DRUG", "Placebo"), title=title) == {"other"}
+    # Since rule round 8 a product tested against a DMT side effect the titles name
+    # ("gastrointestinal tolerability") is symptomatic; either way the DMT is background.
+    expected = {"symptomatic"} if "Gastrointestinal" in title else {"other"}
+    assert keys(("DRUG", "Dimethyl fumarate"), ("DRUG", "Montelukast"), ("DRUG", "Placebo"), title=title) == expected
 
 
 def test_background_phrase_does_not_remove_the_tested_known_drug():

@@ -77,3 +77,23 @@ def test_dmt_formulations_compared_for_tolerability_are_not_read_as_relief():
     # no relief product listed: a DMT formulation left unrecognised is not a symptom treatment
     assert "symptomatic" not in keys(("DRUG", "Rebif new formulation"), ("DRUG", "Betaseron"),
                                      title="Injection Site Reactions With Two Interferon Formulations")
+
+
+# ---------------------------------------------------------------------------
+# Stopping unnamed DMTs is a strategy, not an anti-inflammatory product
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("listed, title", [
+    (("DRUG", "Discontinuation of disease modifying therapy"), "Discontinuation of Disease Modifying Therapies in MS"),
+    (("OTHER", "DMT withdrawal"), "Disease Modifying Therapies Withdrawal in Inactive Secondary Progressive MS"),
+    (("DRUG", "DMT"), "Discontinuing Disease-modifying Therapies in Stable Multiple Sclerosis"),
+    (("DRUG", "Continue DMT"), "Stopping Disease Modifying Treatment in Older People With MS"),
+])
+def test_stopping_unnamed_dmts_is_a_strategy_tested_not_an_anti_inflammatory_product(listed, title):
+    assert keys(listed, title=title) == {"other"}
+
+
+def test_a_named_dmt_stopped_or_unnamed_dmts_given_stay_anti_inflammatory():
+    assert keys(("DRUG", "Natalizumab"), title="Natalizumab Temporary Discontinuation in Relapsing MS") == {"anti_inflammatory"}
+    assert keys(("DRUG", "DMT"), title="Early Disease Modifying Therapy in Relapsing MS") == {"anti_inflammatory"}

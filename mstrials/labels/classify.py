@@ -1612,10 +1612,16 @@ _GENERIC_DMT_WORDS = frozenset({
 _MEASURED_ABOUT = re.compile(r"\b(?:of|between|for|to)\b")
 
 
+# Titles saying the trial stops treatment ("Discontinuing ...", "Therapies Withdrawal", "Stopping ...").
+_DMT_WITHDRAWAL_TITLE = re.compile(r"\bdiscontinu\w*|\bwithdraw\w*|\bstop(?:s|ping)?\b|\bcessation\b")
+
+
 def _generic_dmt_in_context(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
     """Unnamed "DMTs" are the background of a trial testing a device, procedure or programme,
     and, in an observational study, the subject of what is measured when a phrase is about
-    them: `other`. Elsewhere they stay the anti-inflammatory therapy they refer to."""
+    them: `other`. In an interventional trial whose titles say it stops them, with no DMT
+    named, stopping is the strategy tested: `other` too. Elsewhere they stay the
+    anti-inflammatory therapy they refer to."""
     def generic(finding: _Finding) -> bool:
         return finding.kind == _ENTRY and bool(finding.entries) and finding.entries <= _GENERIC_DMT_WORDS
 
@@ -1635,6 +1641,16 @@ def _generic_dmt_in_context(record: _Record, interventions: list[_Intervention])
                 )
             result.append(intervention)
         return result
+    if any(_DMT_WITHDRAWAL_TITLE.search(normalise_text(title)) for title in record.titles[:2]) and not any(
+            finding.key in _APPROVED_DMT_KEYS and not generic(finding) for i in interventions for finding in i.findings):
+        # "Discontinuation of Disease Modifying Therapies", "DMT withdrawal in inactive SPMS": stopping
+        # unnamed DMTs is a strategy tested, no anti-inflammatory product: `other`.
+        return [
+            intervention.with_findings(
+                _Finding("other", f"{f.matched} (withdrawal strategy) [title]", f.entries, _ENTRY) if generic(f) else f
+                for f in intervention.findings)
+            for intervention in interventions
+        ]
     tested_non_drug = any(
         finding.key == "non_drug" and intervention.type not in _DRUG_LIKE_TYPES
         for intervention in interventions

@@ -97,3 +97,13 @@ def test_stopping_unnamed_dmts_is_a_strategy_tested_not_an_anti_inflammatory_pro
 def test_a_named_dmt_stopped_or_unnamed_dmts_given_stay_anti_inflammatory():
     assert keys(("DRUG", "Natalizumab"), title="Natalizumab Temporary Discontinuation in Relapsing MS") == {"anti_inflammatory"}
     assert keys(("DRUG", "DMT"), title="Early Disease Modifying Therapy in Relapsing MS") == {"anti_inflammatory"}
+
+
+# ---------------------------------------------------------------------------
+# Beta-2 agonists are the contract's astrocyte drugs, whichever one is listed
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("agonist", ["Isoxsuprine hydrochloride", "Ritodrine", "Fenoterol"])
+def test_a_beta2_agonist_added_to_steroids_given_to_all_is_the_astrocyte_drug_tested(agonist):
+    assert keys(("DRUG", agonist), title=f"{agonist.split()[0]} in Relapsing MS") == {"astrocyte"}

@@ -105,5 +105,5 @@ def test_a_named_dmt_stopped_or_unnamed_dmts_given_stay_anti_inflammatory():
 
 
 @pytest.mark.parametrize("agonist", ["Isoxsuprine hydrochloride", "Ritodrine", "Fenoterol"])
-def test_a_beta2_agonist_added_to_steroids_given_to_all_is_the_astrocyte_drug_tested(agonist):
+def test_a_beta2_agonist_listed_by_its_own_name_is_an_astrocyte_drug(agonist):
     assert keys(("DRUG", agonist), title=f"{agonist.split()[0]} in Relapsing MS") == {"astrocyte"}

@@ -107,3 +107,8 @@ def test_a_named_dmt_stopped_or_unnamed_dmts_given_stay_anti_inflammatory():
 @pytest.mark.parametrize("agonist", ["Isoxsuprine hydrochloride", "Ritodrine", "Fenoterol"])
 def test_a_beta2_agonist_listed_by_its_own_name_is_an_astrocyte_drug(agonist):
     assert keys(("DRUG", agonist), title=f"{agonist.split()[0]} in Relapsing MS") == {"astrocyte"}
+
+
+def test_motivational_interview_named_either_way_is_a_behavioural_programme():
+    for name in ("Motivational Interview", "Motivational interviewing"):
+        assert keys(("BEHAVIORAL", name), ("OTHER", "Video attention control"), title="Adherence in Paediatric MS") == {"non_drug"}

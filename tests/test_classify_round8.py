@@ -112,3 +112,15 @@ def test_a_beta2_agonist_listed_by_its_own_name_is_an_astrocyte_drug(agonist):
 def test_motivational_interview_named_either_way_is_a_behavioural_programme():
     for name in ("Motivational Interview", "Motivational interviewing"):
         assert keys(("BEHAVIORAL", name), ("OTHER", "Video attention control"), title="Adherence in Paediatric MS") == {"non_drug"}
+
+
+@pytest.mark.parametrize("dmt, title, key", [
+    ("Teriflunomide", "Immune Response to Influenza Vaccine in Patients With Multiple Sclerosis on Teriflunomide",
+     "anti_inflammatory"),
+    ("BAF312", "Response to mRNA Vaccines in Participants With SPMS Treated With Mayzent (Siponimod)", "anti_inflammatory"),
+])
+def test_a_dmt_the_titles_name_as_what_participants_receive_is_what_a_vaccine_challenge_measures(dmt, title, key):
+    # "in patients on X" would make X background beside a tested product; beside vaccines alone
+    # it is the therapy whose effect on the response is studied
+    assert keys(("DRUG", dmt), ("BIOLOGICAL", "Influenza vaccine"), title=title) == {key}
+    assert keys(("DRUG", dmt), ("BIOLOGICAL", "Influenza vaccine"), title=title, study_type="OBSERVATIONAL") == {"other"}

@@ -684,7 +684,26 @@ def _apply_arm_text_roles(record: _Record, interventions: list[_Intervention], v
         for arm in record.arm_groups
         if _text(arm.get("type")).strip().upper() in _INVESTIGATIONAL_ARM_TYPES
     ]
-    return _without_background_named_in(texts, interventions, vocabulary)
+    return _unless_only_a_vaccine_challenge_is_left(
+        record, interventions, _without_background_named_in(texts, interventions, vocabulary), vocabulary)
+
+
+def _unless_only_a_vaccine_challenge_is_left(
+        record: _Record, interventions: list[_Intervention], result: list[_Intervention], vocabulary: Vocabulary,
+) -> list[_Intervention]:
+    """"Response to influenza vaccine in patients on teriflunomide": in an interventional trial
+    that lists the DMT the titles name, the phrase names the therapy whose effect on the vaccine
+    response is studied, not a background beside a tested product. When removing it
+    would leave only vaccines, it stays (the vaccines are then dropped as the challenge, see
+    _without_vaccine_challenge)."""
+    if result is interventions or record.study_type == "OBSERVATIONAL" or not result:
+        return result
+    if not all(_is_vaccine(intervention) for intervention in result):
+        return result
+    listed_dmt_keys = {
+        finding.key for intervention in interventions for finding in intervention.findings if finding.key in _APPROVED_DMT_KEYS}
+    title_keys = {finding.key for finding in _title_findings(record, vocabulary, drugs=True, programmes=False, cues=False)}
+    return interventions if listed_dmt_keys & title_keys else result
 
 
 def _unknown_product_finder(interventions: list[_Intervention]) -> Callable[[str], bool]:
@@ -795,7 +814,8 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     # before a role phrase, is the product tested there.
     names_unknown_product = _unknown_product_finder(interventions)
 
-    interventions = _without_background_named_in(titles, interventions, vocabulary)
+    interventions = _unless_only_a_vaccine_challenge_is_left(
+        record, interventions, _without_background_named_in(titles, interventions, vocabulary), vocabulary)
     interventions = _without_named_controls(titles, interventions, vocabulary)
     interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)
     interventions = _without_double_dummy_reference(record, interventions, vocabulary)
@@ -1298,6 +1318,11 @@ _VACCINE_NAME = re.compile(
     r"|\bmrna ?\d+|\bpcv\d*\b|\bppsv?\d*\b|\bppv\d*\b|\bcov ?2\b|\bad26\b|\bcovid\w*|\bsars cov\w*")
 
 
+def _is_vaccine(intervention: _Intervention) -> bool:
+    return (bool(intervention.findings) and all(finding.key == "other" for finding in intervention.findings)
+            and bool(_VACCINE_NAME.search(intervention.normalised)))
+
+
 def _without_vaccine_challenge(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
     """An interventional trial that gives an approved DMT its titles name ("Effects of Tysabri on
     vaccination response", "Ocrelizumab ... immune responses", "Ofatumumab extension" with a
@@ -1308,11 +1333,7 @@ def _without_vaccine_challenge(record: _Record, interventions: list[_Interventio
     if record.study_type == "OBSERVATIONAL" or len(interventions) < 2:
         return interventions
 
-    def vaccine(intervention: _Intervention) -> bool:
-        return (all(finding.key == "other" for finding in intervention.findings)
-                and bool(_VACCINE_NAME.search(intervention.normalised)))
-
-    vaccines = [intervention for intervention in interventions if vaccine(intervention)]
+    vaccines = [intervention for intervention in interventions if _is_vaccine(intervention)]
     if not vaccines or len(vaccines) == len(interventions):
         return interventions
     listed_dmt_keys = {

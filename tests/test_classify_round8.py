@@ -124,3 +124,26 @@ def test_a_dmt_the_titles_name_as_what_participants_receive_is_what_a_vaccine_ch
     # it is the therapy whose effect on the response is studied
     assert keys(("DRUG", dmt), ("BIOLOGICAL", "Influenza vaccine"), title=title) == {key}
     assert keys(("DRUG", dmt), ("BIOLOGICAL", "Influenza vaccine"), title=title, study_type="OBSERVATIONAL") == {"other"}
+
+
+# ---------------------------------------------------------------------------
+# A DMT listed in the same item as the add-on the titles name is background
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("add_on, title, key", [
+    ("atorvastatin", "Atorvastatin in Relapsing-Remitting Multiple Sclerosis", "neuroprotection_other"),
+    ("clemastine", "Clemastine for Myelin Repair in Relapsing MS", "remyelination"),
+])
+def test_a_dmt_in_the_same_item_as_the_add_on_the_titles_name_is_background(add_on, title, key):
+    assert keys(("DRUG", f"interferon beta treatment to add-on {add_on} treatment"),
+                ("DRUG", f"untreated to {add_on} treatment"), title=title) == {key}
+
+
+def test_a_dmt_the_titles_name_beside_the_add_on_still_counts():
+    found = keys(("DRUG", "interferon beta treatment to add-on atorvastatin treatment"),
+                 title="Atorvastatin Added to Interferon Beta in Relapsing MS")
+    assert "neuroprotection_other" in found
+    # by name, or by class ("Copaxone" named, "glatiramer" listed): the combination is what is tested
+    assert keys(("DRUG", "Glatiramer acetate with atorvastatin"),
+                title="Copaxone and Atorvastatin Combination in Relapsing MS") == {"anti_inflammatory", "neuroprotection_other"}

@@ -1261,6 +1261,7 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _treatment_named_by_title(record, interventions, vocabulary)
     interventions = _generic_dmt_in_context(record, interventions)
     interventions = _without_delivery_devices(record, interventions, vocabulary)
+    interventions = _without_unnamed_dmt_beside_named_add_on(record, interventions, vocabulary)
     interventions = _without_vaccine_challenge(record, interventions, vocabulary)
     interventions = _side_effect_relief_tested(record, interventions, vocabulary)
     return _assemble(interventions)
@@ -1308,6 +1309,40 @@ def _side_effect_relief_tested(record: _Record, interventions: list[_Interventio
             if not kept:
                 continue
             intervention = intervention.with_findings(kept)
+        result.append(intervention)
+    return result
+
+
+def _without_unnamed_dmt_beside_named_add_on(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """One listed item may hold the DMT participants already take and the drug added to it
+    ("interferon beta treatment to add-on atorvastatin", beside "untreated to atorvastatin"):
+    when the titles name the added drug (of a key other than the DMTs') and neither name nor
+    class of the DMT, the DMT is background there, as it is when listed on its own (see
+    _without_unnamed_reference_dmts)."""
+    def mixed(intervention: _Intervention) -> bool:
+        found = {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
+        return bool(found & _APPROVED_DMT_KEYS) and bool(found - _APPROVED_DMT_KEYS - {"other"})
+
+    if not any(mixed(intervention) for intervention in interventions):
+        return interventions
+    titles = [normalise_text(title) for title in record.titles[:2]]
+    if any(vocabulary.rules.comparator_title.search(title) for title in titles):
+        return interventions
+    title_words = set(" ".join(titles).split())
+    title_keys = {key for title in titles for match in vocabulary.find(title) if _is_product(match) for key in match.keys}
+
+    def named(finding: _Finding) -> bool:
+        return any(entry and set(entry.split()) <= title_words for entry in finding.entries)
+
+    result = []
+    for intervention in interventions:
+        if mixed(intervention) and any(
+                finding.kind == _ENTRY and finding.key not in _APPROVED_DMT_KEYS and finding.key != "other" and named(finding)
+                for finding in intervention.findings):
+            intervention = intervention.with_findings(
+                finding for finding in intervention.findings
+                if not (finding.kind == _ENTRY and finding.key in _APPROVED_DMT_KEYS
+                        and not named(finding) and finding.key not in title_keys))
         result.append(intervention)
     return result
 

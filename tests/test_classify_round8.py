@@ -147,3 +147,10 @@ def test_a_dmt_the_titles_name_beside_the_add_on_still_counts():
     # by name, or by class ("Copaxone" named, "glatiramer" listed): the combination is what is tested
     assert keys(("DRUG", "Glatiramer acetate with atorvastatin"),
                 title="Copaxone and Atorvastatin Combination in Relapsing MS") == {"anti_inflammatory", "neuroprotection_other"}
+
+
+def test_hiit_by_its_abbreviation_is_a_training_programme_even_where_biomarkers_are_measured():
+    assert keys(("BEHAVIORAL", "HIIT"), ("BEHAVIORAL", "MCT"),
+                title="High-Intensity Interval Training Compared to Continuous Training on Fitness and Biomarkers") == {"non_drug"}
+    # a dosing interval is not a programme
+    assert keys(("DRUG", "Natalizumab extended interval dosing"), title="Natalizumab Dosing Intervals in RRMS") == {"anti_inflammatory"}

@@ -1323,7 +1323,8 @@ def _without_unnamed_dmt_beside_named_add_on(record: _Record, interventions: lis
         found = {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
         return bool(found & _APPROVED_DMT_KEYS) and bool(found - _APPROVED_DMT_KEYS - {"other"})
 
-    if not any(mixed(intervention) for intervention in interventions):
+    # Most items hold one finding: decided without building any key set.
+    if not any(len(intervention.findings) > 1 and mixed(intervention) for intervention in interventions):
         return interventions
     titles = [normalise_text(title) for title in record.titles[:2]]
     if any(vocabulary.rules.comparator_title.search(title) for title in titles):

@@ -512,8 +512,10 @@ def test_assessments_do_not_add_other_to_a_treatment_trial():
 def test_bare_label_is_resolved_from_the_title():
     assert keys(("DRUG", "Study drug"), title="A Study of Ocrelizumab Given Subcutaneously") == ("b_cell",)
     assert keys(("OTHER", "Experimental group"), title="Effect of Pilates on Balance in MS") == ("non_drug",)
-    # An unknown product is not replaced by a drug the title mentions for another reason...
-    assert keys(("DRUG", "Simethicone"), title="Dimethyl Fumarate Related Flushing Study") == ("other",)
+    # An unknown product is not replaced by a drug the title mentions for another reason (since
+    # rule round 8 a product tested against a DMT's side effect is symptomatic, never the DMT)...
+    assert keys(("DRUG", "Simethicone"), title="Dimethyl Fumarate Related Flushing Study") == ("symptomatic",)
+    assert keys(("DRUG", "Simethicone"), title="Dimethyl Fumarate Related Study") == ("other",)
     # ...but the title may say what it is for.
     assert keys(("DRUG", "BX-77"), title="BX-77 in Spasticity Due to Multiple Sclerosis") == ("symptomatic",)
 

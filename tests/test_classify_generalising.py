@@ -114,7 +114,10 @@ def test_active_reference_drug_in_the_title_is_the_comparator():
     ],
 )
 def test_dmt_the_participants_already_receive_is_background(title):
-    assert keys(("DRUG", "Dimethyl fumarate"), ("DRUG", "Montelukast"), ("DRUG", "Placebo"), title=title) == {"other"}
+    # Since rule round 8 a product tested against a DMT side effect the titles name
+    # ("gastrointestinal tolerability") is symptomatic; either way the DMT is background.
+    expected = {"symptomatic"} if "Gastrointestinal" in title else {"other"}
+    assert keys(("DRUG", "Dimethyl fumarate"), ("DRUG", "Montelukast"), ("DRUG", "Placebo"), title=title) == expected
 
 
 def test_background_phrase_does_not_remove_the_tested_known_drug():
@@ -124,9 +127,13 @@ def test_background_phrase_does_not_remove_the_tested_known_drug():
 
 
 def test_vaccine_response_of_people_on_their_own_dmt_is_about_the_vaccine():
-    found = keys(("DRUG", "Teriflunomide"), ("BIOLOGICAL", "Influenza vaccine"),
-                 title="Immune Response to Influenza Vaccine in Patients With Multiple Sclerosis on Teriflunomide")
-    assert found == {"other"}
+    # Since rule round 8 (dev gold made consistent): an interventional trial listing the DMT its
+    # titles name studies what the DMT does to the vaccine response (the vaccine is the
+    # challenge); an observational study follows the vaccination of people on their own DMT.
+    title = "Immune Response to Influenza Vaccine in Patients With Multiple Sclerosis on Teriflunomide"
+    listed = (("DRUG", "Teriflunomide"), ("BIOLOGICAL", "Influenza vaccine"))
+    assert keys(*listed, title=title) == {"anti_inflammatory"}
+    assert keys(*listed, title=title, study_type="OBSERVATIONAL") == {"other"}
 
 
 def test_interferon_flu_like_symptom_relief_does_not_count():

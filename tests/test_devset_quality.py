@@ -26,6 +26,7 @@ from mstrials.tooling.devset_scoring import (
     UNSEEN_PATH,
     UNSEEN_PATHS,
     UNSEEN_R2_PATH,
+    UNSEEN_R3_PATH,
     DevLabel,
     corpus_by_id,
     evaluate,
@@ -36,17 +37,17 @@ from mstrials.labels.vocabulary import MECHANISM_KEYS
 MIN_MACRO_F1 = 0.97
 MIN_PROGRESSIVE_ACCURACY = 0.99
 
-# The corpus unseen splits (rounds 3-5, CORPUS_UNSEEN_PATHS) are never tuned on. These floors are what they measured
-# together on 2026-12-02 after rule round 7, when round 5 (170 mostly non-drug and observational trials) had joined
-# them (550 trials: macro-F1 0.565, 497/550 exact key sets, progressive 0.998). Before round 7, right after round 2
-# was retired into dev, rounds 3-4 measured macro-F1 0.539 and 332/380; round 5, first scored before round 7,
-# measured 164/170 both before and after it. These are not the targets (macro-F1 >= 0.95 with every key
-# >= 0.85), which they still miss: a drop below them means a rule change made the classifier worse on trials
-# nobody tuned on. (The macro-F1 is low mostly from keys with one or two gold trials there, where one trial swings
-# a key between F1 0 and 1; see bench_classify.py. Round 1 was retired earlier, when rounds 2-4 measured 0.718
-# and 518/575.)
-MIN_UNSEEN_MACRO_F1 = 0.56
-MIN_UNSEEN_EXACT = 497
+# The corpus unseen splits (rounds 4-5, CORPUS_UNSEEN_PATHS) are never tuned on. These floors are what they measured
+# together on 2026-12-02 right after round 3 was retired into dev, before any rule of round 8 changed (330 trials:
+# macro-F1 0.730, 313/330 exact key sets, progressive 1.000). Round 3 held most of the rare-key trials and scored
+# lowest, so its retirement raised the macro-F1 (rounds 3-5 had measured 0.565 and 497/550 after rule round 7):
+# the rise says which trials are left, not that the rules got better. These are not the targets
+# (macro-F1 >= 0.95 with every key >= 0.85), which they still miss: a drop below them means a rule change made the
+# classifier worse on trials nobody tuned on. (The macro-F1 is low mostly from keys with one or two gold trials
+# there, where one trial swings a key between F1 0 and 1; see bench_classify.py. Round 1 was retired when rounds
+# 2-4 measured 0.718 and 518/575; round 2 when rounds 3-4 measured 0.539 and 332/380.)
+MIN_UNSEEN_MACRO_F1 = 0.72
+MIN_UNSEEN_EXACT = 313
 MIN_UNSEEN_PROGRESSIVE_ACCURACY = 0.99
 
 
@@ -88,6 +89,8 @@ def test_a_retired_split_is_scored_as_dev_and_never_as_unseen():
     assert UNSEEN_PATH in RETIRED_UNSEEN_PATHS and set(RETIRED_UNSEEN_PATHS) <= set(DEV_PATHS)
     # Round 2, the oldest frozen split after round 1, retired next (2026-12-02, scored in rounds 3-6).
     assert UNSEEN_R2_PATH in RETIRED_UNSEEN_PATHS and UNSEEN_R2_PATH not in CORPUS_UNSEEN_PATHS
+    # Round 3 next (2026-12-02, scored in rounds 4-7), by age although it was also the lowest-scoring split.
+    assert UNSEEN_R3_PATH in RETIRED_UNSEEN_PATHS and UNSEEN_R3_PATH not in CORPUS_UNSEEN_PATHS
     assert not set(RETIRED_UNSEEN_PATHS) & set(UNSEEN_PATHS) and DEVSET_PATH in DEV_PATHS
     assert len(UNSEEN_PATHS) >= 3  # frozen splits remain to say how the rules do on new trials
 

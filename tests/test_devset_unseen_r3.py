@@ -125,14 +125,18 @@ def test_mechanism_r3_holds_the_seeded_draw_and_as_many_hard_picks(mechanism_row
 
 def test_mechanism_r3_reads_with_the_bench_loader_and_is_scored_by_default(mechanism_rows):
     # Added by the lead, not the labeller (who never imported the scoring code): the bench must
-    # read every row as written, and score this split with the earlier ones by default.
-    from mstrials.tooling.devset_scoring import UNSEEN_PATHS, load_devset
+    # read every row as written, and score this split by default. Scored as unseen in rule rounds
+    # 4-7, it was retired into dev on 2026-12-02 (the oldest frozen split then), so it is now
+    # scored with the dev files and never as unseen.
+    from mstrials.tooling.devset_scoring import DEV_PATHS, RETIRED_UNSEEN_PATHS, UNSEEN_PATHS, load_devset
 
     labels = load_devset(MECHANISM_R3)
     assert [label.nct_id for label in labels] == [row["nct_id"] for row in mechanism_rows]
     assert [sorted(label.mechanisms) for label in labels] == [sorted(row["mechanisms"].split("|")) for row in mechanism_rows]
     assert [label.progressive for label in labels] == [row["progressive"] == "true" for row in mechanism_rows]
-    assert MECHANISM_R3.resolve() in {path.resolve() for path in UNSEEN_PATHS}
+    assert MECHANISM_R3.resolve() in {path.resolve() for path in RETIRED_UNSEEN_PATHS}
+    assert MECHANISM_R3.resolve() in {path.resolve() for path in DEV_PATHS}
+    assert MECHANISM_R3.resolve() not in {path.resolve() for path in UNSEEN_PATHS}
 
 
 def test_mechanism_r3_shares_no_trial_with_any_other_devset_file(mechanism_rows):

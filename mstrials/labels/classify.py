@@ -684,7 +684,26 @@ def _apply_arm_text_roles(record: _Record, interventions: list[_Intervention], v
         for arm in record.arm_groups
         if _text(arm.get("type")).strip().upper() in _INVESTIGATIONAL_ARM_TYPES
     ]
-    return _without_background_named_in(texts, interventions, vocabulary)
+    return _unless_only_a_vaccine_challenge_is_left(
+        record, interventions, _without_background_named_in(texts, interventions, vocabulary), vocabulary)
+
+
+def _unless_only_a_vaccine_challenge_is_left(
+        record: _Record, interventions: list[_Intervention], result: list[_Intervention], vocabulary: Vocabulary,
+) -> list[_Intervention]:
+    """"Response to influenza vaccine in patients on teriflunomide": in an interventional trial
+    that lists the DMT the titles name, the phrase names the therapy whose effect on the vaccine
+    response is studied, not a background beside a tested product. When removing it
+    would leave only vaccines, it stays (the vaccines are then dropped as the challenge, see
+    _without_vaccine_challenge)."""
+    if result is interventions or record.study_type == "OBSERVATIONAL" or not result:
+        return result
+    if not all(_is_vaccine(intervention) for intervention in result):
+        return result
+    listed_dmt_keys = {
+        finding.key for intervention in interventions for finding in intervention.findings if finding.key in _APPROVED_DMT_KEYS}
+    title_keys = {finding.key for finding in _title_findings(record, vocabulary, drugs=True, programmes=False, cues=False)}
+    return interventions if listed_dmt_keys & title_keys else result
 
 
 def _unknown_product_finder(interventions: list[_Intervention]) -> Callable[[str], bool]:
@@ -795,7 +814,8 @@ def _apply_title_roles(record: _Record, interventions: list[_Intervention], voca
     # before a role phrase, is the product tested there.
     names_unknown_product = _unknown_product_finder(interventions)
 
-    interventions = _without_background_named_in(titles, interventions, vocabulary)
+    interventions = _unless_only_a_vaccine_challenge_is_left(
+        record, interventions, _without_background_named_in(titles, interventions, vocabulary), vocabulary)
     interventions = _without_named_controls(titles, interventions, vocabulary)
     interventions = _without_dmt_beside_placebo_add_on(record, interventions, vocabulary)
     interventions = _without_double_dummy_reference(record, interventions, vocabulary)
@@ -1241,7 +1261,128 @@ def _mechanism_evidence(record: _Record, vocabulary: Vocabulary) -> dict[str, li
     interventions = _treatment_named_by_title(record, interventions, vocabulary)
     interventions = _generic_dmt_in_context(record, interventions)
     interventions = _without_delivery_devices(record, interventions, vocabulary)
+    interventions = _without_unnamed_dmt_beside_named_add_on(record, interventions, vocabulary)
+    interventions = _without_vaccine_challenge(record, interventions, vocabulary)
+    interventions = _side_effect_relief_tested(record, interventions, vocabulary)
     return _assemble(interventions)
+
+
+# A DMT's side effect named as what a trial studies: injection-site and skin reactions, infusion
+# reactions, gastrointestinal tolerability, flu-like symptoms, flushing.
+_SIDE_EFFECT_STUDIED = re.compile(
+    r"\binjection (?:site|related)\b|\bskin reactions?\b|\berythema\b|\binfusion (?:related )?reactions?\b|\birrs?\b"
+    r"|\bgastrointestinal (?:tolerability|symptoms?|adverse)|\bgi (?:tolerability|symptoms?|adverse)\b|\bflu like\b|\bflushing\b")
+
+
+def _side_effect_relief_tested(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """A product the vocabulary files under `other` (or does not know) that a trial tests
+    against a DMT's side effect its titles name ("Montelukast on gastrointestinal tolerability in
+    patients receiving Tecfidera", "cetirizine vs diphenhydramine prior to ocrelizumab: infusion
+    reactions", "Preparation H on erythema ... treated with Plegridy") treats a symptom: it is
+    `symptomatic`, and the DMT whose side effect it eases is background. A trial comparing DMT
+    formulations for tolerability lists no such product and is left alone."""
+    def relief_product(intervention: _Intervention) -> bool:
+        return (intervention.type in _SUPPORT_CANDIDATE_TYPES and bool(intervention.findings)
+                and all(finding.key == "other" and finding.kind in (_ENTRY, _PLACEHOLDER) for finding in intervention.findings))
+
+    if not any(relief_product(intervention) for intervention in interventions):
+        return interventions
+    if not any(_SIDE_EFFECT_STUDIED.search(normalise_text(title)) for title in record.titles[:2]):
+        return interventions
+
+    def names_a_dmt(intervention: _Intervention) -> bool:
+        # "Rebif new formulation" left unrecognised once the DMT was read as the harm's source
+        return all(finding.kind == _PLACEHOLDER for finding in intervention.findings) and any(
+            set(match.keys) & _APPROVED_DMT_KEYS for match in vocabulary.find(intervention.normalised))
+
+    relief = [relief_product(intervention) and not names_a_dmt(intervention) for intervention in interventions]
+    if not any(relief):
+        return interventions
+    result = []
+    for intervention, is_relief in zip(interventions, relief):
+        if is_relief:
+            intervention = intervention.with_findings(
+                _Finding("symptomatic", f"{finding.matched} for a side effect [title]", finding.entries, finding.kind)
+                for finding in intervention.findings)
+        else:
+            kept = [finding for finding in intervention.findings if finding.key not in _APPROVED_DMT_KEYS]
+            if not kept:
+                continue
+            intervention = intervention.with_findings(kept)
+        result.append(intervention)
+    return result
+
+
+def _without_unnamed_dmt_beside_named_add_on(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """One listed item may hold the DMT participants already take and the drug added to it
+    ("interferon beta treatment to add-on atorvastatin", beside "untreated to atorvastatin"):
+    when the titles name the added drug (of a key other than the DMTs') and neither name nor
+    class of the DMT, the DMT is background there, as it is when listed on its own (see
+    _without_unnamed_reference_dmts)."""
+    def mixed(intervention: _Intervention) -> bool:
+        found = {finding.key for finding in intervention.findings if finding.kind == _ENTRY}
+        return bool(found & _APPROVED_DMT_KEYS) and bool(found - _APPROVED_DMT_KEYS - {"other"})
+
+    # Most items hold one finding: decided without building any key set.
+    if not any(len(intervention.findings) > 1 and mixed(intervention) for intervention in interventions):
+        return interventions
+    titles = [normalise_text(title) for title in record.titles[:2]]
+    if any(vocabulary.rules.comparator_title.search(title) for title in titles):
+        return interventions
+    title_words = set(" ".join(titles).split())
+    title_keys = {key for title in titles for match in vocabulary.find(title) if _is_product(match) for key in match.keys}
+
+    def named(finding: _Finding) -> bool:
+        return any(entry and set(entry.split()) <= title_words for entry in finding.entries)
+
+    result = []
+    for intervention in interventions:
+        if mixed(intervention) and any(
+                finding.kind == _ENTRY and finding.key not in _APPROVED_DMT_KEYS and finding.key != "other" and named(finding)
+                for finding in intervention.findings):
+            intervention = intervention.with_findings(
+                finding for finding in intervention.findings
+                if not (finding.kind == _ENTRY and finding.key in _APPROVED_DMT_KEYS
+                        and not named(finding) and finding.key not in title_keys))
+        result.append(intervention)
+    return result
+
+
+# Vaccines and neo-antigens given to measure an immune response ("Td", "23-PPV", "KLH", "mRNA-1273").
+_VACCINE_NAME = re.compile(
+    r"\bvaccin\w*|\btoxoids?\b|\binfluenza\b|\bkeyhole limpet\b|\bklh\b|\bneo ?antigens?\b|\bbnt162\w*"
+    r"|\bmrna ?\d+|\bpcv\d*\b|\bppsv?\d*\b|\bppv\d*\b|\bcov ?2\b|\bad26\b|\bcovid\w*|\bsars cov\w*")
+
+
+def _is_vaccine(intervention: _Intervention) -> bool:
+    return (bool(intervention.findings) and all(finding.key == "other" for finding in intervention.findings)
+            and bool(_VACCINE_NAME.search(intervention.normalised)))
+
+
+def _without_vaccine_challenge(record: _Record, interventions: list[_Intervention], vocabulary: Vocabulary) -> list[_Intervention]:
+    """An interventional trial that gives an approved DMT its titles name ("Effects of Tysabri on
+    vaccination response", "Ocrelizumab ... immune responses", "Ofatumumab extension" with a
+    vaccine substudy) and lists vaccines or neo-antigens beside it tests the DMT: the vaccines are
+    the challenge that measures what it does to immune responses, given to everyone, not a second
+    product tested (`other`). Where no DMT is listed and named, or in an observational study, the
+    vaccine is what the study gives and follows: it stays."""
+    if record.study_type == "OBSERVATIONAL" or len(interventions) < 2:
+        return interventions
+
+    vaccines = [intervention for intervention in interventions if _is_vaccine(intervention)]
+    if not vaccines or len(vaccines) == len(interventions):
+        return interventions
+    listed_dmt_keys = {
+        finding.key for intervention in interventions for finding in intervention.findings
+        if finding.kind == _ENTRY and finding.key in _APPROVED_DMT_KEYS}
+    if not listed_dmt_keys:
+        return interventions
+    # Named by any of its names ("Tysabri" in the title, "BG00002 (natalizumab)" listed).
+    title_keys = {finding.key for finding in _title_findings(record, vocabulary, drugs=True, programmes=False, cues=False)}
+    if not listed_dmt_keys & title_keys:
+        return interventions
+    kept = [intervention for intervention in interventions if intervention not in vaccines]
+    return kept if _counts(kept) else interventions
 
 
 # Standard probe substrates of drug-interaction studies (one or two per enzyme or transporter).
@@ -1528,10 +1669,16 @@ _GENERIC_DMT_WORDS = frozenset({
 _MEASURED_ABOUT = re.compile(r"\b(?:of|between|for|to)\b")
 
 
+# Titles saying the trial stops treatment ("Discontinuing ...", "Therapies Withdrawal", "Stopping ...").
+_DMT_WITHDRAWAL_TITLE = re.compile(r"\bdiscontinu\w*|\bwithdraw\w*|\bstop(?:s|ping)?\b|\bcessation\b")
+
+
 def _generic_dmt_in_context(record: _Record, interventions: list[_Intervention]) -> list[_Intervention]:
     """Unnamed "DMTs" are the background of a trial testing a device, procedure or programme,
     and, in an observational study, the subject of what is measured when a phrase is about
-    them: `other`. Elsewhere they stay the anti-inflammatory therapy they refer to."""
+    them: `other`. In an interventional trial whose titles say it stops them, with no DMT
+    named, stopping is the strategy tested: `other` too. Elsewhere they stay the
+    anti-inflammatory therapy they refer to."""
     def generic(finding: _Finding) -> bool:
         return finding.kind == _ENTRY and bool(finding.entries) and finding.entries <= _GENERIC_DMT_WORDS
 
@@ -1551,6 +1698,16 @@ def _generic_dmt_in_context(record: _Record, interventions: list[_Intervention])
                 )
             result.append(intervention)
         return result
+    if any(_DMT_WITHDRAWAL_TITLE.search(normalise_text(title)) for title in record.titles[:2]) and not any(
+            finding.key in _APPROVED_DMT_KEYS and not generic(finding) for i in interventions for finding in i.findings):
+        # "Discontinuation of Disease Modifying Therapies", "DMT withdrawal in inactive SPMS": stopping
+        # unnamed DMTs is a strategy tested, no anti-inflammatory product: `other`.
+        return [
+            intervention.with_findings(
+                _Finding("other", f"{f.matched} (withdrawal strategy) [title]", f.entries, _ENTRY) if generic(f) else f
+                for f in intervention.findings)
+            for intervention in interventions
+        ]
     tested_non_drug = any(
         finding.key == "non_drug" and intervention.type not in _DRUG_LIKE_TYPES
         for intervention in interventions

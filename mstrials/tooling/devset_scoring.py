@@ -46,17 +46,20 @@ UNSEEN_R5_PATH = DEVSET_PATH.with_name("mechanism_unseen_r5.csv")
 # Round 1 was scored in four rounds of rule changes, then retired into the dev set (2026-12-02):
 # its mistakes may be read and learned from, so it no longer says how the rules do on new trials.
 # Round 2 followed (2026-12-02), after it had been scored in rule rounds 3-6: the oldest frozen
-# split then, retired by age, not by how it scored. Rounds 3-5 and the CTIS round stay frozen and
-# unread. Retiring the oldest split, not the newest or the best-looking, keeps the unseen estimate
-# on the splits tuned against least.
-RETIRED_UNSEEN_PATHS = (UNSEEN_PATH, UNSEEN_R2_PATH)
+# split then, retired by age, not by how it scored. Round 3 followed (2026-12-02), after it had been
+# scored in rule rounds 4-7: again the oldest frozen split, retired by age. It was also the
+# lowest-scoring corpus split (it held most of the rare-key trials), so retiring it raises the
+# unseen estimate: the rise says which trials are left, not that the rules got better. Rounds 4-5
+# and the CTIS round stay frozen and unread. Retiring the oldest split, not the newest or the
+# best-looking, keeps the unseen estimate on the splits tuned against least.
+RETIRED_UNSEEN_PATHS = (UNSEEN_PATH, UNSEEN_R2_PATH, UNSEEN_R3_PATH)
 DEV_PATHS = (DEVSET_PATH, *RETIRED_UNSEEN_PATHS)
 # Round 5: every trial of the EU CTIS portal export (a new pool; the corpus has no unread rare-key
 # trials left). Its id column holds CTIS trial numbers, and its studies are the CSV's rows read the
 # way the product reads them (ctis_split_studies), not corpus studies.
 UNSEEN_CTIS_PATH = DEVSET_PATH.with_name("mechanism_unseen_ctis.csv")
 CTIS_SPLIT_PATHS = (UNSEEN_CTIS_PATH,)
-UNSEEN_PATHS = (UNSEEN_R3_PATH, UNSEEN_R4_PATH, UNSEEN_R5_PATH, UNSEEN_CTIS_PATH)
+UNSEEN_PATHS = (UNSEEN_R4_PATH, UNSEEN_R5_PATH, UNSEEN_CTIS_PATH)
 # The unseen splits whose studies are in the ClinicalTrials.gov corpus.
 CORPUS_UNSEEN_PATHS = tuple(path for path in UNSEEN_PATHS if path not in CTIS_SPLIT_PATHS)
 # The CTIS export the CTIS split labels, beside the repository (never committed).

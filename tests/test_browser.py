@@ -190,7 +190,7 @@ def test_filter_changes_the_table_and_the_address(browser, app_url, corpus_cache
     shoot(page, "explore-all-ms")
     page.get_by_text("Recruiting or not yet recruiting").first.click()
     page.wait_for_function(
-        "(text) => [...document.querySelectorAll('h3')].some(h => h.innerText.trim() === text)",
+        "(text) => [...document.querySelectorAll('h2, h3')].some(h => h.innerText.trim() === text)",
         arg=trials_matching(open_count), timeout=20_000)
     wait_until_idle(page)
     assert match_count(page) == open_count
